@@ -16,11 +16,9 @@ public sealed record NetworkParameters
 {
     public required NetworkKind Kind { get; init; }
 
-    /// <summary>The name bitcoind uses: "main", "test" or "regtest" (getblockchaininfo's "chain").</summary>
+    /// <summary>"main", "test" or "regtest": getblockchaininfo's "chain" and the data directory's sub-folder.</summary>
     public required string Name { get; init; }
 
-    /// <summary>The sub-folder of the data directory; empty for main, like bitcoind.</summary>
-    public required string DataSubdirectory { get; init; }
 
     public required int DefaultP2PPort { get; init; }
     public required int DefaultRpcPort { get; init; }
@@ -35,7 +33,6 @@ public sealed record NetworkParameters
     {
         Kind = NetworkKind.Main,
         Name = "main",
-        DataSubdirectory = "",
         DefaultP2PPort = 22222,
         DefaultRpcPort = 62457,
         MessageStart = new byte[] { 0xca, 0x5c, 0x01, 0xcf },
@@ -50,7 +47,6 @@ public sealed record NetworkParameters
     {
         Kind = NetworkKind.Test,
         Name = "test",
-        DataSubdirectory = "testnet",
         DefaultP2PPort = 22223,
         DefaultRpcPort = 62455,
         MessageStart = new byte[] { 0xfc, 0xc1, 0xb7, 0xdc },
@@ -65,7 +61,6 @@ public sealed record NetworkParameters
     {
         Kind = NetworkKind.Regtest,
         Name = "regtest",
-        DataSubdirectory = "regtest",
         DefaultP2PPort = 22224,
         DefaultRpcPort = 19443,
         MessageStart = new byte[] { 0xfa, 0xbf, 0xb5, 0xda },

@@ -1,0 +1,25 @@
+using Cascoin.L2.Node.Logging;
+using Cascoin.L2.Primitives.Configuration;
+
+namespace Cascoin.L2.Node.Configuration;
+
+/// <summary>Every option cascoind accepts (besides <see cref="CommonOptions"/>), with its -help text.</summary>
+public static class NodeOptions
+{
+    public static IReadOnlyList<OptionSpec> All { get; } =
+    [
+        OptionSpec.Flag("printtoconsole", "Send trace/debug info to console (default: 0; debug.log is always written)"),
+        OptionSpec.Integer("dbcache", "n", "Maximum database cache size <n> MiB (default: 256)", 4, 1 << 20),
+        OptionSpec.List("debug", "category", "Output debug logging for <category> (default: none). -debug or -debug=1 logs every category. Categories: " + string.Join(", ", LogCategories.Names), "Debugging/Testing options") with { ImplicitValue = "1" },
+        OptionSpec.Flag("l2", "Run the layer-2 node (default: 1; -nol2 runs the settlement side only)", "Layer 2 options"),
+        OptionSpec.Text("l2chainid", "id", "Follow the L2 chain with this 64-bit chain id (decimal or 0x-hex)", "Layer 2 options"),
+        OptionSpec.Port("port", "Listen for P2P connections on <port> (default: 22222, testnet: 22223, regtest: 22224)", "Connection options"),
+        OptionSpec.List("connect", "ip[:port]", "Connect only to the specified node(s)", "Connection options"),
+        OptionSpec.List("addnode", "ip[:port]", "Add a node to connect to and attempt to keep the connection open", "Connection options"),
+        OptionSpec.Port("rpcport", "Listen for JSON-RPC connections on <port> (default: 62457, testnet: 62455, regtest: 19443)", "RPC server options"),
+        OptionSpec.List("rpcbind", "addr[:port]", "Bind to the given address to listen for JSON-RPC connections. Ignored unless -rpcallowip is also given (default: 127.0.0.1 and ::1)", "RPC server options"),
+        OptionSpec.List("rpcallowip", "ip", "Allow JSON-RPC connections from the specified source: a single IP, a network/CIDR or a network/netmask. Loopback is always allowed", "RPC server options"),
+        OptionSpec.Text("rpcuser", "user", "Username for JSON-RPC connections", "RPC server options"),
+        OptionSpec.Text("rpcpassword", "pw", "Password for JSON-RPC connections (without it, a random cookie is written to <datadir>/<network>/.cookie)", "RPC server options"),
+    ];
+}

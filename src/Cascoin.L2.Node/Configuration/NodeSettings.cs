@@ -1,0 +1,140 @@
+using System.Globalization;
+using System.Net;
+using Cascoin.L2.Node.Logging;
+using Cascoin.L2.Primitives;
+using Cascoin.L2.Primitives.Configuration;
+using Cascoin.L2.Rpc.Http;
+
+namespace Cascoin.L2.Node.Configuration;
+
+/// <summary>The daemon's validated settings. Built once from the command line and configuration files.</summary>
+public sealed record NodeSettings
+{
+    public required NetworkParameters Network { get; init; }
+    public required string DataDirectory { get; init; }
+    public required string NetworkDirectory { get; init; }
+    public required bool L2Enabled { get; init; }
+    public ulong? L2ChainId { get; init; }
+    public required int P2PPort { get; init; }
+    public required int RpcPort { get; init; }
+    public required IReadOnlyList<IPEndPoint> RpcEndpoints { get; init; }
+    public required IReadOnlyList<string> RpcAllowIp { get; init; }
+    public string? RpcUser { get; init; }
+    public string? RpcPassword { get; init; }
+    public required IReadOnlyList<string> Connect { get; init; }
+    public required IReadOnlyList<string> AddNode { get; init; }
+    public required bool PrintToConsole { get; init; }
+    public required IReadOnlyList<string> DebugCategories { get; init; }
+    public required long DbCacheMiB { get; init; }
+
+    /// <summary>Things the operator asked for that this build cannot do yet; logged and shown in RPC warnings.</summary>
+    public required IReadOnlyList<string> Warnings { get; init; }
+
+    public string DatabaseDirectory => Path.Combine(NetworkDirectory, "db");
+    public string CookiePath => Path.Combine(NetworkDirectory, ".cookie");
+    public string DebugLogPath => Path.Combine(NetworkDirectory, "debug.log");
+
+    /// <summary>Checks every value; a <see cref="ConfigurationException"/> names the first bad one.</summary>
+    public static NodeSettings From(LoadedSettings loaded)
+    {
+        ArgumentNullException.ThrowIfNull(loaded);
+        var s = loaded.Settings;
+        var network = loaded.Network;
+        var warnings = new List<string>();
+
+        var user = s.GetText("rpcuser");
+        var password = s.GetText("rpcpassword");
+        if (user is not null && password is null || user is null && password is not null)
+            throw new ConfigurationException("-rpcuser and -rpcpassword must be given together");
+        if (user is not null && user.Contains(':', StringComparison.Ordinal))
+            throw new ConfigurationException("-rpcuser must not contain ':'");
+
+        var allowIp = s.GetList("rpcallowip");
+        foreach (var entry in allowIp)
+        {
+            try
+            {
+                RpcAllowList.ParseSubnet(entry);
+            }
+            catch (FormatException ex)
+            {
+                throw new ConfigurationException(ex.Message);
+            }
+        }
+
+        var rpcPort = (int)s.GetInteger("rpcport", network.DefaultRpcPort);
+        var endpoints = new List<IPEndPoint>();
+        var binds = s.GetList("rpcbind");
+        if (binds.Count > 0 && allowIp.Count == 0)
+            warnings.Add("-rpcbind was ignored because -rpcallowip was not given: RPC listens on loopback only");
+        if (binds.Count > 0 && allowIp.Count > 0)
+        {
+            foreach (var bind in binds)
+                endpoints.Add(ParseEndpoint(bind, rpcPort, "-rpcbind"));
+        }
+        else
+        {
+            endpoints.Add(new IPEndPoint(IPAddress.Loopback, rpcPort));
+            if (System.Net.Sockets.Socket.OSSupportsIPv6)
+                endpoints.Add(new IPEndPoint(IPAddress.IPv6Loopback, rpcPort));
+        }
+
+        var debug = s.GetList("debug");
+        foreach (var category in debug)
+        {
+            if (!LogCategories.IsKnown(category))
+                throw new ConfigurationException($"unsupported logging category -debug={category}; known: {string.Join(", ", LogCategories.Names)}");
+        }
+
+        var connect = s.GetList("connect");
+        var addNode = s.GetList("addnode");
+        foreach (var peer in connect.Concat(addNode))
+            ParseEndpoint(peer, network.DefaultP2PPort, "-connect/-addnode");
+        if (connect.Count > 0 || addNode.Count > 0)
+            warnings.Add("P2P networking is not available in this version: -connect and -addnode are not used yet");
+
+        return new NodeSettings
+        {
+            Network = network,
+            DataDirectory = loaded.DataDirectory,
+            NetworkDirectory = loaded.NetworkDirectory,
+            L2Enabled = s.GetFlag("l2", true),
+            L2ChainId = ParseChainId(s.GetText("l2chainid")),
+            P2PPort = (int)s.GetInteger("port", network.DefaultP2PPort),
+            RpcPort = rpcPort,
+            RpcEndpoints = endpoints,
+            RpcAllowIp = allowIp,
+            RpcUser = user,
+            RpcPassword = password,
+            Connect = connect,
+            AddNode = addNode,
+            PrintToConsole = s.GetFlag("printtoconsole", false),
+            DebugCategories = debug,
+            DbCacheMiB = s.GetInteger("dbcache", 256),
+            Warnings = warnings,
+        };
+    }
+
+    private static ulong? ParseChainId(string? text)
+    {
+        if (text is null)
+            return null;
+        var ok = text.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
+            ? ulong.TryParse(text.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var value)
+            : ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value);
+        if (!ok || value == 0)
+            throw new ConfigurationException($"invalid -l2chainid={text}: expected a non-zero 64-bit number (decimal or 0x-hex)");
+        return value;
+    }
+
+    /// <summary>"host", "host:port", "[v6]:port" with a default port; host must be an IP address here.</summary>
+    public static IPEndPoint ParseEndpoint(string text, int defaultPort, string option)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (IPAddress.TryParse(text, out var bare) && !text.StartsWith('['))
+            return new IPEndPoint(bare, defaultPort);
+        if (IPEndPoint.TryParse(text, out var endpoint))
+            return endpoint.Port == 0 ? new IPEndPoint(endpoint.Address, defaultPort) : endpoint;
+        throw new ConfigurationException($"invalid {option} value '{text}': expected ip or ip:port");
+    }
+}

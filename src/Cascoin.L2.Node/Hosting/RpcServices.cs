@@ -1,0 +1,49 @@
+using Cascoin.L2.Node.Configuration;
+using Cascoin.L2.Rpc;
+using Cascoin.L2.Rpc.Http;
+using Cascoin.L2.Rpc.Modules;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Cascoin.L2.Node.Hosting;
+
+public static class RpcServices
+{
+    /// <summary>The JSON-RPC server: method table from every registered <see cref="IRpcModule"/>, dispatcher, HTTP edge, cookie.</summary>
+    public static IServiceCollection AddCascoinRpc(this IServiceCollection services, NodeSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        services.AddSingleton(new RpcServerOptions
+        {
+            Endpoints = settings.RpcEndpoints,
+            AllowIp = settings.RpcAllowIp,
+            User = settings.RpcUser,
+            Password = settings.RpcPassword,
+            CookiePath = settings.CookiePath,
+        });
+        services.AddSingleton<RpcWarmup>();
+        services.AddSingleton(provider => new RpcAllowList(provider.GetRequiredService<RpcServerOptions>().AllowIp));
+        services.AddSingleton(provider => new RpcMethodTable(provider.GetServices<IRpcModule>()));
+        services.AddSingleton(provider => new JsonRpcDispatcher(
+            provider.GetRequiredService<RpcMethodTable>(),
+            provider.GetRequiredService<RpcWarmup>(),
+            provider.GetRequiredService<Microsoft.Extensions.Logging.ILogger<JsonRpcDispatcher>>())
+        {
+            MaxBatchSize = provider.GetRequiredService<RpcServerOptions>().MaxBatchSize,
+        });
+        services.AddSingleton<RpcCredentials>();
+        services.AddHostedService(provider => provider.GetRequiredService<RpcCredentials>());
+        services.AddSingleton(provider => new RpcHttpHandler(
+            provider.GetRequiredService<JsonRpcDispatcher>(),
+            provider.GetRequiredService<RpcAllowList>(),
+            provider.GetRequiredService<RpcCredentials>().Current,
+            provider.GetRequiredService<RpcServerOptions>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RpcHttpHandler>>()));
+
+        services.AddSingleton<IRpcModule, ControlRpcModule>();
+        services.AddSingleton<IRpcModule, NetworkRpcModule>();
+        services.AddSingleton<IRpcModule, BlockchainRpcModule>();
+        return services;
+    }
+}

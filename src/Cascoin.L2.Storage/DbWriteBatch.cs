@@ -1,0 +1,38 @@
+using RocksDbSharp;
+
+namespace Cascoin.L2.Storage;
+
+/// <summary>Changes collected for one atomic <see cref="NodeDatabase.Commit"/>.</summary>
+public sealed class DbWriteBatch : IDisposable
+{
+    internal DbWriteBatch(NodeDatabase owner)
+    {
+        Owner = owner;
+    }
+
+    internal NodeDatabase Owner { get; }
+
+    internal WriteBatch Inner { get; } = new();
+
+    public int Count => Inner.Count();
+
+    public DbWriteBatch Put(DbColumn column, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
+    {
+        Inner.Put(key, value, Owner.Handle(column));
+        return this;
+    }
+
+    public DbWriteBatch Put<T>(DbColumn column, ReadOnlySpan<byte> key, T value, IDbCodec<T> codec)
+    {
+        ArgumentNullException.ThrowIfNull(codec);
+        return Put(column, key, codec.Encode(value));
+    }
+
+    public DbWriteBatch Delete(DbColumn column, ReadOnlySpan<byte> key)
+    {
+        Inner.Delete(key, Owner.Handle(column));
+        return this;
+    }
+
+    public void Dispose() => Inner.Dispose();
+}

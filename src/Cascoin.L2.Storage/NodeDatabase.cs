@@ -1,0 +1,245 @@
+using System.Buffers.Binary;
+using Microsoft.Extensions.Logging;
+using RocksDbSharp;
+
+namespace Cascoin.L2.Storage;
+
+/// <summary>
+/// The node's one RocksDB database: a column family per <see cref="DbColumn"/>, atomic write
+/// batches, typed reads, prefix iteration and snapshots. Every logical commit (a block, a
+/// configuration change) goes through one <see cref="DbWriteBatch"/> so a crash never leaves half of it.
+/// </summary>
+public sealed class NodeDatabase : IDisposable
+{
+    /// <summary>The layout version this code writes. Bump it with a migration when the key layout changes.</summary>
+    public const uint CurrentSchemaVersion = 1;
+
+    private static readonly byte[] SchemaVersionKey = "schema_version"u8.ToArray();
+
+    private readonly RocksDb _db;
+    private readonly ColumnFamilyHandle[] _columns;
+    private readonly WriteOptions _writeOptions;
+    private readonly ILogger _logger;
+    private bool _disposed;
+
+    private NodeDatabase(string path, RocksDb db, ColumnFamilyHandle[] columns, WriteOptions writeOptions, ILogger logger)
+    {
+        Path = path;
+        _db = db;
+        _columns = columns;
+        _writeOptions = writeOptions;
+        _logger = logger;
+    }
+
+    public string Path { get; }
+
+    public uint SchemaVersion { get; private set; }
+
+    public static string ColumnName(DbColumn column) => column.ToString().ToLowerInvariant();
+
+    /// <summary>Opens (creating if needed) the database in <paramref name="path"/> and checks its schema version.</summary>
+    public static NodeDatabase Open(string path, DatabaseOptions options, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(logger);
+        Directory.CreateDirectory(path);
+
+        var table = new BlockBasedTableOptions()
+            .SetBlockCache(Cache.CreateLru(options.BlockCacheBytes))
+            .SetFilterPolicy(BloomFilterPolicy.Create(10, false))
+            .SetCacheIndexAndFilterBlocks(true)
+            .SetFormatVersion(5);
+        var dbOptions = new DbOptions()
+            .SetCreateIfMissing(true)
+            .SetCreateMissingColumnFamilies(true)
+            .SetMaxOpenFiles(options.MaxOpenFiles)
+            .IncreaseParallelism(Math.Max(1, options.BackgroundThreads))
+            .SetKeepLogFileNum(5)
+            .SetMaxLogFileSize(16UL * 1024 * 1024)
+            .SetCompression(Compression.Lz4)
+            .SetBlockBasedTableFactory(table);
+
+        var families = new ColumnFamilies();
+        foreach (var column in Enum.GetValues<DbColumn>())
+            families.Add(ColumnName(column), ColumnFamilyOptionsFrom(table));
+
+        // RocksDB refuses to open unless every existing family is named; keep ones this version does not know.
+        if (RocksDb.TryListColumnFamilies(dbOptions, path, out var existing))
+        {
+            var known = families.Names.ToHashSet(StringComparer.Ordinal);
+            foreach (var name in existing.Where(n => !known.Contains(n)))
+            {
+                logger.LogWarning("Database {Path} has column family {Name} unknown to this version; keeping it", path, name);
+                families.Add(name, ColumnFamilyOptionsFrom(table));
+            }
+        }
+
+        RocksDb db;
+        try
+        {
+            db = RocksDb.Open(dbOptions, path, families);
+        }
+        catch (RocksDbException ex)
+        {
+            throw new DatabaseCorruptionException($"cannot open database {path}: {ex.Message}", ex);
+        }
+
+        var handles = Enum.GetValues<DbColumn>().Select(c => db.GetColumnFamily(ColumnName(c))).ToArray();
+        var writeOptions = new WriteOptions().SetSync(options.SyncWrites);
+        var database = new NodeDatabase(path, db, handles, writeOptions, logger);
+        try
+        {
+            database.CheckSchemaVersion();
+        }
+        catch
+        {
+            database.Dispose();
+            throw;
+        }
+        logger.LogInformation("Opened database {Path} (schema version {Version})", path, database.SchemaVersion);
+        return database;
+    }
+
+    private static ColumnFamilyOptions ColumnFamilyOptionsFrom(BlockBasedTableOptions table) =>
+        new ColumnFamilyOptions().SetBlockBasedTableFactory(table).SetCompression(Compression.Lz4);
+
+    private void CheckSchemaVersion()
+    {
+        var stored = Get(DbColumn.Metadata, SchemaVersionKey);
+        if (stored is null)
+        {
+            var value = new byte[4];
+            BinaryPrimitives.WriteUInt32BigEndian(value, CurrentSchemaVersion);
+            Put(DbColumn.Metadata, SchemaVersionKey, value);
+            SchemaVersion = CurrentSchemaVersion;
+            return;
+        }
+        if (stored.Length != 4)
+            throw new DatabaseCorruptionException($"corrupt record in column 'Metadata' at key 'schema_version': expected 4 bytes, found {stored.Length}");
+        SchemaVersion = BinaryPrimitives.ReadUInt32BigEndian(stored);
+        if (SchemaVersion > CurrentSchemaVersion)
+            throw new DatabaseVersionException(
+                $"database {Path} has schema version {SchemaVersion}, newer than this node supports ({CurrentSchemaVersion}); upgrade cascoind");
+        if (SchemaVersion < CurrentSchemaVersion)
+            throw new DatabaseVersionException(
+                $"database {Path} has schema version {SchemaVersion}; this node needs {CurrentSchemaVersion} and has no migration from it: resync into a new data directory");
+    }
+
+    internal ColumnFamilyHandle Handle(DbColumn column)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _columns[(int)column];
+    }
+
+    public byte[]? Get(DbColumn column, ReadOnlySpan<byte> key) => _db.Get(key, Handle(column), null);
+
+    public bool Contains(DbColumn column, ReadOnlySpan<byte> key) => _db.HasKey(key, Handle(column), null);
+
+    /// <summary>Reads and decodes a record; a record that does not decode is reported as corruption naming its key.</summary>
+    public bool TryGet<T>(DbColumn column, ReadOnlySpan<byte> key, IDbCodec<T> codec, out T value)
+    {
+        ArgumentNullException.ThrowIfNull(codec);
+        var bytes = Get(column, key);
+        if (bytes is null)
+        {
+            value = default!;
+            return false;
+        }
+        value = DecodeRecord(column, key, bytes, codec);
+        return true;
+    }
+
+    internal static T DecodeRecord<T>(DbColumn column, ReadOnlySpan<byte> key, byte[] bytes, IDbCodec<T> codec)
+    {
+        try
+        {
+            return codec.Decode(bytes);
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidOperationException or OverflowException)
+        {
+            throw DatabaseCorruptionException.ForRecord(column, key, ex);
+        }
+    }
+
+    /// <summary>A single-record write; use a batch for anything that must change together.</summary>
+    public void Put(DbColumn column, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value) =>
+        _db.Put(key, value, Handle(column), _writeOptions);
+
+    public void Put<T>(DbColumn column, ReadOnlySpan<byte> key, T value, IDbCodec<T> codec)
+    {
+        ArgumentNullException.ThrowIfNull(codec);
+        Put(column, key, codec.Encode(value));
+    }
+
+    public void Delete(DbColumn column, ReadOnlySpan<byte> key) => _db.Remove(key, Handle(column), _writeOptions);
+
+    public DbWriteBatch CreateBatch()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return new DbWriteBatch(this);
+    }
+
+    /// <summary>Writes every change of the batch atomically: all of them or, after a crash, none.</summary>
+    public void Commit(DbWriteBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!ReferenceEquals(batch.Owner, this))
+            throw new ArgumentException("the batch belongs to another database", nameof(batch));
+        _db.Write(batch.Inner, _writeOptions);
+    }
+
+    /// <summary>All records whose key starts with <paramref name="prefix"/>, in key order.</summary>
+    public IEnumerable<KeyValuePair<byte[], byte[]>> IterateByPrefix(DbColumn column, byte[] prefix) =>
+        IterateByPrefix(column, prefix, snapshot: null);
+
+    internal IEnumerable<KeyValuePair<byte[], byte[]>> IterateByPrefix(DbColumn column, byte[] prefix, Snapshot? snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        var handle = Handle(column);
+        using var iterator = _db.NewIterator(handle, ReadOptionsFor(snapshot));
+        for (iterator.Seek(prefix); iterator.Valid(); iterator.Next())
+        {
+            var key = iterator.GetKeySpan();
+            if (!key.StartsWith(prefix))
+                yield break;
+            yield return new KeyValuePair<byte[], byte[]>(key.ToArray(), iterator.Value());
+        }
+    }
+
+    /// <summary>A consistent read view: later writes are invisible to it.</summary>
+    public DbSnapshot CreateSnapshot()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return new DbSnapshot(this, _db.CreateSnapshot());
+    }
+
+    internal byte[]? Get(DbColumn column, ReadOnlySpan<byte> key, Snapshot snapshot)
+    {
+        return _db.Get(key, Handle(column), ReadOptionsFor(snapshot));
+    }
+
+    public string? GetProperty(string name) => _db.GetProperty(name);
+
+    /// <summary>Flushes memtables to disk and closes the database.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+            return;
+        try
+        {
+            _db.Flush(new FlushOptions().SetWaitForFlush(true));
+        }
+        catch (RocksDbException ex)
+        {
+            // The WAL still holds every committed write; the next open replays it.
+            _logger.LogWarning(ex, "Flushing database {Path} failed", Path);
+        }
+        _disposed = true;
+        _db.Dispose();
+        _logger.LogInformation("Closed database {Path}", Path);
+    }
+
+    private static ReadOptions? ReadOptionsFor(Snapshot? snapshot) =>
+        snapshot is null ? null : new ReadOptions().SetSnapshot(snapshot);
+}
