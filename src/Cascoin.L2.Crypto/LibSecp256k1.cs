@@ -1,0 +1,292 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+
+namespace Cascoin.L2.Crypto;
+
+/// <summary>
+/// secp256k1 through Bitcoin Core's libsecp256k1 (any release from 0.1 on, built with the
+/// recovery module, as Debian's <c>libsecp256k1-1</c>/<c>-2</c> are). Exports are bound once into
+/// unmanaged function pointers; calls marshal nothing and allocate nothing.
+/// </summary>
+/// <remarks>
+/// One context, created with SIGN|VERIFY and randomised once, serves every call; libsecp256k1
+/// documents a context as safe for concurrent use by functions taking it as <c>const</c>, which
+/// all functions used here do. Every length is checked before a pointer reaches native code, so
+/// libsecp256k1's illegal-argument callback (which aborts the process) cannot fire.
+/// </remarks>
+public sealed unsafe class LibSecp256k1 : ISecp256k1Backend, IDisposable
+{
+    private const uint ContextSignVerify = 0x0301; // SECP256K1_CONTEXT_SIGN | SECP256K1_CONTEXT_VERIFY
+    private const uint EcCompressed = 0x0102;      // SECP256K1_EC_COMPRESSED
+    private const int OpaquePublicKeySize = 64;   // sizeof(secp256k1_pubkey)
+    private const int OpaqueSignatureSize = 64;   // sizeof(secp256k1_ecdsa_signature)
+    private const int OpaqueRecoverableSignatureSize = 65; // sizeof(secp256k1_ecdsa_recoverable_signature)
+
+    private static readonly string[] LibraryNames =
+    [
+        "libsecp256k1.so.2", "libsecp256k1.so.1", "libsecp256k1.so", "libsecp256k1",
+        "libsecp256k1.2.dylib", "libsecp256k1.1.dylib", "libsecp256k1.dylib",
+        "/opt/homebrew/lib/libsecp256k1.dylib", "/usr/local/lib/libsecp256k1.dylib",
+    ];
+
+    private readonly nint _library;
+    private readonly bool _shared;
+    private nint _context;
+
+    private readonly delegate* unmanaged[Cdecl]<nint, void> _contextDestroy;
+    private readonly delegate* unmanaged[Cdecl]<nint, byte*, int> _seckeyVerify;
+    private readonly delegate* unmanaged[Cdecl]<nint, byte*, byte*, int> _pubkeyCreate;
+    private readonly delegate* unmanaged[Cdecl]<nint, byte*, nuint*, byte*, uint, int> _pubkeySerialize;
+    private readonly delegate* unmanaged[Cdecl]<nint, byte*, byte*, nuint, int> _pubkeyParse;
+    private readonly delegate* unmanaged[Cdecl]<nint, byte*, byte*, byte*, nint, nint, int> _signRecoverable;
+    private readonly delegate* unmanaged[Cdecl]<nint, byte*, int*, byte*, int> _recoverableSerializeCompact;
+    private readonly delegate* unmanaged[Cdecl]<nint, byte*, byte*, int, int> _recoverableParseCompact;
+    private readonly delegate* unmanaged[Cdecl]<nint, byte*, byte*, byte*, int> _recover;
+    private readonly delegate* unmanaged[Cdecl]<nint, byte*, byte*, int> _signatureParseCompact;
+    private readonly delegate* unmanaged[Cdecl]<nint, byte*, byte*, byte*, int> _verify;
+    // int nonce_function(nonce32, msg32, key32, algo16, data, attempt); the exported variable holds it.
+    private readonly delegate* unmanaged[Cdecl]<byte*, byte*, byte*, byte*, nint, uint, int> _nonceRfc6979;
+
+    private LibSecp256k1(nint library, bool shared)
+    {
+        _library = library;
+        _shared = shared;
+        var contextCreate = (delegate* unmanaged[Cdecl]<uint, nint>)Export(library, "secp256k1_context_create");
+        var contextRandomize = (delegate* unmanaged[Cdecl]<nint, byte*, int>)Export(library, "secp256k1_context_randomize");
+        _contextDestroy = (delegate* unmanaged[Cdecl]<nint, void>)Export(library, "secp256k1_context_destroy");
+        _seckeyVerify = (delegate* unmanaged[Cdecl]<nint, byte*, int>)Export(library, "secp256k1_ec_seckey_verify");
+        _pubkeyCreate = (delegate* unmanaged[Cdecl]<nint, byte*, byte*, int>)Export(library, "secp256k1_ec_pubkey_create");
+        _pubkeySerialize = (delegate* unmanaged[Cdecl]<nint, byte*, nuint*, byte*, uint, int>)Export(library, "secp256k1_ec_pubkey_serialize");
+        _pubkeyParse = (delegate* unmanaged[Cdecl]<nint, byte*, byte*, nuint, int>)Export(library, "secp256k1_ec_pubkey_parse");
+        _signRecoverable = (delegate* unmanaged[Cdecl]<nint, byte*, byte*, byte*, nint, nint, int>)Export(library, "secp256k1_ecdsa_sign_recoverable");
+        _recoverableSerializeCompact = (delegate* unmanaged[Cdecl]<nint, byte*, int*, byte*, int>)Export(library, "secp256k1_ecdsa_recoverable_signature_serialize_compact");
+        _recoverableParseCompact = (delegate* unmanaged[Cdecl]<nint, byte*, byte*, int, int>)Export(library, "secp256k1_ecdsa_recoverable_signature_parse_compact");
+        _recover = (delegate* unmanaged[Cdecl]<nint, byte*, byte*, byte*, int>)Export(library, "secp256k1_ecdsa_recover");
+        _signatureParseCompact = (delegate* unmanaged[Cdecl]<nint, byte*, byte*, int>)Export(library, "secp256k1_ecdsa_signature_parse_compact");
+        _verify = (delegate* unmanaged[Cdecl]<nint, byte*, byte*, byte*, int>)Export(library, "secp256k1_ecdsa_verify");
+        if (NativeLibrary.TryGetExport(library, "secp256k1_nonce_function_rfc6979", out var nonceVariable))
+            _nonceRfc6979 = (delegate* unmanaged[Cdecl]<byte*, byte*, byte*, byte*, nint, uint, int>)*(nint*)nonceVariable;
+
+        _context = contextCreate(ContextSignVerify);
+        if (_context == 0)
+            throw new InvalidOperationException("secp256k1_context_create failed");
+        // Blinding for side-channel protection of k·G; fresh randomness for each context.
+        Span<byte> seed = stackalloc byte[32];
+        RandomNumberGenerator.Fill(seed);
+        int randomized;
+        fixed (byte* seedPtr = seed)
+            randomized = contextRandomize(_context, seedPtr);
+        CryptographicOperations.ZeroMemory(seed);
+        if (randomized != 1)
+        {
+            _contextDestroy(_context);
+            _context = 0;
+            throw new InvalidOperationException("secp256k1_context_randomize failed");
+        }
+    }
+
+    public string Name => "libsecp256k1";
+
+    /// <summary>Loads libsecp256k1 from the usual library names; null when it is not installed or lacks the recovery module.
+    /// The caller owns (and disposes) the instance.</summary>
+    public static LibSecp256k1? TryLoad() => TryLoad(shared: false);
+
+    /// <summary>The instance behind <see cref="Secp256k1Backends.Native"/>: lives as long as the process, Dispose does nothing.</summary>
+    internal static LibSecp256k1? TryLoadShared() => TryLoad(shared: true);
+
+    private static LibSecp256k1? TryLoad(bool shared)
+    {
+        foreach (var name in LibraryNames)
+        {
+            if (!NativeLibrary.TryLoad(name, out var library))
+                continue;
+            if (!HasRequiredExports(library))
+            {
+                NativeLibrary.Free(library);
+                continue;
+            }
+            try
+            {
+                return new LibSecp256k1(library, shared);
+            }
+            catch (InvalidOperationException)
+            {
+                // The context could not be created or randomised: treat this copy as unusable.
+                NativeLibrary.Free(library);
+            }
+        }
+        return null;
+    }
+
+    public bool IsValidPrivateKey(ReadOnlySpan<byte> privateKey32)
+    {
+        if (privateKey32.Length != Secp256k1Format.PrivateKeySize)
+            return false;
+        var context = Context;
+        fixed (byte* key = privateKey32)
+            return _seckeyVerify(context, key) == 1;
+    }
+
+    public void GetPublicKey(ReadOnlySpan<byte> privateKey32, Span<byte> compressedPublicKey33)
+    {
+        Secp256k1Format.RequireLength(privateKey32, Secp256k1Format.PrivateKeySize, nameof(privateKey32));
+        Secp256k1Format.RequireLength(compressedPublicKey33, Secp256k1Format.CompressedPublicKeySize, nameof(compressedPublicKey33));
+        var context = Context;
+        var publicKey = stackalloc byte[OpaquePublicKeySize];
+        fixed (byte* key = privateKey32)
+        {
+            if (_pubkeyCreate(context, publicKey, key) != 1)
+                throw new ArgumentException("a private key is 32 bytes holding a value in 1..n-1", nameof(privateKey32));
+        }
+        SerializeCompressed(context, publicKey, compressedPublicKey33);
+    }
+
+    public void SignRecoverable(ReadOnlySpan<byte> hash32, ReadOnlySpan<byte> privateKey32, Span<byte> signature65)
+    {
+        Secp256k1Format.RequireLength(hash32, Secp256k1Format.HashSize, nameof(hash32));
+        Secp256k1Format.RequireLength(privateKey32, Secp256k1Format.PrivateKeySize, nameof(privateKey32));
+        Secp256k1Format.RequireLength(signature65, Secp256k1Format.RecoverableSignatureSize, nameof(signature65));
+        var context = Context;
+        var signature = stackalloc byte[OpaqueRecoverableSignatureSize];
+        int recoveryId;
+        fixed (byte* hash = hash32)
+        fixed (byte* key = privateKey32)
+        {
+            // A null nonce function selects the default, RFC 6979 with HMAC-SHA256.
+            if (_signRecoverable(context, signature, hash, key, 0, 0) != 1)
+                throw new ArgumentException("a private key is 32 bytes holding a value in 1..n-1", nameof(privateKey32));
+        }
+        fixed (byte* output = signature65)
+        {
+            if (_recoverableSerializeCompact(context, output + 1, &recoveryId, signature) != 1 || recoveryId is < 0 or > 3)
+                throw new InvalidOperationException("libsecp256k1 failed to serialise a signature it produced");
+        }
+        signature65[0] = (byte)(Secp256k1Format.RecoverableHeaderBase + recoveryId);
+    }
+
+    public bool TryRecover(ReadOnlySpan<byte> hash32, ReadOnlySpan<byte> signature65, Span<byte> compressedPublicKey33)
+    {
+        Secp256k1Format.RequireLength(compressedPublicKey33, Secp256k1Format.CompressedPublicKeySize, nameof(compressedPublicKey33));
+        // libsecp256k1 would recover from a high-S signature; consensus refuses it (malleability).
+        if (hash32.Length != Secp256k1Format.HashSize || !Secp256k1Format.HasRecoverableSignatureShape(signature65))
+            return false;
+        var context = Context;
+        var recoveryId = signature65[0] - Secp256k1Format.RecoverableHeaderBase;
+        var signature = stackalloc byte[OpaqueRecoverableSignatureSize];
+        var publicKey = stackalloc byte[OpaquePublicKeySize];
+        fixed (byte* input = signature65)
+        fixed (byte* hash = hash32)
+        {
+            if (_recoverableParseCompact(context, signature, input + 1, recoveryId) != 1
+                || _recover(context, publicKey, signature, hash) != 1)
+                return false;
+        }
+        SerializeCompressed(context, publicKey, compressedPublicKey33);
+        return true;
+    }
+
+    public bool Verify(ReadOnlySpan<byte> hash32, ReadOnlySpan<byte> signature64, ReadOnlySpan<byte> publicKey)
+    {
+        if (hash32.Length != Secp256k1Format.HashSize
+            || signature64.Length != Secp256k1Format.CompactSignatureSize
+            || !Secp256k1Format.HasPublicKeyShape(publicKey))
+            return false;
+        var context = Context;
+        var parsedKey = stackalloc byte[OpaquePublicKeySize];
+        var signature = stackalloc byte[OpaqueSignatureSize];
+        fixed (byte* key = publicKey)
+        fixed (byte* input = signature64)
+        fixed (byte* hash = hash32)
+        {
+            // ecdsa_verify itself rejects a high s.
+            return _pubkeyParse(context, parsedKey, key, (nuint)publicKey.Length) == 1
+                && _signatureParseCompact(context, signature, input) == 1
+                && _verify(context, signature, hash, parsedKey) == 1;
+        }
+    }
+
+    public bool TryNormalizePublicKey(ReadOnlySpan<byte> publicKey33or65, Span<byte> compressed33)
+    {
+        Secp256k1Format.RequireLength(compressed33, Secp256k1Format.CompressedPublicKeySize, nameof(compressed33));
+        if (!Secp256k1Format.HasPublicKeyShape(publicKey33or65))
+            return false;
+        var context = Context;
+        var parsedKey = stackalloc byte[OpaquePublicKeySize];
+        fixed (byte* key = publicKey33or65)
+        {
+            if (_pubkeyParse(context, parsedKey, key, (nuint)publicKey33or65.Length) != 1)
+                return false;
+        }
+        SerializeCompressed(context, parsedKey, compressed33);
+        return true;
+    }
+
+    /// <summary>
+    /// Candidate <paramref name="attempt"/> of libsecp256k1's exported RFC 6979 nonce function, for
+    /// checking the managed implementation against it. False when the export is missing.
+    /// </summary>
+    internal bool TryRfc6979Nonce(ReadOnlySpan<byte> hash32, ReadOnlySpan<byte> privateKey32, uint attempt, Span<byte> nonce32)
+    {
+        Secp256k1Format.RequireLength(hash32, Secp256k1Format.HashSize, nameof(hash32));
+        Secp256k1Format.RequireLength(privateKey32, Secp256k1Format.PrivateKeySize, nameof(privateKey32));
+        Secp256k1Format.RequireLength(nonce32, 32, nameof(nonce32));
+        if (_nonceRfc6979 == null)
+            return false;
+        fixed (byte* output = nonce32)
+        fixed (byte* hash = hash32)
+        fixed (byte* key = privateKey32)
+            return _nonceRfc6979(output, hash, key, null, 0, attempt) == 1;
+    }
+
+    /// <summary>
+    /// Destroys the context of an instance from <see cref="TryLoad"/>; no call may be in flight.
+    /// There is deliberately no finalizer: one could run during a native call once the instance is
+    /// otherwise unreachable. An instance that is never disposed leaks one small context.
+    /// </summary>
+    public void Dispose()
+    {
+        if (_shared)
+            return;
+        var context = Interlocked.Exchange(ref _context, 0);
+        if (context == 0)
+            return;
+        _contextDestroy(context);
+        NativeLibrary.Free(_library);
+    }
+
+    private nint Context
+    {
+        get
+        {
+            var context = _context;
+            ObjectDisposedException.ThrowIf(context == 0, this);
+            return context;
+        }
+    }
+
+    private void SerializeCompressed(nint context, byte* publicKey, Span<byte> compressed33)
+    {
+        nuint length = Secp256k1Format.CompressedPublicKeySize;
+        fixed (byte* output = compressed33)
+        {
+            if (_pubkeySerialize(context, output, &length, publicKey, EcCompressed) != 1
+                || length != Secp256k1Format.CompressedPublicKeySize)
+                throw new InvalidOperationException("libsecp256k1 failed to serialise a public key");
+        }
+    }
+
+    private static bool HasRequiredExports(nint library) =>
+        RequiredExports.All(name => NativeLibrary.TryGetExport(library, name, out _));
+
+    private static readonly string[] RequiredExports =
+    [
+        "secp256k1_context_create", "secp256k1_context_randomize", "secp256k1_context_destroy",
+        "secp256k1_ec_seckey_verify", "secp256k1_ec_pubkey_create", "secp256k1_ec_pubkey_serialize",
+        "secp256k1_ec_pubkey_parse", "secp256k1_ecdsa_sign_recoverable",
+        "secp256k1_ecdsa_recoverable_signature_serialize_compact",
+        "secp256k1_ecdsa_recoverable_signature_parse_compact", "secp256k1_ecdsa_recover",
+        "secp256k1_ecdsa_signature_parse_compact", "secp256k1_ecdsa_verify",
+    ];
+
+    private static nint Export(nint library, string name) => NativeLibrary.GetExport(library, name);
+}
