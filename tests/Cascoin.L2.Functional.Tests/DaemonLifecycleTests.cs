@@ -104,7 +104,7 @@ public sealed class DaemonLifecycleTests(ITestOutputHelper output)
         Assert.StartsWith("stop", named.GetProperty("result").GetString(), StringComparison.Ordinal);
 
         var oversized = "{\"method\":\"help\",\"params\":[\"" + new string('x', 33 * 1024 * 1024) + "\"],\"id\":1}";
-        var (tooLarge, _) = await node.PostAsync(oversized, cookie);
+        var (tooLarge, _) = await node.PostAsync(oversized, cookie, expectContinue: true);
         Assert.Equal(413, tooLarge);
 
         // After all of that the node still answers.

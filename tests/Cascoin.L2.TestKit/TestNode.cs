@@ -59,14 +59,18 @@ public sealed class TestNode : IAsyncDisposable
 
     public string Cookie => File.ReadAllText(Path.Combine(NetworkDirectory, ".cookie")).Trim();
 
-    /// <summary>POSTs a raw body with the given credentials (null = none) and returns the status and body.</summary>
-    public async Task<(int Status, string Body)> PostAsync(string body, string? credentials)
+    /// <summary>
+    /// POSTs a raw body with the given credentials (null = none) and returns the status and body.
+    /// <paramref name="expectContinue"/> lets the server refuse a large body before it is sent.
+    /// </summary>
+    public async Task<(int Status, string Body)> PostAsync(string body, string? credentials, bool expectContinue = false)
     {
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
         using var request = new HttpRequestMessage(HttpMethod.Post, $"http://127.0.0.1:{RpcPort}/")
         {
             Content = new StringContent(body, Encoding.UTF8, "application/json"),
         };
+        request.Headers.ExpectContinue = expectContinue;
         if (credentials is not null)
             request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials)));
         using var response = await client.SendAsync(request);
