@@ -12,7 +12,7 @@ catch (ConfigurationException ex)
     await Console.Error.WriteLineAsync($"error: {ex.Message}");
     return 1;
 }
-catch (IOException ex)
+catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
 {
     await Console.Error.WriteLineAsync($"error: reading configuration: {ex.Message}");
     return 1;

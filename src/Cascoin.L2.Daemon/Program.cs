@@ -27,7 +27,7 @@ catch (ConfigurationException ex)
     await Console.Error.WriteLineAsync($"Error: {ex.Message}");
     return 1;
 }
-catch (IOException ex)
+catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
 {
     await Console.Error.WriteLineAsync($"Error reading configuration: {ex.Message}");
     return 1;

@@ -34,6 +34,11 @@ public sealed class JsonRpcDispatcher
 
     public async Task<RpcReply> DispatchAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
+        // System.Text.Json checks UTF-8 inside strings only when a string is read; check it all up front so a
+        // bad byte in a method name or parameter is the client's parse error, not an exception later.
+        if (!System.Text.Unicode.Utf8.IsValid(body.Span))
+            return new RpcReply(ErrorEnvelope(null, RpcErrorCode.ParseError, "Parse error: invalid UTF-8", version2: false), 500);
+
         JsonDocument document;
         try
         {
@@ -112,7 +117,7 @@ public sealed class JsonRpcDispatcher
                 throw new RpcException(RpcErrorCode.InWarmup, _warmup.Status);
 
             var result = await InvokeAsync(method, parameters, cancellationToken);
-            return new CallOutcome(ResultEnvelope(id, result, version2), null, version2, isNotification);
+            return new CallOutcome(SerializeResult(method, id, result, version2), null, version2, isNotification);
         }
         catch (RpcException ex)
         {
@@ -125,8 +130,15 @@ public sealed class JsonRpcDispatcher
         var gate = method.Gate;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(gate.Timeout);
-        if (!await gate.EnterAsync(cancellationToken))
-            throw new RpcException(RpcErrorCode.MiscError, $"too many concurrent '{gate.Category}' calls; try again");
+        try
+        {
+            if (!await gate.EnterAsync(cancellationToken))
+                throw new RpcException(RpcErrorCode.MiscError, $"too many concurrent '{gate.Category}' calls; try again");
+        }
+        catch (OperationCanceledException)
+        {
+            throw new RpcException(RpcErrorCode.MiscError, "request cancelled: the node is shutting down");
+        }
         try
         {
             var arguments = RpcParameterBinder.Bind(method, parameters, timeout.Token);
@@ -172,6 +184,21 @@ public sealed class JsonRpcDispatcher
                 // An exception escaping a method is a bug: log it whole, tell the caller briefly.
                 _logger.LogError(ex, "RPC {Method} failed", method.Name);
                 return new RpcException(RpcErrorCode.InternalError, $"internal error in {method.Name}: {ex.Message}");
+        }
+    }
+
+    /// <summary>The reply for a result; a result JSON cannot express (NaN, a cycle) is a bug in the method: -32603.</summary>
+    /// <exception cref="RpcException">The result cannot be serialized.</exception>
+    private byte[] SerializeResult(RpcMethodDescriptor method, JsonElement? id, object? result, bool version2)
+    {
+        try
+        {
+            return ResultEnvelope(id, result, version2);
+        }
+        catch (Exception ex) when (ex is ArgumentException or JsonException or NotSupportedException or InvalidOperationException)
+        {
+            _logger.LogError(ex, "RPC {Method} returned a result that cannot be written as JSON", method.Name);
+            throw new RpcException(RpcErrorCode.InternalError, $"internal error in {method.Name}: the result cannot be written as JSON");
         }
     }
 

@@ -16,21 +16,16 @@ public sealed class DbSnapshot : IDisposable
 
     public byte[]? Get(DbColumn column, ReadOnlySpan<byte> key) => _database.Get(column, key, _snapshot);
 
-    public bool TryGet<T>(DbColumn column, ReadOnlySpan<byte> key, IDbCodec<T> codec, out T value)
-    {
-        ArgumentNullException.ThrowIfNull(codec);
-        var bytes = Get(column, key);
-        if (bytes is null)
-        {
-            value = default!;
-            return false;
-        }
-        value = NodeDatabase.DecodeRecord(column, key, bytes, codec);
-        return true;
-    }
+    public bool TryGet<T>(DbColumn column, ReadOnlySpan<byte> key, IDbCodec<T> codec, out T value) =>
+        NodeDatabase.TryDecode(column, key, Get(column, key), codec, out value);
 
     public IEnumerable<KeyValuePair<byte[], byte[]>> IterateByPrefix(DbColumn column, byte[] prefix) =>
         _database.IterateByPrefix(column, prefix, _snapshot);
 
-    public void Dispose() => _snapshot.Dispose();
+    /// <summary>Releases the snapshot; after the database closed there is nothing left to release.</summary>
+    public void Dispose()
+    {
+        if (!_database.IsDisposed)
+            _snapshot.Dispose();
+    }
 }

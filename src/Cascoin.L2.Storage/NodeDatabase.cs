@@ -35,6 +35,9 @@ public sealed class NodeDatabase : IDisposable
 
     public uint SchemaVersion { get; private set; }
 
+    /// <summary>True once closed; snapshots check it so they never release into a closed database.</summary>
+    internal bool IsDisposed => _disposed;
+
     public static string ColumnName(DbColumn column) => column.ToString().ToLowerInvariant();
 
     /// <summary>Opens (creating if needed) the database in <paramref name="path"/> and checks its schema version.</summary>
@@ -136,24 +139,22 @@ public sealed class NodeDatabase : IDisposable
     public bool Contains(DbColumn column, ReadOnlySpan<byte> key) => _db.HasKey(key, Handle(column), null);
 
     /// <summary>Reads and decodes a record; a record that does not decode is reported as corruption naming its key.</summary>
-    public bool TryGet<T>(DbColumn column, ReadOnlySpan<byte> key, IDbCodec<T> codec, out T value)
+    public bool TryGet<T>(DbColumn column, ReadOnlySpan<byte> key, IDbCodec<T> codec, out T value) =>
+        TryDecode(column, key, Get(column, key), codec, out value);
+
+    /// <summary>Decodes a record read from the database or a snapshot; false when it is absent.</summary>
+    internal static bool TryDecode<T>(DbColumn column, ReadOnlySpan<byte> key, byte[]? bytes, IDbCodec<T> codec, out T value)
     {
         ArgumentNullException.ThrowIfNull(codec);
-        var bytes = Get(column, key);
         if (bytes is null)
         {
             value = default!;
             return false;
         }
-        value = DecodeRecord(column, key, bytes, codec);
-        return true;
-    }
-
-    internal static T DecodeRecord<T>(DbColumn column, ReadOnlySpan<byte> key, byte[] bytes, IDbCodec<T> codec)
-    {
         try
         {
-            return codec.Decode(bytes);
+            value = codec.Decode(bytes);
+            return true;
         }
         catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidOperationException or OverflowException)
         {

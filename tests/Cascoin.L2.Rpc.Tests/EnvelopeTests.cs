@@ -137,7 +137,8 @@ public class EnvelopeTests
             Assert.Equal(200, reply.Status);
             Assert.Equal(2, (long)reply.Object["result"]!);
             Assert.True(JsonNode.DeepEquals(JsonNode.Parse(id), reply.Object["id"]), $"id {id} came back as {reply.Object["id"]?.ToJsonString()}");
-            Assert.EndsWith($"\"id\":{id}}}", reply.Text, StringComparison.Ordinal);
+            if (!id.StartsWith('"'))
+                Assert.EndsWith($"\"id\":{id}}}", reply.Text, StringComparison.Ordinal); // numbers keep their exact text
         }
     }
 
@@ -175,20 +176,66 @@ public class EnvelopeTests
     }
 
     [Fact]
-    public async Task Invalid_UTF8_and_nesting_deeper_than_the_limit_are_parse_errors()
+    public async Task Nesting_deeper_than_the_limit_is_a_parse_error()
     {
         using var rpc = new RpcHarness();
-        var invalidUtf8 = Reply.From(await rpc.Dispatcher.DispatchAsync(new byte[] { (byte)'"', 0xc3, 0x28, (byte)'"' }, CancellationToken.None));
-        Assert.Equal(-32700, invalidUtf8.ErrorCode);
-
-        var deep = new string('[', 100) + new string(']', 100);
-        var tooDeep = await rpc.CallAsync(deep);
+        var tooDeep = await rpc.CallAsync(new string('[', 100) + new string(']', 100));
         Assert.Equal(-32700, tooDeep.ErrorCode);
         Assert.Equal(500, tooDeep.Status);
 
         // Nesting within the limit parses; an array where a string is expected is then a type error.
         var nested = await rpc.CallAsync("{\"method\":\"echo\",\"params\":[" + new string('[', 10) + new string(']', 10) + "],\"id\":1}");
         Assert.Equal(-32602, nested.ErrorCode);
+    }
+
+    [Fact]
+    public async Task Invalid_UTF8_outside_strings_is_a_parse_error()
+    {
+        using var rpc = new RpcHarness();
+        var reply = Reply.From(await rpc.Dispatcher.DispatchAsync(new byte[] { (byte)'{', 0xff, (byte)'}' }, CancellationToken.None));
+        Assert.Equal(-32700, reply.ErrorCode);
+        Assert.Equal(500, reply.Status);
+    }
+
+    /// <summary>
+    /// System.Text.Json checks UTF-8 inside strings only when a string is read, so these bodies parse; the
+    /// request is still malformed and must get an error reply, not an exception out of DispatchAsync
+    /// (which, in a batch, would lose the replies of every other call too).
+    /// </summary>
+    [Theory]
+    [InlineData("""{"method":"@","params":["x"],"id":1}""")]
+    [InlineData("""{"jsonrpc":"2.0","method":"@","id":1}""")]
+    [InlineData("""[{"method":"@","id":1}]""")]
+    public async Task Invalid_UTF8_inside_a_method_name_gets_an_error_reply(string template)
+    {
+        using var rpc = new RpcHarness();
+        var body = InsertInvalidUtf8(template);
+        var reply = Reply.From(await rpc.Dispatcher.DispatchAsync(body, CancellationToken.None));
+
+        Assert.NotNull(reply.Body);
+        var error = reply.Json is System.Text.Json.Nodes.JsonArray array ? array[0] : reply.Json;
+        Assert.Contains(Reply.ErrorCodeOf(error), new int?[] { -32700, -32600 });
+    }
+
+    /// <summary>A client's bad bytes are the client's error; -32603 would also log them as a bug in the node.</summary>
+    [Theory]
+    [InlineData("""{"method":"echo","params":["@"],"id":1}""")]
+    [InlineData("""{"method":"echo","params":{"@":"x"},"id":1}""")]
+    public async Task Invalid_UTF8_inside_params_is_reported_as_a_client_error_not_an_internal_error(string template)
+    {
+        using var rpc = new RpcHarness();
+        var reply = Reply.From(await rpc.Dispatcher.DispatchAsync(InsertInvalidUtf8(template), CancellationToken.None));
+        Assert.Contains(reply.ErrorCode, new int?[] { -32700, -32600, -32602 });
+    }
+
+    /// <summary>Replaces the '@' in <paramref name="template"/> with the bytes C3 28, which are not UTF-8.</summary>
+    private static byte[] InsertInvalidUtf8(string template)
+    {
+        var bytes = new List<byte>(Encoding.UTF8.GetBytes(template));
+        var at = bytes.IndexOf((byte)'@');
+        bytes.RemoveAt(at);
+        bytes.InsertRange(at, new byte[] { 0xc3, 0x28 });
+        return [.. bytes];
     }
 
     [Theory]

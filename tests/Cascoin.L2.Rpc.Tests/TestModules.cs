@@ -39,6 +39,9 @@ public interface ISlowRpc
 {
     [RpcMethod("slow", "Waits until the test releases it, then returns 42.")]
     Task<int> SlowAsync(CancellationToken cancellationToken);
+
+    [RpcMethod("hold", "Keeps its slot until the test releases it, ignoring the time limit.")]
+    Task<string> HoldAsync();
 }
 
 public sealed record InfoDto(string Name, long BlockCount, string? Note, bool Verbose);
@@ -77,6 +80,18 @@ public sealed class TestModule : IRpcModule, ITestRpc, IInfoRpc, ISlowRpc
     }
 
     public decimal Scale(decimal amount, ulong? factor = null) => amount * (factor ?? 1);
+
+    /// <summary>Completed when a hold call has entered the method.</summary>
+    public TaskCompletionSource HoldStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Hold calls return once this is completed.</summary>
+    public TaskCompletionSource<string> HoldRelease { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public async Task<string> HoldAsync()
+    {
+        HoldStarted.TrySetResult();
+        return await HoldRelease.Task;
+    }
 
     public async Task<int> SlowAsync(CancellationToken cancellationToken)
     {

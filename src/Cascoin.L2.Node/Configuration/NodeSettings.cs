@@ -42,8 +42,9 @@ public sealed record NodeSettings
         var network = loaded.Network;
         var warnings = new List<string>();
 
-        var user = s.GetText("rpcuser");
-        var password = s.GetText("rpcpassword");
+        // An empty value means "not set" (bitcoind does the same), never an empty password.
+        var user = NullIfEmpty(s.GetText("rpcuser"));
+        var password = NullIfEmpty(s.GetText("rpcpassword"));
         if (user is not null && password is null || user is null && password is not null)
             throw new ConfigurationException("-rpcuser and -rpcpassword must be given together");
         if (user is not null && user.Contains(':', StringComparison.Ordinal))
@@ -114,6 +115,8 @@ public sealed record NodeSettings
             Warnings = warnings,
         };
     }
+
+    private static string? NullIfEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;
 
     private static ulong? ParseChainId(string? text)
     {

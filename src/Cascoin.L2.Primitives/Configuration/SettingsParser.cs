@@ -62,10 +62,13 @@ public sealed class SettingsParser
         foreach (var rawLine in text.Split('\n'))
         {
             lineNumber++;
+            var where = $"{path}:{lineNumber}";
+            // '#' starts a comment, which would silently shorten a password: refuse it, as bitcoind does.
+            if (rawLine.TrimStart().StartsWith("rpcpassword", StringComparison.Ordinal) && rawLine.Contains('#', StringComparison.Ordinal))
+                throw new ConfigurationException($"{where}: using # in rpcpassword can be ambiguous and should be avoided");
             var line = StripComment(rawLine).Trim();
             if (line.Length == 0)
                 continue;
-            var where = $"{path}:{lineNumber}";
             if (line[0] == '[')
             {
                 if (line[^1] != ']' || line.Length < 3)
