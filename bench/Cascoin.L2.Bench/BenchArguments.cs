@@ -55,4 +55,6 @@ internal sealed class BenchArguments
             throw new BenchUsageException($"--{name} must be an integer in {min}..{max}, got '{_values[name]}'");
         return value;
     }
+
+    public string GetString(string name) => _values[name];
 }

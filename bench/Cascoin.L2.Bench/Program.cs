@@ -13,6 +13,8 @@ internal static class Program
     internal static readonly IReadOnlyList<IBenchmark> Benchmarks =
     [
         new SigBenchmark(),
+        new SmtBenchmark(),
+        new Sha256Benchmark(),
     ];
 
     private static int Main(string[] args)

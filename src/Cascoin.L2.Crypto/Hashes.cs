@@ -1,24 +1,25 @@
-using System.Security.Cryptography;
 using Org.BouncyCastle.Crypto.Digests;
 
 namespace Cascoin.L2.Crypto;
 
-/// <summary>The hash functions of the protocol: SHA-256, SHA-256d (ids, checksums) and Hash160 (addresses).</summary>
+/// <summary>The hash functions of the protocol: SHA-256, SHA-256d (ids, checksums) and Hash160 (addresses).
+/// SHA-256 runs on <see cref="Sha256Fast"/> (OpenSSL when installed, managed otherwise).</summary>
 public static class Hashes
 {
     public const int Sha256Size = 32;
     public const int Hash160Size = 20;
 
-    public static void Sha256(ReadOnlySpan<byte> data, Span<byte> output) => SHA256.HashData(data, output);
+    /// <exception cref="ArgumentException">when <paramref name="output"/> is shorter than 32 bytes.</exception>
+    public static void Sha256(ReadOnlySpan<byte> data, Span<byte> output) => Sha256Fast.Hash(data, output);
 
-    public static byte[] Sha256(ReadOnlySpan<byte> data) => SHA256.HashData(data);
+    public static byte[] Sha256(ReadOnlySpan<byte> data) => Sha256Fast.Hash(data);
 
     /// <summary>SHA-256 applied twice, as Bitcoin does for block and transaction ids and base58 checksums.</summary>
     public static void Sha256d(ReadOnlySpan<byte> data, Span<byte> output)
     {
         Span<byte> first = stackalloc byte[Sha256Size];
-        SHA256.HashData(data, first);
-        SHA256.HashData(first, output);
+        Sha256Fast.Hash(data, first);
+        Sha256Fast.Hash(first, output);
     }
 
     public static byte[] Sha256d(ReadOnlySpan<byte> data)
@@ -34,7 +35,7 @@ public static class Hashes
         if (output.Length < Hash160Size)
             throw new ArgumentException("output must hold 20 bytes", nameof(output));
         Span<byte> sha = stackalloc byte[Sha256Size];
-        SHA256.HashData(data, sha);
+        Sha256Fast.Hash(data, sha);
         var ripemd = new RipeMD160Digest();
         ripemd.BlockUpdate(sha);
         ripemd.DoFinal(output);

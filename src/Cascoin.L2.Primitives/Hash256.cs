@@ -38,6 +38,32 @@ public readonly struct Hash256 : IEquatable<Hash256>, IComparable<Hash256>
 
     public bool IsZero => (_u0 | _u1 | _u2 | _u3) == 0;
 
+    /// <summary>
+    /// The first 8 stored bytes as a little-endian integer. A cheap hash-table key for values that
+    /// are already uniform digests of content nobody controls (tree node hashes); use
+    /// <see cref="GetHashCode"/> for anything a peer could choose.
+    /// </summary>
+    public ulong Low64 => _u0;
+
+    /// <summary>
+    /// Bit <paramref name="index"/> (0..255) of the stored bytes, most significant bit of byte 0 first:
+    /// <c>(bytes[index / 8] &gt;&gt; (7 - index % 8)) &amp; 1</c>, the sparse Merkle tree's path rule (SPEC §4).
+    /// </summary>
+    public int GetBit(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Size * 8);
+        var byteIndex = index >> 3;
+        var word = (byteIndex >> 3) switch
+        {
+            0 => _u0,
+            1 => _u1,
+            2 => _u2,
+            _ => _u3,
+        };
+        return (int)(word >> (((byteIndex & 7) << 3) + 7 - (index & 7))) & 1;
+    }
+
     /// <summary>Writes the 32 stored bytes (serialization order).</summary>
     /// <exception cref="ArgumentException">when <paramref name="destination"/> is shorter than 32 bytes.</exception>
     public void WriteTo(Span<byte> destination)

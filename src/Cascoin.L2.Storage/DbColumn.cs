@@ -9,4 +9,22 @@ public enum DbColumn
 {
     /// <summary>Small singleton records: schema version, chain tips, node identity.</summary>
     Metadata,
+
+    /// <summary>Sparse Merkle tree nodes, keyed by creation version (u64 BE) and node hash.</summary>
+    SmtNodes,
+
+    /// <summary>What left the tree at a version: staleSince (u64 BE) → list of (tag ‖ record key). Drives pruning.</summary>
+    SmtStale,
+
+    /// <summary>The tree's root at every version: version (u64 BE) → root reference.</summary>
+    SmtRoots,
+
+    /// <summary>Leaf values by key and version: key (32) ‖ ~version (u64 BE), newest first.</summary>
+    SmtValues,
+
+    /// <summary>The keys each version changed: version (u64 BE) → keys (32 bytes each). Lets a revert find what to undo.</summary>
+    SmtVersionKeys,
+
+    /// <summary>Accounts moved out of the live tree for dormancy: state key (32) ‖ ~archivedAt (u64 BE) → archive record.</summary>
+    StateArchive,
 }

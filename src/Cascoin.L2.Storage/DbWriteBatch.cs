@@ -34,5 +34,14 @@ public sealed class DbWriteBatch : IDisposable
         return this;
     }
 
+    /// <summary>Deletes every key in [<paramref name="from"/>, <paramref name="to"/>): cheap, whatever the range holds.</summary>
+    public DbWriteBatch DeleteRange(DbColumn column, byte[] from, byte[] to)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        ArgumentNullException.ThrowIfNull(to);
+        Inner.DeleteRange(from, (ulong)from.Length, to, (ulong)to.Length, Owner.Handle(column));
+        return this;
+    }
+
     public void Dispose() => Inner.Dispose();
 }

@@ -1,0 +1,237 @@
+using Cascoin.L2.Primitives;
+using Cascoin.L2.State.Accounts;
+using Cascoin.L2.State.Archive;
+using Cascoin.L2.State.Smt;
+using Cascoin.L2.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Cascoin.L2.State;
+
+/// <summary>A block's state change, computed but not yet written.</summary>
+public sealed class PendingStateCommit
+{
+    internal PendingStateCommit(ulong block, SmtPendingUpdate tree, IReadOnlyList<ArchivedAccount> archived)
+    {
+        Block = block;
+        Tree = tree;
+        Archived = archived;
+    }
+
+    public ulong Block { get; }
+
+    public Hash256 StateRoot => Tree.Root;
+
+    /// <summary>Accounts this block moves to the archive.</summary>
+    public IReadOnlyList<ArchivedAccount> Archived { get; }
+
+    internal SmtPendingUpdate Tree { get; }
+}
+
+/// <summary>An account with its proof against a state root (what l2_getproof returns).</summary>
+public sealed record AccountProof(Hash256 Root, ulong Block, Hash256 Key, SmtProof Proof, byte[]? Value, AccountState Account);
+
+/// <summary>
+/// The L2 world state: accounts in the sparse Merkle tree (key = SHA-256(address), value = the
+/// canonical AccountState; an all-zero account is absent, so unknown accounts read as zero), one
+/// tree version per L2 block. A block's tree nodes, account records, root and archive records are
+/// committed in one write batch.
+/// </summary>
+public sealed class StateManager : IDisposable
+{
+    private readonly NodeDatabase _database;
+    private readonly ILogger<StateManager> _logger;
+
+    public StateManager(NodeDatabase database, StateOptions options, ILogger<StateManager> logger)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        ArgumentNullException.ThrowIfNull(options);
+        _database = database;
+        Options = options;
+        _logger = logger;
+        Tree = new SparseMerkleTree(database, options.Tree);
+    }
+
+    public StateOptions Options { get; }
+
+    public SparseMerkleTree Tree { get; }
+
+    /// <summary>The newest committed block, or null before genesis.</summary>
+    public ulong? LatestBlock => Tree.LatestVersion;
+
+    public Hash256 GetStateRoot() => Tree.Root;
+
+    public bool TryGetStateRoot(ulong block, out Hash256 root) => Tree.TryGetRoot(block, out root);
+
+    public AccountState GetAccount(Address address) =>
+        LatestBlock is { } latest ? GetAccount(address, latest) : AccountState.Empty;
+
+    public AccountState GetAccount(Address address, ulong block) =>
+        Decode(StateKeys.ForAccount(address), Tree.Get(StateKeys.ForAccount(address), block));
+
+    /// <summary>
+    /// Computes block <paramref name="block"/>'s state: the given accounts set (an empty account is
+    /// removed), and, on sweep blocks, dormant accounts moved to the archive. Nothing is written.
+    /// </summary>
+    public PendingStateCommit Prepare(ulong block, IReadOnlyDictionary<Address, AccountState> changes)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        var treeChanges = new Dictionary<Hash256, byte[]?>(changes.Count);
+        foreach (var (address, account) in changes)
+            treeChanges[StateKeys.ForAccount(address)] = account.IsEmpty ? null : account.ToBytes();
+        var archived = SweepDormant(block, treeChanges);
+        foreach (var account in archived)
+            treeChanges[account.Key] = null;
+        var update = Tree.Prepare(block, treeChanges.Select(c => new SmtChange(c.Key, c.Value)));
+        return new PendingStateCommit(block, update, archived);
+    }
+
+    /// <summary>Adds the block's state records to <paramref name="batch"/>; commit it, then call <see cref="Committed"/>.</summary>
+    public void Stage(PendingStateCommit commit, DbWriteBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(commit);
+        ArgumentNullException.ThrowIfNull(batch);
+        Tree.Stage(commit.Tree, batch);
+        Span<byte> key = stackalloc byte[SmtKeys.ValueKeySize];
+        foreach (var account in commit.Archived)
+        {
+            SmtKeys.Value(account.Key, account.ArchivedAtVersion, key);
+            batch.Put(DbColumn.StateArchive, key, account.ToBytes());
+        }
+    }
+
+    public void Committed(PendingStateCommit commit)
+    {
+        ArgumentNullException.ThrowIfNull(commit);
+        Tree.Committed(commit.Tree);
+        if (commit.Archived.Count > 0)
+            _logger.LogInformation("Block {Block}: archived {Count} dormant accounts", commit.Block, commit.Archived.Count);
+    }
+
+    /// <summary>Prepares, writes and commits one block in one batch; returns its state root.</summary>
+    public Hash256 ApplyBlock(ulong block, IReadOnlyDictionary<Address, AccountState> changes)
+    {
+        var commit = Prepare(block, changes);
+        using (var batch = _database.CreateBatch())
+        {
+            Stage(commit, batch);
+            _database.Commit(batch);
+        }
+        Committed(commit);
+        return commit.StateRoot;
+    }
+
+    /// <summary>Makes the block whose state root is <paramref name="root"/> the newest again (cost: what came after it).</summary>
+    public void RevertToStateRoot(Hash256 root)
+    {
+        if (!Tree.TryGetVersion(root, out var block))
+            throw new ArgumentException($"state root {root.ToHex()} is not retained", nameof(root));
+        // Archive records written after the target block go too: their accounts are back in the tree.
+        using (var batch = _database.CreateBatch())
+        {
+            foreach (var (key, _) in _database.IterateByPrefix(DbColumn.StateArchive, []))
+            {
+                if (key.Length == SmtKeys.ValueKeySize && ~System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(key.AsSpan(32)) > block)
+                    batch.Delete(DbColumn.StateArchive, key);
+            }
+            _database.Commit(batch);
+        }
+        Tree.RevertTo(block);
+    }
+
+    /// <summary>The account and its proof at the newest block, or at the block whose root is <paramref name="atRoot"/>.</summary>
+    public AccountProof GetProof(Address address, Hash256? atRoot = null)
+    {
+        ulong block;
+        if (atRoot is { } root)
+        {
+            if (!Tree.TryGetVersion(root, out block))
+                throw new ArgumentException($"state root {root.ToHex()} is not retained", nameof(atRoot));
+        }
+        else
+        {
+            block = LatestBlock ?? throw new InvalidOperationException("the state has no blocks yet");
+        }
+        var key = StateKeys.ForAccount(address);
+        Tree.TryGetRoot(block, out var blockRoot);
+        var value = Tree.Get(key, block);
+        return new AccountProof(blockRoot, block, key, Tree.GetProof(key, block), value, Decode(key, value));
+    }
+
+    /// <summary>The newest archive record of <paramref name="address"/>, if it was archived.</summary>
+    public ArchivedAccount? GetArchived(Address address)
+    {
+        var key = StateKeys.ForAccount(address);
+        var prefix = key.ToArray();
+        if (!_database.TrySeek(DbColumn.StateArchive, prefix, prefix, out var recordKey, out var record))
+            return null;
+        try
+        {
+            return ArchivedAccount.FromBytes(key, record);
+        }
+        catch (DecodeException ex)
+        {
+            throw DatabaseCorruptionException.ForRecord(DbColumn.StateArchive, recordKey, ex);
+        }
+    }
+
+    /// <summary>
+    /// The change that brings an archived account back exactly as it was, for the next block's
+    /// <see cref="Prepare"/>: the caller presents the archive's proof, which must verify against the
+    /// archived root, and the account must not be live.
+    /// </summary>
+    public KeyValuePair<Address, AccountState> Restore(Address address, byte[] proof)
+    {
+        ArgumentNullException.ThrowIfNull(proof);
+        var archived = GetArchived(address) ?? throw new InvalidOperationException($"account {address} was never archived");
+        if (!GetAccount(address).IsEmpty)
+            throw new InvalidOperationException($"account {address} is live; only archived accounts can be restored");
+        if (!SmtVerifier.VerifyCompact(archived.ProvenRoot, archived.Key, archived.Account.ToBytes(), proof))
+            throw new ArgumentException("the proof does not show the archived account under the archived state root", nameof(proof));
+        return new KeyValuePair<Address, AccountState>(address, archived.Account);
+    }
+
+    /// <summary>On sweep blocks: up to ArchivePerBlock accounts whose lastActivity is older than the archive age.</summary>
+    private List<ArchivedAccount> SweepDormant(ulong block, Dictionary<Hash256, byte[]?> touched)
+    {
+        var archived = new List<ArchivedAccount>();
+        if (Options.ArchiveAfterBlocks is not { } age || block % Options.ArchiveSweepInterval != 0 || LatestBlock is not { } latest || block <= age)
+            return archived;
+        var cutoff = block - age;
+        Tree.TryGetRoot(latest, out var root);
+        var previousKey = Hash256.Zero;
+        var first = true;
+        foreach (var (recordKey, record) in _database.IterateByPrefix(DbColumn.SmtValues, []))
+        {
+            // Records sort by key, newest version first: the first record of each key is its current value.
+            var key = new Hash256(recordKey.AsSpan(0, 32));
+            if (!first && key == previousKey)
+                continue;
+            first = false;
+            previousKey = key;
+            if (record.Length < 2 || record[0] != 1 || touched.ContainsKey(key) || !AccountState.TryFromBytes(record.AsSpan(1), out var account))
+                continue;
+            if (account.LastActivity >= cutoff)
+                continue;
+            archived.Add(new ArchivedAccount(key, account, block, latest, root, Tree.GetProof(key, latest).ToCompact()));
+            if (archived.Count >= Options.ArchivePerBlock)
+                break;
+        }
+        return archived;
+    }
+
+    private static AccountState Decode(Hash256 key, byte[]? value)
+    {
+        if (value is null)
+            return AccountState.Empty;
+        try
+        {
+            return AccountState.FromBytes(value);
+        }
+        catch (DecodeException ex)
+        {
+            throw new DatabaseCorruptionException($"corrupt account record for state key {key.ToHex()}: {ex.Message}", ex);
+        }
+    }
+
+    public void Dispose() => Tree.Dispose();
+}
