@@ -166,7 +166,7 @@ public sealed class JsonRpcDispatcher
         // Task<T> exposes Result; a plain Task (and the runtime's VoidTaskResult) yields no value.
         if (!type.IsGenericType)
             return null;
-        var result = type.GetProperty(nameof(Task<object>.Result))!.GetValue(task);
+        var result = type.GetProperty("Result")!.GetValue(task);
         return result?.GetType().Name == "VoidTaskResult" ? null : result;
     }
 

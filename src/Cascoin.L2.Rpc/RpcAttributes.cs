@@ -15,7 +15,7 @@ public sealed class RpcMethodAttribute : Attribute
     public string Description { get; }
 
     /// <summary>The result's shape, shown under "Result:" in help.</summary>
-    public string Result { get; init; } = "";
+    public string Returns { get; init; } = "";
 
     /// <summary>Callable while the node is still starting (bitcoind answers others with -28).</summary>
     public bool AllowedInWarmup { get; init; }

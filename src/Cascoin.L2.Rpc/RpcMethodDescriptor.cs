@@ -22,7 +22,7 @@ public sealed class RpcMethodDescriptor
     {
         Name = attribute.Name;
         Description = attribute.Description;
-        Result = attribute.Result;
+        Returns = attribute.Returns;
         AllowedInWarmup = attribute.AllowedInWarmup;
         Category = module.Category;
         Method = method;
@@ -35,7 +35,7 @@ public sealed class RpcMethodDescriptor
 
     public string Description { get; }
 
-    public string Result { get; }
+    public string Returns { get; }
 
     public string Category { get; }
 

@@ -98,8 +98,8 @@ public sealed class RpcMethodTable : IDisposable
                     .Append(p.Description).Append('\n');
             }
         }
-        if (found.Result.Length > 0)
-            full.Append("\nResult:\n").Append(found.Result).Append('\n');
+        if (found.Returns.Length > 0)
+            full.Append("\nResult:\n").Append(found.Returns).Append('\n');
         return full.ToString().TrimEnd('\n');
     }
 

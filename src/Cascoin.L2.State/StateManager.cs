@@ -10,11 +10,12 @@ namespace Cascoin.L2.State;
 /// <summary>A block's state change, computed but not yet written.</summary>
 public sealed class PendingStateCommit
 {
-    internal PendingStateCommit(ulong block, SmtPendingUpdate tree, IReadOnlyList<ArchivedAccount> archived)
+    internal PendingStateCommit(ulong block, SmtPendingUpdate tree, IReadOnlyList<ArchivedAccount> archived, IReadOnlyList<Hash256> restored)
     {
         Block = block;
         Tree = tree;
         Archived = archived;
+        Restored = restored;
     }
 
     public ulong Block { get; }
@@ -23,6 +24,9 @@ public sealed class PendingStateCommit
 
     /// <summary>Accounts this block moves to the archive.</summary>
     public IReadOnlyList<ArchivedAccount> Archived { get; }
+
+    /// <summary>State keys of archived accounts this block brings back.</summary>
+    public IReadOnlyList<Hash256> Restored { get; }
 
     internal SmtPendingUpdate Tree { get; }
 }
@@ -40,15 +44,24 @@ public sealed class StateManager : IDisposable
 {
     private readonly NodeDatabase _database;
     private readonly ILogger<StateManager> _logger;
+    private readonly Lock _archiveLock = new();
+
+    /// <summary>State keys that are archived and not restored: a write to one must be its restore.</summary>
+    private HashSet<Hash256> _archivedKeys;
 
     public StateManager(NodeDatabase database, StateOptions options, ILogger<StateManager> logger)
     {
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(options);
+        if (options.ArchiveSweepInterval < 1)
+            throw new ArgumentOutOfRangeException(nameof(options), "ArchiveSweepInterval must be at least 1");
+        if (options.ArchivePerBlock < 1)
+            throw new ArgumentOutOfRangeException(nameof(options), "ArchivePerBlock must be at least 1");
         _database = database;
         Options = options;
         _logger = logger;
         Tree = new SparseMerkleTree(database, options.Tree);
+        _archivedKeys = LoadArchivedKeys();
     }
 
     public StateOptions Options { get; }
@@ -76,13 +89,25 @@ public sealed class StateManager : IDisposable
     {
         ArgumentNullException.ThrowIfNull(changes);
         var treeChanges = new Dictionary<Hash256, byte[]?>(changes.Count);
+        var restored = new List<Hash256>();
         foreach (var (address, account) in changes)
-            treeChanges[StateKeys.ForAccount(address)] = account.IsEmpty ? null : account.ToBytes();
+        {
+            var key = StateKeys.ForAccount(address);
+            if (IsArchived(key))
+            {
+                // Only the exact archived record may come back; anything else would strand or duplicate its balance.
+                var record = GetArchived(address);
+                if (record is null || record.Account != account)
+                    throw new InvalidOperationException($"account {address} is archived: restore it (StateManager.Restore) before changing it");
+                restored.Add(key);
+            }
+            treeChanges[key] = account.IsEmpty ? null : account.ToBytes();
+        }
         var archived = SweepDormant(block, treeChanges);
         foreach (var account in archived)
             treeChanges[account.Key] = null;
         var update = Tree.Prepare(block, treeChanges.Select(c => new SmtChange(c.Key, c.Value)));
-        return new PendingStateCommit(block, update, archived);
+        return new PendingStateCommit(block, update, archived, restored);
     }
 
     /// <summary>Adds the block's state records to <paramref name="batch"/>; commit it, then call <see cref="Committed"/>.</summary>
@@ -97,12 +122,24 @@ public sealed class StateManager : IDisposable
             SmtKeys.Value(account.Key, account.ArchivedAtVersion, key);
             batch.Put(DbColumn.StateArchive, key, account.ToBytes());
         }
+        foreach (var restored in commit.Restored)
+        {
+            SmtKeys.Value(restored, commit.Block, key);
+            batch.Put(DbColumn.StateArchive, key, ArchivedAccount.RestoredMarker);
+        }
     }
 
     public void Committed(PendingStateCommit commit)
     {
         ArgumentNullException.ThrowIfNull(commit);
         Tree.Committed(commit.Tree);
+        lock (_archiveLock)
+        {
+            foreach (var account in commit.Archived)
+                _archivedKeys.Add(account.Key);
+            foreach (var key in commit.Restored)
+                _archivedKeys.Remove(key);
+        }
         if (commit.Archived.Count > 0)
             _logger.LogInformation("Block {Block}: archived {Count} dormant accounts", commit.Block, commit.Archived.Count);
     }
@@ -120,14 +157,18 @@ public sealed class StateManager : IDisposable
         return commit.StateRoot;
     }
 
-    /// <summary>Makes the block whose state root is <paramref name="root"/> the newest again (cost: what came after it).</summary>
+    /// <summary>
+    /// Makes the block whose state root is <paramref name="root"/> the newest again (cost: what came
+    /// after it). The tree and the archive entries of later blocks are undone in one batch.
+    /// </summary>
     public void RevertToStateRoot(Hash256 root)
     {
         if (!Tree.TryGetVersion(root, out var block))
             throw new ArgumentException($"state root {root.ToHex()} is not retained", nameof(root));
-        // Archive records written after the target block go too: their accounts are back in the tree.
         using (var batch = _database.CreateBatch())
         {
+            if (!Tree.StageRevert(block, batch))
+                return;
             foreach (var (key, _) in _database.IterateByPrefix(DbColumn.StateArchive, []))
             {
                 if (key.Length == SmtKeys.ValueKeySize && ~System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(key.AsSpan(32)) > block)
@@ -135,7 +176,35 @@ public sealed class StateManager : IDisposable
             }
             _database.Commit(batch);
         }
-        Tree.RevertTo(block);
+        Tree.RevertCommitted(block);
+        var archivedKeys = LoadArchivedKeys();
+        lock (_archiveLock)
+            _archivedKeys = archivedKeys;
+    }
+
+    private bool IsArchived(Hash256 key)
+    {
+        lock (_archiveLock)
+            return _archivedKeys.Contains(key);
+    }
+
+    /// <summary>Keys whose newest archive entry is a record, not a restore marker.</summary>
+    private HashSet<Hash256> LoadArchivedKeys()
+    {
+        var keys = new HashSet<Hash256>();
+        var previous = Hash256.Zero;
+        var first = true;
+        foreach (var (recordKey, entry) in _database.IterateByPrefix(DbColumn.StateArchive, []))
+        {
+            var key = new Hash256(recordKey.AsSpan(0, 32));
+            if (!first && key == previous)
+                continue;
+            first = false;
+            previous = key;
+            if (!ArchivedAccount.IsRestoredMarker(entry))
+                keys.Add(key);
+        }
+        return keys;
     }
 
     /// <summary>The account and its proof at the newest block, or at the block whose root is <paramref name="atRoot"/>.</summary>
@@ -162,7 +231,7 @@ public sealed class StateManager : IDisposable
     {
         var key = StateKeys.ForAccount(address);
         var prefix = key.ToArray();
-        if (!_database.TrySeek(DbColumn.StateArchive, prefix, prefix, out var recordKey, out var record))
+        if (!_database.TrySeek(DbColumn.StateArchive, prefix, prefix, out var recordKey, out var record) || ArchivedAccount.IsRestoredMarker(record))
             return null;
         try
         {
@@ -212,9 +281,9 @@ public sealed class StateManager : IDisposable
                 continue;
             if (account.LastActivity >= cutoff)
                 continue;
-            archived.Add(new ArchivedAccount(key, account, block, latest, root, Tree.GetProof(key, latest).ToCompact()));
             if (archived.Count >= Options.ArchivePerBlock)
                 break;
+            archived.Add(new ArchivedAccount(key, account, block, latest, root, Tree.GetProof(key, latest).ToCompact()));
         }
         return archived;
     }

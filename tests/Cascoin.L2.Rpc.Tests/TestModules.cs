@@ -3,7 +3,7 @@ namespace Cascoin.L2.Rpc.Tests;
 [RpcModule("test")]
 public interface ITestRpc
 {
-    [RpcMethod("echo", "Returns the text, repeated.", Result = "\"text\" (string) the text, times over")]
+    [RpcMethod("echo", "Returns the text, repeated.", Returns = "\"text\" (string) the text, times over")]
     string Echo([RpcParam("The text to return")] string text, [RpcParam("How many times")] int times = 1);
 
     [RpcMethod("add", "Adds two integers.")]

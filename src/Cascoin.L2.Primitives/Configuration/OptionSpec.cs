@@ -19,7 +19,7 @@ public enum OptionKind
 /// <summary>One option a program accepts: its name without the dash, its kind, and its help line.</summary>
 public sealed record OptionSpec(string Name, OptionKind Kind, string Help, string Category = "Options")
 {
-    /// <summary>The placeholder shown in help, e.g. <c>-rpcport=&lt;port&gt;</c>.</summary>
+    /// <summary>The value name shown in help, e.g. <c>-rpcport=&lt;port&gt;</c>.</summary>
     public string? ValueName { get; init; }
 
     public long Minimum { get; init; } = long.MinValue;

@@ -6,7 +6,7 @@ namespace Cascoin.L2.Rpc.Modules;
 public interface IBlockchainRpc
 {
     [RpcMethod("getblockchaininfo", "Returns an object containing various state info regarding blockchain processing.",
-        Result = "{ chain, blocks, headers, initialblockdownload, verificationprogress, size_on_disk, pruned, l2: { enabled, chainid, blocks }, warnings }")]
+        Returns = "{ chain, blocks, headers, initialblockdownload, verificationprogress, size_on_disk, pruned, l2: { enabled, chainid, blocks }, warnings }")]
     BlockchainInfo GetBlockchainInfo();
 }
 

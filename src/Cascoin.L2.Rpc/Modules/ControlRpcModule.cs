@@ -5,10 +5,10 @@ namespace Cascoin.L2.Rpc.Modules;
 [RpcModule("control", MaxConcurrency = 16, TimeoutSeconds = 10)]
 public interface IControlRpc
 {
-    [RpcMethod("stop", "Request a graceful shutdown of cascoind.", Result = "\"cascoind stopping\"", AllowedInWarmup = true)]
+    [RpcMethod("stop", "Request a graceful shutdown of cascoind.", Returns = "\"cascoind stopping\"", AllowedInWarmup = true)]
     string RequestStop();
 
-    [RpcMethod("uptime", "Returns the total uptime of the server.", Result = "n (number) The number of seconds that the server has been running", AllowedInWarmup = true)]
+    [RpcMethod("uptime", "Returns the total uptime of the server.", Returns = "n (number) The number of seconds that the server has been running", AllowedInWarmup = true)]
     long Uptime();
 }
 

@@ -6,7 +6,7 @@ namespace Cascoin.L2.Rpc.Modules;
 public interface INetworkRpc
 {
     [RpcMethod("getnetworkinfo", "Returns an object containing various state info regarding P2P networking.",
-        Result = "{ version, subversion, protocolversion, localservices, networkactive, connections, connections_in, connections_out, networks, localaddresses, warnings }")]
+        Returns = "{ version, subversion, protocolversion, localservices, networkactive, connections, connections_in, connections_out, networks, localaddresses, warnings }")]
     NetworkInfo GetNetworkInfo();
 }
 

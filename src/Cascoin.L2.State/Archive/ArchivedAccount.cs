@@ -13,10 +13,14 @@ public sealed record ArchivedAccount(Hash256 Key, AccountState Account, ulong Ar
     /// <summary>True when the proof shows <see cref="Account"/> under <see cref="ProvenRoot"/>.</summary>
     public bool Verify() => SmtVerifier.VerifyCompact(ProvenRoot, Key, Account.ToBytes(), Proof);
 
-    /// <summary>account (length-prefixed) ‖ archivedAt (u64) ‖ provenAt (u64) ‖ root (32) ‖ proof (length-prefixed).</summary>
+    /// <summary>The archive entry written when an archived account is restored: it hides the record from later versions.</summary>
+    public static ReadOnlySpan<byte> RestoredMarker => [0];
+
+    /// <summary>0x01 ‖ account (length-prefixed) ‖ archivedAt (u64) ‖ provenAt (u64) ‖ root (32) ‖ proof (length-prefixed).</summary>
     public byte[] ToBytes()
     {
         var writer = new SpanWriter();
+        writer.WriteByte(1);
         writer.WriteVarBytes(Account.ToBytes());
         writer.WriteUInt64(ArchivedAtVersion);
         writer.WriteUInt64(ProvenAtVersion);
@@ -25,10 +29,15 @@ public sealed record ArchivedAccount(Hash256 Key, AccountState Account, ulong Ar
         return writer.ToArray();
     }
 
+    /// <summary>Whether an archive entry is a <see cref="RestoredMarker"/>.</summary>
+    public static bool IsRestoredMarker(ReadOnlySpan<byte> entry) => entry.SequenceEqual(RestoredMarker);
+
     /// <exception cref="DecodeException">malformed record.</exception>
     public static ArchivedAccount FromBytes(Hash256 key, ReadOnlySpan<byte> bytes)
     {
         var reader = new SpanReader(bytes);
+        if (reader.ReadByte() != 1)
+            throw new DecodeException("not an archive record");
         var account = AccountState.FromBytes(reader.ReadVarBytes(AccountState.EncodedSize));
         var archivedAt = reader.ReadUInt64();
         var provenAt = reader.ReadUInt64();

@@ -96,19 +96,22 @@ internal sealed class NodeStore : IDisposable
     }
 
     /// <summary>Once per block: drop the nodes that left the newest tree, remember new and promoted ones.</summary>
-    public void Update(IReadOnlyList<NodeRef> forget, IReadOnlyList<(NodeRef Reference, SmtNode Node)> remember)
+    public void Update(List<NodeRef> forget, List<(NodeRef Reference, SmtNode Node)> promoted, List<(NodeRef Reference, SmtNode Node)> created)
     {
         _lock.EnterWriteLock();
         try
         {
-            foreach (var (reference, node) in remember)
+            foreach (var remember in new[] { promoted, created })
             {
-                if (_young.Count >= _generationCapacity)
+                foreach (var (reference, node) in remember)
                 {
-                    _old = _young;
-                    _young = NewGeneration();
+                    if (_young.Count >= _generationCapacity)
+                    {
+                        _old = _young;
+                        _young = NewGeneration();
+                    }
+                    _young[reference] = node;
                 }
-                _young[reference] = node;
             }
             // Last, so a node both read and replaced by this block does not stay.
             foreach (var reference in forget)

@@ -3,12 +3,13 @@ using Cascoin.L2.Primitives;
 namespace Cascoin.L2.State.Smt;
 
 /// <summary>What one batch update produced: nodes to write, nodes and values that left the tree, hashes spent.</summary>
-internal sealed class SmtWriteSet
+internal sealed class SmtWriteSet(int expectedChanges = 0)
 {
-    public List<(NodeRef Reference, SmtNode Node)> NewNodes { get; } = [];
+    // A change rewrites about log2(n) - log2(batch) + 2 nodes; ten per change covers trees of millions of keys.
+    public List<(NodeRef Reference, SmtNode Node)> NewNodes { get; } = new(expectedChanges * 10);
 
     /// <summary>Nodes of the previous tree that the new tree no longer contains.</summary>
-    public List<NodeRef> StaleNodes { get; } = [];
+    public List<NodeRef> StaleNodes { get; } = new(expectedChanges * 10);
 
     /// <summary>Leaves whose value record became stale: their key and the version that wrote it.</summary>
     public List<(Hash256 Key, ulong Version)> StaleLeaves { get; } = [];

@@ -5,6 +5,9 @@ namespace Cascoin.L2.State.Smt;
 
 public sealed partial class SparseMerkleTree
 {
+    /// <summary>A revert and a prune never run at once: each decides from the versions the other removes.</summary>
+    private readonly Lock _historyLock = new();
+
     /// <summary>
     /// Makes <paramref name="version"/> the newest again: deletes the nodes, values, stale entries and
     /// roots of every later version in one batch. The cost is proportional to what those versions
@@ -12,34 +15,55 @@ public sealed partial class SparseMerkleTree
     /// </summary>
     public void RevertTo(ulong version)
     {
+        lock (_historyLock)
+            RevertToLocked(version);
+    }
+
+    private void RevertToLocked(ulong version)
+    {
+        using (var batch = _database.CreateBatch())
+        {
+            if (!StageRevert(version, batch))
+                return;
+            _database.Commit(batch);
+        }
+        RevertCommitted(version);
+    }
+
+    /// <summary>
+    /// Adds to <paramref name="batch"/> the deletes that make <paramref name="version"/> the newest again;
+    /// false when nothing is newer. Commit the batch, then call <see cref="RevertCommitted"/>.
+    /// The caller serializes this with pruning and updates.
+    /// </summary>
+    public bool StageRevert(ulong version, DbWriteBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
         RequireRetained(version);
         List<ulong> newer;
         lock (_rootsLock)
             newer = _roots.Keys.Where(v => v > version).ToList();
         if (newer.Count == 0)
-            return;
-
-        using (var batch = _database.CreateBatch())
+            return false;
+        Span<byte> valueKey = stackalloc byte[SmtKeys.ValueKeySize];
+        foreach (var undone in newer)
         {
-            Span<byte> valueKey = stackalloc byte[SmtKeys.ValueKeySize];
-            foreach (var undone in newer)
+            var keys = _database.Get(DbColumn.SmtVersionKeys, SmtKeys.Version(undone)) ?? [];
+            if (keys.Length % 32 != 0)
+                throw new DatabaseCorruptionException($"corrupt record in column 'SmtVersionKeys' at key {Convert.ToHexStringLower(SmtKeys.Version(undone))}: length {keys.Length} is not a multiple of 32");
+            for (var offset = 0; offset < keys.Length; offset += 32)
             {
-                var keys = _database.Get(DbColumn.SmtVersionKeys, SmtKeys.Version(undone)) ?? [];
-                if (keys.Length % 32 != 0)
-                    throw new DatabaseCorruptionException($"corrupt record in column 'SmtVersionKeys' at key {Convert.ToHexStringLower(SmtKeys.Version(undone))}: length {keys.Length} is not a multiple of 32");
-                for (var offset = 0; offset < keys.Length; offset += 32)
-                {
-                    SmtKeys.Value(new Primitives.Hash256(keys.AsSpan(offset, 32)), undone, valueKey);
-                    batch.Delete(DbColumn.SmtValues, valueKey);
-                }
+                SmtKeys.Value(new Primitives.Hash256(keys.AsSpan(offset, 32)), undone, valueKey);
+                batch.Delete(DbColumn.SmtValues, valueKey);
             }
-            var (from, to) = SmtKeys.FromVersionOn(version + 1);
-            foreach (var column in new[] { DbColumn.SmtNodes, DbColumn.SmtStale, DbColumn.SmtRoots, DbColumn.SmtVersionKeys })
-                batch.DeleteRange(column, from, to);
-            _database.Commit(batch);
         }
-        ForgetAfter(version);
+        var (from, to) = SmtKeys.FromVersionOn(version + 1);
+        foreach (var column in new[] { DbColumn.SmtNodes, DbColumn.SmtStale, DbColumn.SmtRoots, DbColumn.SmtVersionKeys })
+            batch.DeleteRange(column, from, to);
+        return true;
     }
+
+    /// <summary>After the batch of <see cref="StageRevert"/> was committed: forget the undone versions in memory.</summary>
+    public void RevertCommitted(ulong version) => ForgetAfter(version);
 
     /// <summary>Makes the version whose root is <paramref name="root"/> the newest again.</summary>
     public void RevertTo(Primitives.Hash256 root)
@@ -60,6 +84,12 @@ public sealed partial class SparseMerkleTree
     /// call again while it returns at least <see cref="SmtOptions.PruneBatchSize"/>. Does nothing on an archive node.
     /// </summary>
     public int Prune()
+    {
+        lock (_historyLock)
+            return PruneLocked();
+    }
+
+    private int PruneLocked()
     {
         if (!Options.Prune || OldestRetainedVersion is not { } oldest)
             return 0;

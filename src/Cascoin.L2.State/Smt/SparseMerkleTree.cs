@@ -148,12 +148,12 @@ public sealed partial class SparseMerkleTree : IDisposable
             sorted[i++] = (key, value is null ? default : SmtHashing.ValueHash(value), value is null);
         Array.Sort(sorted, static (a, b) => a.Key.CompareTo(b.Key));
 
-        var writes = new SmtWriteSet { Hashes = byKey.Values.Count(v => v is not null) };
+        var writes = new SmtWriteSet(byKey.Count) { Hashes = byKey.Values.Count(v => v is not null) };
         var previous = parent?.RootRef ?? LatestRootRef;
         var root = new SmtUpdater(_store, version).Apply(previous, sorted, writes);
         // Nodes are immutable and keyed by (version, hash), so they can be cached before the commit:
         // a later update built on this one finds them, and an abandoned update leaves only unreachable entries.
-        _store.Update(writes.StaleNodes, [.. writes.Promoted, .. writes.NewNodes]);
+        _store.Update(writes.StaleNodes, writes.Promoted, writes.NewNodes);
         return new SmtPendingUpdate(version, previous, root, writes, ChangedValues(byKey, writes));
     }
 
@@ -191,16 +191,18 @@ public sealed partial class SparseMerkleTree : IDisposable
             batch.Put(DbColumn.SmtNodes, key[..NodeRef.KeySize], node[..size]);
         }
         var changedKeys = new byte[update.ChangedValues.Count * 32];
+        var record = new byte[256];
         var offset = 0;
         foreach (var change in update.ChangedValues)
         {
             SmtKeys.Value(change.Key, version, key);
             if (change.Value is { } value)
             {
-                var record = new byte[value.Length + 1];
+                if (record.Length < value.Length + 1)
+                    record = new byte[value.Length + 1];
                 record[0] = 1;
                 value.CopyTo(record, 1);
-                batch.Put(DbColumn.SmtValues, key[..SmtKeys.ValueKeySize], record);
+                batch.Put(DbColumn.SmtValues, key[..SmtKeys.ValueKeySize], record.AsSpan(0, value.Length + 1));
             }
             else
             {
@@ -268,6 +270,16 @@ public sealed partial class SparseMerkleTree : IDisposable
         Committed(update);
         return update.Root;
     }
+
+    /// <summary>Sets one key as a new version (a block with one change).</summary>
+    public Hash256 Set(ulong version, Hash256 key, byte[] value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return Apply(version, [new SmtChange(key, value)]);
+    }
+
+    /// <summary>Deletes one key as a new version; deleting an absent key leaves the root as it was.</summary>
+    public Hash256 Delete(ulong version, Hash256 key) => Apply(version, [new SmtChange(key, null)]);
 
     private void AddRoot(ulong version, NodeRef root)
     {
