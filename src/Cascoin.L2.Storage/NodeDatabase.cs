@@ -88,8 +88,6 @@ public sealed class NodeDatabase : IDisposable
         }
 
         var handles = Enum.GetValues<DbColumn>().Select(c => db.GetColumnFamily(ColumnName(c))).ToArray();
-        // Whatever the log replayed into the (vector) memtables goes to sorted files before anyone reads it.
-        db.Flush(new FlushOptions().SetWaitForFlush(true));
         var writeOptions = new WriteOptions().SetSync(options.SyncWrites);
         var database = new NodeDatabase(path, db, handles, writeOptions, logger);
         try
@@ -106,22 +104,17 @@ public sealed class NodeDatabase : IDisposable
     }
 
     /// <summary>
-    /// Hash-keyed tree data does not compress; everything else gets LZ4. Tree nodes are written
-    /// tens of thousands per block and read back almost only through the node cache, so their
-    /// memtable is a vector (an append per write, sorted once at flush) instead of a skip list:
-    /// about five times cheaper per write. A vector memtable is slow to read while it is being
-    /// written, so <see cref="Open"/> flushes it after replaying the log.
+    /// Hash-keyed tree data does not compress; everything else gets LZ4. (A vector memtable would make
+    /// node writes about five times cheaper, but every read of a recent node that missed the cache —
+    /// a proof at a recent block — would sort the whole memtable, so the skip list stays.)
     /// </summary>
     private static ColumnFamilyOptions ColumnFamilyOptionsFrom(BlockBasedTableOptions table, DbColumn column)
     {
         var incompressible = column is DbColumn.SmtNodes or DbColumn.SmtStale;
-        var options = new ColumnFamilyOptions()
+        return new ColumnFamilyOptions()
             .SetBlockBasedTableFactory(table)
             .SetCompression(incompressible ? Compression.No : Compression.Lz4)
             .SetWriteBufferSize(64UL * 1024 * 1024);
-        if (column == DbColumn.SmtNodes)
-            options.SetMemtableVectorRep();
-        return options;
     }
 
     private void CheckSchemaVersion()
