@@ -26,6 +26,11 @@ public sealed partial class SparseMerkleTree : IDisposable
     {
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(options);
+        // Retaining nothing would prune the newest root itself and silently restart from an empty tree.
+        if (options.RetainVersions < 1)
+            throw new ArgumentOutOfRangeException(nameof(options), "RetainVersions must be at least 1");
+        if (options.PruneBatchSize < 1)
+            throw new ArgumentOutOfRangeException(nameof(options), "PruneBatchSize must be at least 1");
         _database = database;
         Options = options;
         _store = new NodeStore(database, options.CacheNodes);

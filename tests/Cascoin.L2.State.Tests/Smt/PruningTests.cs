@@ -119,4 +119,42 @@ public sealed class PruningTests
         Assert.Equal(2UL, tree.OldestVersion);
         dir.Succeeded();
     }
+
+    /// <summary>
+    /// Whatever the retention setting, pruning never removes the newest version: the next block is
+    /// built on it. With <see cref="SmtOptions.RetainVersions"/> = 0 the tree would otherwise forget its
+    /// newest root and compute the next version from the empty tree — a wrong state root, silently.
+    /// Rejecting 0 up front (options or constructor) is an equally good answer.
+    /// </summary>
+    [Fact]
+    public void Pruning_never_removes_the_newest_version_even_when_nothing_is_to_be_retained()
+    {
+        using var dir = TestDirectory.Create("smt-prune-zero");
+        using var db = NodeDatabase.Open(dir.Path, SmtScratchDatabases.FastOptions, NullLogger.Instance);
+        SparseMerkleTree tree;
+        try
+        {
+            tree = new SparseMerkleTree(db, new SmtOptions { CacheNodes = 4_096, RetainVersions = 0 });
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            dir.Succeeded();
+            return;
+        }
+        using (tree)
+        {
+            var a = SmtKeyPool.Keys[13];
+            var b = SmtKeyPool.Keys[14];
+            tree.Apply(0, [new SmtChange(a, [1])]);
+            var root = tree.Apply(1, [new SmtChange(b, [2])]);
+            PruningProperties.PruneFully(tree);
+
+            Assert.Equal(1UL, tree.LatestVersion);
+            Assert.Equal(root, tree.Root);
+            Assert.Equal([1], tree.Get(a));
+            var next = tree.Apply(2, [new SmtChange(b, [3])]);
+            Assert.Equal(ReferenceSmt.RootHash(new Dictionary<Hash256, byte[]> { [a] = [1], [b] = [3] }), next);
+        }
+        dir.Succeeded();
+    }
 }

@@ -49,34 +49,71 @@ internal static class ReferenceSmt
     /// The proof SPEC §4 describes for <paramref name="key"/>: walk down k's path while more than one
     /// key shares it; the depth where at most one is left is n; siblings deepest first.
     /// </summary>
-    public static (int Depth, List<Hash256> Siblings, (Hash256 Key, Hash256 ValueHash)? Leaf) Proof(IReadOnlyDictionary<Hash256, byte[]> entries, Hash256 key)
+    public static (int Depth, List<Hash256> Siblings, (Hash256 Key, Hash256 ValueHash)? Leaf) Proof(IReadOnlyDictionary<Hash256, byte[]> entries, Hash256 key) =>
+        Tree.Of(entries).Proof(key);
+
+    /// <summary>
+    /// The whole tree of SPEC §4 built once — every node with its hash — so the proofs of many keys
+    /// cost a walk each instead of recomputing the tree per key.
+    /// </summary>
+    public sealed class Tree
     {
-        var items = Items(entries);
-        var keyBytes = key.ToArray();
-        var topDown = new List<Hash256>();
-        var depth = 0;
-        while (items.Count > 1)
+        private readonly Node _root;
+
+        private Tree(Node root)
         {
-            var side = Bit(keyBytes, depth);
-            var other = items.Where(i => Bit(i.Key, depth) != side).ToList();
-            topDown.Add(new Hash256(Node(other, depth + 1)));
-            items = items.Where(i => Bit(i.Key, depth) == side).ToList();
-            depth++;
+            _root = root;
         }
-        topDown.Reverse();
-        (Hash256, Hash256)? leaf = items.Count == 1 ? (new Hash256(items[0].Key), new Hash256(items[0].ValueHash)) : null;
-        return (depth, topDown, leaf);
+
+        public Hash256 Root => new(_root.Hash);
+
+        public static Tree Of(IReadOnlyDictionary<Hash256, byte[]> entries) => new(Build(Items(entries), 0));
+
+        /// <summary>An empty subtree (no item, hash zero), a leaf (one item) or an inner node (both children).</summary>
+        private sealed record Node(byte[] Hash, Item? Leaf, Node? Left, Node? Right);
+
+        private static Node Build(List<Item> items, int depth)
+        {
+            if (items.Count == 0)
+                return new Node(new byte[32], null, null, null);
+            if (items.Count == 1)
+                return new Node(LeafHash(items[0].Key, items[0].ValueHash), items[0], null, null);
+            var left = Build(items.Where(i => Bit(i.Key, depth) == 0).ToList(), depth + 1);
+            var right = Build(items.Where(i => Bit(i.Key, depth) == 1).ToList(), depth + 1);
+            return new Node(InnerHash(left.Hash, right.Hash), null, left, right);
+        }
+
+        public (int Depth, List<Hash256> Siblings, (Hash256 Key, Hash256 ValueHash)? Leaf) Proof(Hash256 key)
+        {
+            var keyBytes = key.ToArray();
+            var topDown = new List<Hash256>();
+            var node = _root;
+            while (node.Left is not null && node.Right is not null)
+            {
+                var goRight = Bit(keyBytes, topDown.Count) == 1;
+                topDown.Add(new Hash256(goRight ? node.Left.Hash : node.Right.Hash));
+                node = goRight ? node.Right : node.Left;
+            }
+            var depth = topDown.Count;
+            topDown.Reverse();
+            (Hash256, Hash256)? leaf = node.Leaf is { } item ? (new Hash256(item.Key), new Hash256(item.ValueHash)) : null;
+            return (depth, topDown, leaf);
+        }
+
+        /// <summary>The tree's proof is exactly this tree's proof: same depth, siblings and leaf.</summary>
+        public void AssertSameProof(Hash256 key, SmtProof proof)
+        {
+            var (depth, siblings, leaf) = Proof(key);
+            Assert.Equal(key, proof.Key);
+            Assert.Equal(depth, proof.Depth);
+            Assert.Equal(siblings, proof.Siblings);
+            Assert.Equal(leaf, proof.Leaf is { } l ? (l.Key, l.ValueHash) : null);
+        }
     }
 
     /// <summary>The tree's proof is exactly the SPEC proof: same depth, siblings and leaf.</summary>
-    public static void AssertSameProof(IReadOnlyDictionary<Hash256, byte[]> entries, Hash256 key, SmtProof proof)
-    {
-        var (depth, siblings, leaf) = Proof(entries, key);
-        Assert.Equal(key, proof.Key);
-        Assert.Equal(depth, proof.Depth);
-        Assert.Equal(siblings, proof.Siblings);
-        Assert.Equal(leaf, proof.Leaf is { } l ? (l.Key, l.ValueHash) : null);
-    }
+    public static void AssertSameProof(IReadOnlyDictionary<Hash256, byte[]> entries, Hash256 key, SmtProof proof) =>
+        Tree.Of(entries).AssertSameProof(key, proof);
 
     /// <summary>
     /// SPEC §4 verification, spelled out: the leaf must be k's own (membership, with the value's hash)

@@ -86,6 +86,70 @@ public sealed class ReplayDeterminismProperties(SmtScratchDatabases scratch) : I
             Assert.Equal(model.GetValueOrDefault(key), tree.Get(key));
     }
 
+    /// <summary>
+    /// Block N+1 prepared on top of block N before N is written (the pipelined path), each committed in
+    /// order, gives the same roots, values and proofs as preparing each after the previous commit.
+    /// </summary>
+    [Property(Arbitrary = [typeof(SmtGenerators)], MaxTest = Cases)]
+    public void Pipelined_updates_give_the_same_roots_as_one_after_another(SmtScript script)
+    {
+        using var tree = scratch.FreshFirst();
+        var models = new List<Dictionary<Hash256, byte[]>>();
+        var model = new Dictionary<Hash256, byte[]>();
+        SmtPendingUpdate? pending = null;
+        for (var v = 0; v <= script.Versions.Length; v++)
+        {
+            // Prepare this version on the uncommitted previous one, then commit the previous one.
+            var next = v < script.Versions.Length ? tree.Prepare((ulong)v, Changes(script.Versions[v]), pending) : null;
+            if (pending is not null)
+            {
+                using (var batch = scratch.First.CreateBatch())
+                {
+                    tree.Stage(pending, batch);
+                    scratch.First.Commit(batch);
+                }
+                tree.Committed(pending);
+            }
+            if (next is not null)
+            {
+                ApplyTo(model, Changes(script.Versions[v]));
+                models.Add(new Dictionary<Hash256, byte[]>(model));
+                Assert.Equal(ReferenceSmt.RootHash(model), next.Root);
+            }
+            pending = next;
+        }
+        Assert.Equal((ulong)models.Count - 1, tree.LatestVersion);
+        for (var v = 0; v < models.Count; v++)
+            AssertVersionIntact(tree, (ulong)v, models[v], SmtKeyPool.Keys.Take(8));
+    }
+
+    /// <summary>
+    /// A prepared update that is never committed (a block that failed validation after its state was
+    /// computed) leaves no trace: the committed history, its proofs and the database records are those
+    /// of a tree that never saw it.
+    /// </summary>
+    [Property(Arbitrary = [typeof(SmtGenerators)], MaxTest = Cases)]
+    public void An_abandoned_prepare_leaves_no_trace(SmtScript script, SmtScript abandoned)
+    {
+        using var tree = scratch.FreshFirst();
+        using var clean = scratch.FreshSecond();
+        var models = new List<Dictionary<Hash256, byte[]>>();
+        var model = new Dictionary<Hash256, byte[]>();
+        for (var v = 0; v < script.Versions.Length; v++)
+        {
+            var dropped = tree.Prepare((ulong)v, Changes(abandoned.Versions[v % abandoned.Versions.Length]));
+            Assert.Equal(dropped.Root, tree.Prepare((ulong)v, Changes(abandoned.Versions[v % abandoned.Versions.Length])).Root);
+            var root = tree.Apply((ulong)v, Changes(script.Versions[v]));
+            Assert.Equal(clean.Apply((ulong)v, Changes(script.Versions[v])), root);
+            ApplyTo(model, Changes(script.Versions[v]));
+            models.Add(new Dictionary<Hash256, byte[]>(model));
+        }
+        for (var v = 0; v < models.Count; v++)
+            AssertVersionIntact(tree, (ulong)v, models[v], SmtKeyPool.Keys);
+        foreach (var column in new[] { DbColumn.SmtNodes, DbColumn.SmtValues, DbColumn.SmtStale, DbColumn.SmtRoots })
+            Assert.Equal(KeysOf(scratch.Second, column).Order(), KeysOf(scratch.First, column).Order());
+    }
+
     [Property(Arbitrary = [typeof(SmtGenerators)], MaxTest = Cases)]
     public void Setting_keys_to_the_values_they_have_or_deleting_absent_keys_changes_nothing(SmtScript script)
     {
