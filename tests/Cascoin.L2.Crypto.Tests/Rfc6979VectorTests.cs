@@ -52,17 +52,7 @@ public class Rfc6979VectorTests(ITestOutputHelper output)
             "5009fb27f37034a9b24b707b7c6b79ca23ddef9e25f7282e8a797efe53a8f124"),
     ];
 
-    public static TheoryData<string, int> BackendAndVector
-    {
-        get
-        {
-            var data = new TheoryData<string, int>();
-            foreach (var backend in TestBackends.Names)
-                for (var i = 0; i < Vectors.Length; i++)
-                    data.Add(backend, i);
-            return data;
-        }
-    }
+    public static TheoryData<string, int> BackendAndVector => TestBackends.WithVectors(Vectors.Length);
 
     public static TheoryData<int> VectorIndexes
     {

@@ -12,6 +12,18 @@ internal static class TestBackends
 
     public static TheoryData<string> Names => new() { BouncyCastle, Native };
 
+    /// <summary>Every backend paired with every vector index: the rows of a vector theory.</summary>
+    public static TheoryData<string, int> WithVectors(int vectorCount)
+    {
+        var data = new TheoryData<string, int>();
+        foreach (var backend in new[] { BouncyCastle, Native })
+        {
+            for (var i = 0; i < vectorCount; i++)
+                data.Add(backend, i);
+        }
+        return data;
+    }
+
     /// <summary>The backend, or null (after writing a line to the test output) when it is not installed.</summary>
     public static ISecp256k1Backend? Get(string name, ITestOutputHelper output)
     {

@@ -57,17 +57,7 @@ public class WycheproofVectorTests(ITestOutputHelper output)
             "44a5ad0bd0636d9e12bc9e0a6bdd5e1bba77f523842193b3b82e448e05d5f11e", true),
     ];
 
-    public static TheoryData<string, int> BackendAndVector
-    {
-        get
-        {
-            var data = new TheoryData<string, int>();
-            foreach (var backend in TestBackends.Names)
-                for (var i = 0; i < Vectors.Length; i++)
-                    data.Add(backend, i);
-            return data;
-        }
-    }
+    public static TheoryData<string, int> BackendAndVector => TestBackends.WithVectors(Vectors.Length);
 
     [Theory]
     [MemberData(nameof(BackendAndVector))]
