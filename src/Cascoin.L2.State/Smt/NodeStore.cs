@@ -101,29 +101,36 @@ internal sealed class NodeStore : IDisposable
         _lock.EnterWriteLock();
         try
         {
-            foreach (var remember in new[] { promoted, created })
+            // A node lives in one generation only: promotion moves it out of the old one, so a
+            // forgotten node is removed with one lookup when it is young (most are).
+            foreach (var (reference, node) in promoted)
             {
-                foreach (var (reference, node) in remember)
-                {
-                    if (_young.Count >= _generationCapacity)
-                    {
-                        _old = _young;
-                        _young = NewGeneration();
-                    }
-                    _young[reference] = node;
-                }
+                _old.Remove(reference);
+                Remember(reference, node);
             }
+            foreach (var (reference, node) in created)
+                Remember(reference, node);
             // Last, so a node both read and replaced by this block does not stay.
             foreach (var reference in forget)
             {
-                _young.Remove(reference);
-                _old.Remove(reference);
+                if (!_young.Remove(reference))
+                    _old.Remove(reference);
             }
         }
         finally
         {
             _lock.ExitWriteLock();
         }
+    }
+
+    private void Remember(NodeRef reference, SmtNode node)
+    {
+        if (_young.Count >= _generationCapacity)
+        {
+            _old = _young;
+            _young = NewGeneration();
+        }
+        _young[reference] = node;
     }
 
     /// <summary>Drops cached nodes written after <paramref name="version"/> (after a revert removed them).</summary>
