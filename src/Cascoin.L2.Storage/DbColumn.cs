@@ -27,4 +27,16 @@ public enum DbColumn
 
     /// <summary>Accounts moved out of the live tree for dormancy: state key (32) ‖ ~archivedAt (u64 BE) → archive record.</summary>
     StateArchive,
+
+    /// <summary>L2 blocks by number: number (u64 BE) → encoded block (header, transactions, signatures).</summary>
+    L2Blocks,
+
+    /// <summary>L2 block numbers by hash: header hash (32) → number (u64 BE).</summary>
+    L2BlockNumbers,
+
+    /// <summary>Where each L2 transaction is: txid (32) → block number (u64 BE) ‖ index in the block (u32 BE).</summary>
+    L2Transactions,
+
+    /// <summary>The receipts of each L2 block: number (u64 BE) → CompactSize n ‖ n receipts.</summary>
+    L2Receipts,
 }

@@ -1,0 +1,244 @@
+using Cascoin.L2.Chain.Blocks;
+using Cascoin.L2.Chain.Execution;
+using Cascoin.L2.Chain.Storage;
+using Cascoin.L2.Chain.Transactions;
+using Cascoin.L2.Crypto;
+using Cascoin.L2.Primitives;
+using Cascoin.L2.State;
+using Cascoin.L2.State.Accounts;
+using Cascoin.L2.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Cascoin.L2.Chain;
+
+/// <summary>A block built and sealed by this node but not yet committed, with what its execution refused.</summary>
+public sealed record ProducedBlock(Block Block, BlockOutcome Outcome, PendingStateCommit State, IReadOnlyList<(Transaction Transaction, TxRejection Rejection)> Skipped);
+
+/// <summary>A stored transaction with its block and receipt.</summary>
+public sealed record StoredTransaction(Transaction Transaction, Block Block, int Index, Receipt Receipt);
+
+/// <summary>
+/// The L2 chain of this node: the committed tip, block production and import, and the queries RPC
+/// serves. Every block — state, block, receipts, transaction index — is committed in one RocksDB
+/// write batch, and the state version of a block is its number, so a restart resumes exactly at
+/// the last committed block. One writer at a time; readers never wait for it.
+/// </summary>
+public sealed class L2Blockchain
+{
+    private readonly NodeDatabase _database;
+    private readonly StateManager _state;
+    private readonly BlockStore _blocks;
+    private readonly ILogger<L2Blockchain> _logger;
+    private readonly Lock _writeLock = new();
+    private volatile BlockHeader? _head;
+
+    public L2Blockchain(ChainParameters parameters, NodeDatabase database, StateManager state, ILogger<L2Blockchain> logger)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(database);
+        ArgumentNullException.ThrowIfNull(state);
+        Parameters = parameters;
+        _database = database;
+        _state = state;
+        _blocks = new BlockStore(database);
+        _logger = logger;
+        if (_blocks.ReadHead() is { } head)
+        {
+            var block = _blocks.GetBlock(head) ?? throw new DatabaseCorruptionException($"the L2 head {head} has no stored block");
+            if (_state.LatestBlock != head)
+                throw new DatabaseCorruptionException($"the L2 head is block {head} but the state is at block {_state.LatestBlock?.ToString() ?? "none"}");
+            _head = block.Header;
+        }
+    }
+
+    public ChainParameters Parameters { get; }
+
+    /// <summary>The newest committed block's header; throws before genesis.</summary>
+    public BlockHeader Head => _head ?? throw new InvalidOperationException("the L2 chain has no genesis block yet");
+
+    public bool HasGenesis => _head is not null;
+
+    /// <summary>Raised after each committed block (on the committing thread).</summary>
+    public event Action<Block, BlockOutcome>? BlockCommitted;
+
+    /// <summary>The base fee the next block will have.</summary>
+    public ulong NextBaseFee
+    {
+        get
+        {
+            var head = Head;
+            return FeeMarket.NextBaseFee(head.BaseFee, head.GasUsed, head.GasLimit, Parameters.MinGasPrice);
+        }
+    }
+
+    /// <summary>The account at the committed tip.</summary>
+    public AccountState GetAccount(Address address) => _state.GetAccount(address);
+
+    public AccountState GetAccount(Address address, ulong block) => _state.GetAccount(address, block);
+
+    public AccountProof GetProof(Address address, Hash256? atRoot = null) => _state.GetProof(address, atRoot);
+
+    public Block? GetBlock(ulong number) => _blocks.GetBlock(number);
+
+    public Block? GetBlock(Hash256 hash) => _blocks.GetNumber(hash) is { } number ? _blocks.GetBlock(number) : null;
+
+    public IReadOnlyList<Receipt>? GetReceipts(ulong number) => _blocks.GetReceipts(number);
+
+    public StoredTransaction? GetTransaction(Hash256 id)
+    {
+        if (_blocks.GetLocation(id) is not { } location)
+            return null;
+        var block = _blocks.GetBlock(location.Block) ?? throw new DatabaseCorruptionException($"transaction {id} points at missing block {location.Block}");
+        var receipts = _blocks.GetReceipts(location.Block) ?? throw new DatabaseCorruptionException($"block {location.Block} has no receipts");
+        if (location.Index >= block.Transactions.Count || location.Index >= receipts.Count || block.Transactions[location.Index].Id != id)
+            throw new DatabaseCorruptionException($"the index of transaction {id} does not match block {location.Block}");
+        return new StoredTransaction(block.Transactions[location.Index], block, location.Index, receipts[location.Index]);
+    }
+
+    /// <summary>
+    /// Creates block 0 from <paramref name="genesis"/> when the chain is empty; otherwise checks that
+    /// the stored genesis is this one (a data directory never silently switches chains).
+    /// </summary>
+    public void EnsureGenesis(GenesisSpec genesis)
+    {
+        ArgumentNullException.ThrowIfNull(genesis);
+        lock (_writeLock)
+        {
+            var changes = new Dictionary<Address, AccountState>();
+            foreach (var allocation in genesis.Allocations)
+            {
+                if (!changes.TryAdd(allocation.Address, new AccountState(allocation.Balance, 0, Hash256.Zero, Hash256.Zero, allocation.HatScore, 0)))
+                    throw new ArgumentException($"genesis allocates {allocation.Address} twice", nameof(genesis));
+            }
+            if (_head is not null)
+            {
+                var stored = _blocks.GetBlock(0) ?? throw new DatabaseCorruptionException("the L2 chain has a head but no genesis block");
+                var expected = GenesisHeader(genesis, stored.Header.StateRoot);
+                if (stored.Header != expected || !_state.TryGetStateRoot(0, out var root) || root != stored.Header.StateRoot)
+                    throw new InvalidOperationException($"the data directory holds a different L2 chain (genesis {stored.Hash}); use another -datadir or the genesis it was created with");
+                VerifyGenesisState(changes);
+                return;
+            }
+            var state = _state.Prepare(0, changes);
+            var block = new Block(GenesisHeader(genesis, state.StateRoot), [], []);
+            var outcome = new BlockOutcome(changes, [], 0, FeeSplit.Of(Amount.Zero, 0), Amount.Zero);
+            CommitLocked(new ProducedBlock(block, outcome, state, []));
+            _logger.LogInformation("Created L2 genesis block {Hash} with {Count} funded accounts", block.Hash, changes.Count);
+        }
+    }
+
+    private void VerifyGenesisState(Dictionary<Address, AccountState> expected)
+    {
+        foreach (var (address, account) in expected)
+        {
+            if (_state.GetAccount(address, 0) != account)
+                throw new InvalidOperationException($"the data directory's genesis state differs for {address}; use the genesis it was created with");
+        }
+    }
+
+    private BlockHeader GenesisHeader(GenesisSpec genesis, Hash256 stateRoot) => new(
+        0, Hash256.Zero, stateRoot, Hash256.Zero, Hash256.Zero, Hash256.Zero, Address.Zero, genesis.Timestamp,
+        Parameters.BlockGasLimit, 0, Parameters.InitialBaseFee, 0, Hash256.Zero);
+
+    /// <summary>
+    /// Builds the next block from <paramref name="candidates"/> (in order, skipping what cannot be
+    /// included), seals it with <paramref name="sequencerKey"/>; nothing is committed.
+    /// </summary>
+    public ProducedBlock Produce(IEnumerable<Transaction> candidates, ulong timestampMs, PrivateKey sequencerKey)
+    {
+        ArgumentNullException.ThrowIfNull(candidates);
+        ArgumentNullException.ThrowIfNull(sequencerKey);
+        var parent = Head;
+        var number = parent.Number + 1;
+        var producer = Address.FromPublicKey(sequencerKey.PublicKey.AsSpan());
+        var execution = new BlockExecution(Parameters, number, NextBaseFee, producer, [], _state.GetAccount);
+        var included = new List<Transaction>();
+        var skipped = new List<(Transaction, TxRejection)>();
+        foreach (var transaction in candidates)
+        {
+            if (execution.TryApply(transaction) is { } rejection)
+                skipped.Add((transaction, rejection));
+            else
+                included.Add(transaction);
+        }
+        var outcome = execution.Finish();
+        var state = _state.Prepare(number, outcome.Changes);
+        var header = new BlockHeader(number, parent.Hash, state.StateRoot,
+            MerkleRoot.Compute(included.Select(t => t.Id).ToList()),
+            MerkleRoot.Compute(outcome.Receipts.Select(r => r.Hash()).ToList()),
+            Hash256.Zero, producer, Math.Max(timestampMs, parent.Timestamp + 1), Parameters.BlockGasLimit, outcome.GasUsed,
+            execution.BaseFee, parent.L1AnchorHeight, parent.L1AnchorHash);
+        var block = new Block(header, included, [Block.Seal(Parameters.ChainId, header, sequencerKey)]);
+        return new ProducedBlock(block, outcome, state, skipped);
+    }
+
+    /// <summary>Commits a block made by <see cref="Produce"/> on the current tip.</summary>
+    public void Commit(ProducedBlock produced)
+    {
+        ArgumentNullException.ThrowIfNull(produced);
+        lock (_writeLock)
+        {
+            if (produced.Block.Header.ParentHash != Head.Hash)
+                throw new InvalidOperationException($"block {produced.Block.Number} was built on {produced.Block.Header.ParentHash}, the tip is now {Head.Hash}");
+            CommitLocked(produced);
+        }
+    }
+
+    /// <summary>
+    /// Validates <paramref name="block"/> fully — header, seal by one of <paramref name="sequencers"/>,
+    /// re-execution of every transaction, roots and gas — and commits it; or says why it is invalid.
+    /// </summary>
+    public BlockRejection? Import(Block block, ulong nowMs, IReadOnlySet<Address> sequencers)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        ArgumentNullException.ThrowIfNull(sequencers);
+        lock (_writeLock)
+        {
+            var parent = Head;
+            var header = block.Header;
+            if (HeaderRules.Check(parent, header, Parameters, nowMs) is { } headerRejection)
+                return headerRejection;
+            var signers = block.RecoverSigners(Parameters.ChainId);
+            if (signers is null || signers.Count == 0)
+                return new BlockRejection(BlockRejectReason.BadSignature, "the block carries no valid sequencer signature");
+            if (!signers.Contains(header.Sequencer) || !signers.All(sequencers.Contains))
+                return new BlockRejection(BlockRejectReason.UnknownSequencer, $"block sealed by {string.Join(", ", signers)}, producer {header.Sequencer}: not an active sequencer of this chain");
+            if (header.L1MessagesRoot != Hash256.Zero)
+                return new BlockRejection(BlockRejectReason.BadL1MessagesRoot, "L1→L2 messages are not processed yet, the root must be zero");
+            if (MerkleRoot.Compute(block.Transactions.Select(t => t.Id).ToList()) != header.TransactionsRoot)
+                return new BlockRejection(BlockRejectReason.BadTransactionsRoot, "the transactions root does not match the transactions");
+
+            // Single-sequencer chains: the producer is the whole active set (see FeeSplit); the
+            // sequencer network brings the other sequencers' share.
+            var execution = new BlockExecution(Parameters, header.Number, header.BaseFee, header.Sequencer, [], _state.GetAccount);
+            for (var i = 0; i < block.Transactions.Count; i++)
+            {
+                if (execution.TryApply(block.Transactions[i]) is { } rejection)
+                    return new BlockRejection(BlockRejectReason.InvalidTransaction, $"transaction {i} ({block.Transactions[i].Id}): {rejection}");
+            }
+            var outcome = execution.Finish();
+            if (outcome.GasUsed != header.GasUsed)
+                return new BlockRejection(BlockRejectReason.WrongGasUsed, $"gas used is {outcome.GasUsed}, the header says {header.GasUsed}");
+            if (MerkleRoot.Compute(outcome.Receipts.Select(r => r.Hash()).ToList()) != header.ReceiptsRoot)
+                return new BlockRejection(BlockRejectReason.BadReceiptsRoot, "the receipts root does not match re-execution");
+            var state = _state.Prepare(header.Number, outcome.Changes);
+            if (state.StateRoot != header.StateRoot)
+                return new BlockRejection(BlockRejectReason.BadStateRoot, $"re-execution gives state root {state.StateRoot.ToHex()}, the header says {header.StateRoot.ToHex()}");
+            CommitLocked(new ProducedBlock(block, outcome, state, []));
+            return null;
+        }
+    }
+
+    private void CommitLocked(ProducedBlock produced)
+    {
+        using (var batch = _database.CreateBatch())
+        {
+            _state.Stage(produced.State, batch);
+            _blocks.Stage(produced.Block, produced.Outcome.Receipts, batch);
+            _database.Commit(batch);
+        }
+        _state.Committed(produced.State);
+        _head = produced.Block.Header;
+        BlockCommitted?.Invoke(produced.Block, produced.Outcome);
+    }
+}

@@ -1,0 +1,130 @@
+using System.Buffers.Binary;
+using Cascoin.L2.Chain.Blocks;
+using Cascoin.L2.Primitives;
+using Cascoin.L2.Storage;
+
+namespace Cascoin.L2.Chain.Storage;
+
+/// <summary>Where a transaction sits: its block and its index there.</summary>
+public readonly record struct TransactionLocation(ulong Block, int Index);
+
+/// <summary>
+/// L2 blocks, receipts and the transaction index on RocksDB (doc/db-schema.md). Writes are staged
+/// into the caller's batch, which also holds the block's state, so a block is stored whole or not at all.
+/// </summary>
+public sealed class BlockStore
+{
+    private static readonly byte[] HeadKey = "l2/head"u8.ToArray();
+
+    private readonly NodeDatabase _database;
+
+    public BlockStore(NodeDatabase database)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        _database = database;
+    }
+
+    /// <summary>The number of the newest stored block, or null before genesis.</summary>
+    public ulong? ReadHead()
+    {
+        var bytes = _database.Get(DbColumn.Metadata, HeadKey);
+        if (bytes is null)
+            return null;
+        if (bytes.Length != 8)
+            throw new DatabaseCorruptionException($"corrupt record in column 'metadata' at key {Convert.ToHexStringLower(HeadKey)}: not a block number");
+        return BinaryPrimitives.ReadUInt64BigEndian(bytes);
+    }
+
+    public void Stage(Block block, IReadOnlyList<Receipt> receipts, DbWriteBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        ArgumentNullException.ThrowIfNull(receipts);
+        ArgumentNullException.ThrowIfNull(batch);
+        var number = NumberKey(block.Number);
+        batch.Put(DbColumn.L2Blocks, number, block.ToBytes());
+        Span<byte> hash = stackalloc byte[32];
+        block.Hash.WriteTo(hash);
+        batch.Put(DbColumn.L2BlockNumbers, hash, number);
+        Span<byte> location = stackalloc byte[12];
+        BinaryPrimitives.WriteUInt64BigEndian(location, block.Number);
+        for (var i = 0; i < block.Transactions.Count; i++)
+        {
+            block.Transactions[i].Id.WriteTo(hash);
+            BinaryPrimitives.WriteUInt32BigEndian(location[8..], (uint)i);
+            batch.Put(DbColumn.L2Transactions, hash, location);
+        }
+        var writer = new SpanWriter(9 + receipts.Count * Receipt.EncodedSize);
+        writer.WriteCompactSize((ulong)receipts.Count);
+        foreach (var receipt in receipts)
+            receipt.WriteTo(writer);
+        batch.Put(DbColumn.L2Receipts, number, writer.WrittenSpan);
+        batch.Put(DbColumn.Metadata, HeadKey, number);
+    }
+
+    public Block? GetBlock(ulong number)
+    {
+        var key = NumberKey(number);
+        var bytes = _database.Get(DbColumn.L2Blocks, key);
+        if (bytes is null)
+            return null;
+        try
+        {
+            return Block.Decode(bytes);
+        }
+        catch (DecodeException ex)
+        {
+            throw DatabaseCorruptionException.ForRecord(DbColumn.L2Blocks, key, ex);
+        }
+    }
+
+    public ulong? GetNumber(Hash256 hash)
+    {
+        var key = hash.ToArray();
+        var bytes = _database.Get(DbColumn.L2BlockNumbers, key);
+        if (bytes is null)
+            return null;
+        if (bytes.Length != 8)
+            throw DatabaseCorruptionException.ForRecord(DbColumn.L2BlockNumbers, key, new DecodeException("not a block number"));
+        return BinaryPrimitives.ReadUInt64BigEndian(bytes);
+    }
+
+    public TransactionLocation? GetLocation(Hash256 transactionId)
+    {
+        var key = transactionId.ToArray();
+        var bytes = _database.Get(DbColumn.L2Transactions, key);
+        if (bytes is null)
+            return null;
+        if (bytes.Length != 12)
+            throw DatabaseCorruptionException.ForRecord(DbColumn.L2Transactions, key, new DecodeException("not a transaction location"));
+        return new TransactionLocation(BinaryPrimitives.ReadUInt64BigEndian(bytes), (int)BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(8)));
+    }
+
+    public IReadOnlyList<Receipt>? GetReceipts(ulong number)
+    {
+        var key = NumberKey(number);
+        var bytes = _database.Get(DbColumn.L2Receipts, key);
+        if (bytes is null)
+            return null;
+        try
+        {
+            var reader = new SpanReader(bytes);
+            var count = (int)reader.ReadCompactSize(Block.MaxTransactions);
+            var receipts = new List<Receipt>(count);
+            for (var i = 0; i < count; i++)
+                receipts.Add(Receipt.Read(ref reader));
+            reader.EnsureEnd();
+            return receipts;
+        }
+        catch (DecodeException ex)
+        {
+            throw DatabaseCorruptionException.ForRecord(DbColumn.L2Receipts, key, ex);
+        }
+    }
+
+    private static byte[] NumberKey(ulong number)
+    {
+        var key = new byte[8];
+        BinaryPrimitives.WriteUInt64BigEndian(key, number);
+        return key;
+    }
+}
