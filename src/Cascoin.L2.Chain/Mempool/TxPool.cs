@@ -211,6 +211,28 @@ public sealed class TxPool
         }
     }
 
+    /// <summary>Removes the given transactions and, to keep each sender's nonces consecutive, the sender's later ones.</summary>
+    public void Remove(IEnumerable<Hash256> ids)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        lock (_lock)
+        {
+            foreach (var id in ids)
+            {
+                if (!_byId.TryGetValue(id, out var transaction) || transaction.Sender is not { } sender || !_senders.TryGetValue(sender, out var queue))
+                    continue;
+                var index = queue.Items.FindIndex(e => e.Transaction.Id == id);
+                if (index < 0)
+                    continue;
+                foreach (var removed in queue.Items.Skip(index))
+                    _byId.Remove(removed.Transaction.Id);
+                queue.Items.RemoveRange(index, queue.Items.Count - index);
+                if (queue.Items.Count == 0)
+                    _senders.Remove(sender);
+            }
+        }
+    }
+
     private static (ulong, long) Priority(PoolEntry entry, ulong effectiveBaseFee)
     {
         var transaction = entry.Transaction;

@@ -15,6 +15,11 @@ public sealed record NodeSettings
     public required string NetworkDirectory { get; init; }
     public required bool L2Enabled { get; init; }
     public ulong? L2ChainId { get; init; }
+
+    /// <summary>Null: the network's default block time.</summary>
+    public long? L2BlockTimeMs { get; init; }
+    public string? L2GenesisPath { get; init; }
+    public required int MaxMempoolTransactions { get; init; }
     public required int P2PPort { get; init; }
     public required int RpcPort { get; init; }
     public required IReadOnlyList<IPEndPoint> RpcEndpoints { get; init; }
@@ -33,6 +38,18 @@ public sealed record NodeSettings
     public string DatabaseDirectory => Path.Combine(NetworkDirectory, "db");
     public string CookiePath => Path.Combine(NetworkDirectory, ".cookie");
     public string DebugLogPath => Path.Combine(NetworkDirectory, "debug.log");
+    public string WalletPath => Path.Combine(NetworkDirectory, "wallet.keys");
+    public string SequencerKeyPath => Path.Combine(NetworkDirectory, "sequencer.key");
+
+    /// <summary>
+    /// Whether this node runs an L2 chain now: on regtest as the single sequencer of the development
+    /// chain (or of -l2chainid). Elsewhere a chain is found through the settlement layer, which this
+    /// version does not have yet.
+    /// </summary>
+    public bool RunsL2Chain => L2Enabled && Network.Name == "regtest";
+
+    /// <summary>The chain id this node uses: -l2chainid, or on regtest the development chain's.</summary>
+    public ulong EffectiveL2ChainId => L2ChainId ?? DevelopmentChain.ChainId;
 
     /// <summary>Checks every value; a <see cref="ConfigurationException"/> names the first bad one.</summary>
     public static NodeSettings From(LoadedSettings loaded)
@@ -93,14 +110,27 @@ public sealed record NodeSettings
             ParseEndpoint(peer, network.DefaultP2PPort, "-connect/-addnode");
         if (connect.Count > 0 || addNode.Count > 0)
             warnings.Add("P2P networking is not available in this version: -connect and -addnode are not used yet");
+        var l2Enabled = s.GetFlag("l2", true);
+        if (l2Enabled && network.Name != "regtest")
+            warnings.Add("this version runs an L2 chain on regtest only: following a chain on main or test needs the settlement layer");
+        var genesis = NullIfEmpty(s.GetText("l2genesis"));
+        if (genesis is not null)
+        {
+            genesis = Path.GetFullPath(genesis, loaded.NetworkDirectory);
+            if (!File.Exists(genesis))
+                throw new ConfigurationException($"-l2genesis={s.GetText("l2genesis")}: file not found ({genesis})");
+        }
 
         return new NodeSettings
         {
             Network = network,
             DataDirectory = loaded.DataDirectory,
             NetworkDirectory = loaded.NetworkDirectory,
-            L2Enabled = s.GetFlag("l2", true),
+            L2Enabled = l2Enabled,
             L2ChainId = ParseChainId(s.GetText("l2chainid")),
+            L2BlockTimeMs = s.GetText("l2blocktime") is null ? null : s.GetInteger("l2blocktime", 0),
+            L2GenesisPath = genesis,
+            MaxMempoolTransactions = (int)s.GetInteger("maxmempooltx", 100_000),
             P2PPort = (int)s.GetInteger("port", network.DefaultP2PPort),
             RpcPort = rpcPort,
             RpcEndpoints = endpoints,

@@ -56,13 +56,14 @@ public sealed class NodeHost : IAsyncDisposable
             Network = settings.Network,
             NetworkDirectory = settings.NetworkDirectory,
             DatabaseDirectory = settings.DatabaseDirectory,
-            L2Enabled = settings.L2Enabled,
-            L2ChainId = settings.L2ChainId,
+            L2Enabled = settings.RunsL2Chain,
+            L2ChainId = settings.RunsL2Chain ? settings.EffectiveL2ChainId : settings.L2ChainId,
             Version = NodeVersion.Current,
             StartedAt = time.GetUtcNow(),
             Warnings = settings.Warnings,
         });
         builder.Services.AddCascoinStorage(settings);
+        builder.Services.AddCascoinChain(settings);
         builder.Services.AddCascoinRpc(settings);
 
         var app = builder.Build();

@@ -1,0 +1,51 @@
+using Cascoin.L2.Chain;
+using Cascoin.L2.Crypto;
+using Cascoin.L2.Primitives;
+using Cascoin.L2.Sequencing;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Cascoin.L2.Node.Hosting;
+
+/// <summary>
+/// Starts the L2 chain: creates or checks the genesis block before RPC answers, then runs the
+/// single-sequencer block producer until the node stops.
+/// </summary>
+public sealed class L2ChainService : BackgroundService
+{
+    private readonly L2Blockchain _chain;
+    private readonly SingleSequencerProducer _producer;
+    private readonly GenesisSpec _genesis;
+    private readonly PrivateKey _sequencerKey;
+    private readonly NetworkParameters _network;
+    private readonly ILogger<L2ChainService> _logger;
+
+    public L2ChainService(L2Blockchain chain, SingleSequencerProducer producer, GenesisSpec genesis, PrivateKey sequencerKey, NetworkParameters network, ILogger<L2ChainService> logger)
+    {
+        _chain = chain;
+        _producer = producer;
+        _genesis = genesis;
+        _sequencerKey = sequencerKey;
+        _network = network;
+        _logger = logger;
+    }
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            _chain.EnsureGenesis(_genesis);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new NodeStartupException(ex.Message, ex);
+        }
+        var head = _chain.Head;
+        _logger.LogInformation("L2 chain {ChainId}: head block {Number} {Hash}, state root {Root}; sequencer {Sequencer}, block time {BlockTime} ms",
+            _chain.Parameters.ChainId, head.Number, head.Hash, head.StateRoot.ToHex(),
+            Address.FromPublicKey(_sequencerKey.PublicKey.AsSpan()).ToBase58(_network), _chain.Parameters.BlockTime.TotalMilliseconds);
+        return base.StartAsync(cancellationToken);
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => _producer.RunAsync(stoppingToken);
+}
