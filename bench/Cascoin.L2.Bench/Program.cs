@@ -15,6 +15,7 @@ internal static class Program
         new SigBenchmark(),
         new SmtBenchmark(),
         new Sha256Benchmark(),
+        new E2eBenchmark(),
     ];
 
     private static int Main(string[] args)

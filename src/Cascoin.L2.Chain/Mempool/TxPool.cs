@@ -60,7 +60,7 @@ public sealed class TxPool
             if (!_senders.TryGetValue(sender, out var queue))
                 return account.Nonce;
             queue.Align(account.Nonce, _byId);
-            return account.Nonce + (ulong)queue.Items.Count;
+            return queue.NextNonce(account.Nonce);
         }
     }
 
@@ -76,12 +76,14 @@ public sealed class TxPool
         if (stateless is not null)
             return stateless;
         var sender = transaction.Sender!.Value;
-        var account = state(sender);
-        var effectiveBaseFee = FeeMarket.EffectiveBaseFee(nextBaseFee, account.HatScore, _parameters);
-        if (transaction.MaxFeePerGas < effectiveBaseFee)
-            return new TxRejection(TxRejectReason.FeeTooLow, $"max fee per gas {transaction.MaxFeePerGas} is below the current base fee {effectiveBaseFee}");
         lock (_lock)
         {
+            // Read under the lock: RemoveCommitted (also under it) runs after each commit, so the
+            // account and the queue always describe the same block.
+            var account = state(sender);
+            var effectiveBaseFee = FeeMarket.EffectiveBaseFee(nextBaseFee, account.HatScore, _parameters);
+            if (transaction.MaxFeePerGas < effectiveBaseFee)
+                return new TxRejection(TxRejectReason.FeeTooLow, $"max fee per gas {transaction.MaxFeePerGas} is below the current base fee {effectiveBaseFee}");
             if (_byId.ContainsKey(transaction.Id))
                 return new TxRejection(TxRejectReason.AlreadyKnown, $"transaction {transaction.Id} is already in the mempool");
             if (transaction.Nonce < account.Nonce)
@@ -89,10 +91,13 @@ public sealed class TxPool
             if (!_senders.TryGetValue(sender, out var queue))
                 queue = new SenderQueue();
             queue.Align(account.Nonce, _byId);
-            var next = account.Nonce + (ulong)queue.Items.Count;
+            var next = queue.NextNonce(account.Nonce);
             if (transaction.Nonce > next)
                 return new TxRejection(TxRejectReason.NonceTooHigh, $"nonce too high: the next nonce of {sender} is {next}, transaction has {transaction.Nonce}");
-            var position = (int)(transaction.Nonce - account.Nonce);
+            var first = queue.Items.Count > 0 ? queue.Items[0].Transaction.Nonce : account.Nonce;
+            if (transaction.Nonce < first)
+                return new TxRejection(TxRejectReason.NonceTooLow, $"nonce too low: the first pending nonce of {sender} is {first}, transaction has {transaction.Nonce}");
+            var position = (int)(transaction.Nonce - first);
             var replaced = position < queue.Items.Count ? queue.Items[position].Transaction : null;
             if (replaced is not null && !IsEnoughBump(replaced, transaction))
                 return new TxRejection(TxRejectReason.ReplacementUnderpriced,
@@ -144,7 +149,8 @@ public sealed class TxPool
                 var account = state(sender);
                 queue.Align(account.Nonce, _byId);
                 queue.HatScore = account.HatScore;
-                if (queue.Items.Count == 0)
+                // Empty, or (after a revert) not starting at the account's nonce: nothing executable.
+                if (queue.Items.Count == 0 || queue.Items[0].Transaction.Nonce != account.Nonce)
                     continue;
                 var limit = _parameters.RateLimitFor(account.HatScore);
                 var effectiveBase = FeeMarket.EffectiveBaseFee(baseFee, account.HatScore, _parameters);
@@ -280,19 +286,12 @@ public sealed class TxPool
 
         public byte HatScore { get; set; }
 
-        /// <summary>
-        /// Drops what a committed block already used (nonces below the account's). After a revert
-        /// the account's nonce can be below the queue's first: the whole queue then has a gap and goes.
-        /// </summary>
+        /// <summary>The nonce after the last pending one, or the account's when nothing is pending.</summary>
+        public ulong NextNonce(ulong accountNonce) => Items.Count == 0 ? accountNonce : Math.Max(accountNonce, Items[^1].Transaction.Nonce + 1);
+
+        /// <summary>Drops what a committed block already used (nonces below the account's).</summary>
         public void Align(ulong accountNonce, Dictionary<Hash256, Transaction> index)
         {
-            if (Items.Count > 0 && Items[0].Transaction.Nonce > accountNonce)
-            {
-                foreach (var item in Items)
-                    index.Remove(item.Transaction.Id);
-                Items.Clear();
-                return;
-            }
             var stale = 0;
             while (stale < Items.Count && Items[stale].Transaction.Nonce < accountNonce)
                 index.Remove(Items[stale++].Transaction.Id);

@@ -1,0 +1,213 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Cascoin.L2.Bench.E2e;
+using Cascoin.L2.Chain.Transactions;
+using Cascoin.L2.Crypto;
+using Cascoin.L2.Primitives;
+
+namespace Cascoin.L2.Bench;
+
+/// <summary>
+/// End to end: starts a real <c>cascoind -regtest</c> whose genesis funds <c>--accounts</c> accounts,
+/// pre-signs <c>--txs</c> transfers, submits them over JSON-RPC in batches from several connections,
+/// and waits until every one is in a committed block. Reports committed transactions per second
+/// (first submission to last commit), confirmation latency, and how that compares with
+/// single-thread signature verification of the same transactions.
+/// </summary>
+internal sealed class E2eBenchmark : IBenchmark
+{
+    private const ulong ChainId = 1;
+    private const ulong MaxFeePerGas = 1_000;
+    private const ulong PriorityFeePerGas = 1;
+    private static readonly Amount FundingPerAccount = Amount.FromCas(1_000);
+    private static readonly Amount TransferValue = Amount.FromSat(1_000);
+
+    public string Name => "e2e";
+
+    public string Description => "a real cascoind -regtest: pre-signed transfers over JSON-RPC until committed; tps, confirmation latency";
+
+    public IReadOnlyList<BenchOption> Options { get; } =
+    [
+        new("accounts", "funded sending accounts", "200"),
+        new("txs", "transfers submitted", "20000"),
+        new("connections", "concurrent RPC connections submitting", "4"),
+        new("batch", "transactions per JSON-RPC batch request", "100"),
+        new("blocktime", "the node's -l2blocktime in ms", "100"),
+        new("cascoind", "path of cascoind.dll (default: the Release build of this checkout)", ""),
+        new("datadir", "data directory for the node (default: a new temporary directory, deleted afterwards)", ""),
+    ];
+
+    public void Run(BenchArguments arguments, Utf8JsonWriter result, TextWriter progress) =>
+        RunAsync(arguments, result, progress).GetAwaiter().GetResult();
+
+    private static async Task RunAsync(BenchArguments arguments, Utf8JsonWriter result, TextWriter progress)
+    {
+        var accountCount = arguments.GetInt("accounts", 2, 100_000);
+        var txCount = arguments.GetInt("txs", 1, 10_000_000);
+        var connections = arguments.GetInt("connections", 1, 256);
+        var batchSize = arguments.GetInt("batch", 1, 1000);
+        var blockTime = arguments.GetInt("blocktime", 10, 60_000);
+        if ((txCount + accountCount - 1) / accountCount > 1000)
+            throw new BenchUsageException("at most 1,000 transactions per account (the mempool's per-sender limit): raise --accounts");
+        var daemon = arguments.GetString("cascoind") is { Length: > 0 } given ? given : RegtestNode.FindDaemon();
+        var directory = arguments.GetString("datadir") is { Length: > 0 } dir ? dir : Path.Combine(Path.GetTempPath(), "cascoin-bench-e2e-" + Guid.NewGuid().ToString("N"));
+        var keepDirectory = arguments.GetString("datadir").Length > 0;
+        try
+        {
+            var keys = Enumerable.Range(0, accountCount).Select(DeterministicKey).ToArray();
+            var addresses = keys.Select(k => Address.FromPublicKey(k.PublicKey.AsSpan())).ToArray();
+            progress.WriteLine($"e2e: signing {txCount} transfers from {accountCount} accounts");
+            var transactions = Sign(keys, addresses, txCount);
+            var verifyRate = MeasureVerification(transactions);
+
+            Directory.CreateDirectory(directory);
+            var genesis = Path.Combine(directory, "genesis.json");
+            await File.WriteAllTextAsync(genesis, GenesisJson(addresses));
+            using var node = await RegtestNode.StartAsync(daemon, directory,
+                [$"-l2genesis={genesis}", $"-l2blocktime={blockTime}", $"-maxmempooltx={Math.Max(100_000, txCount + 1000)}"], progress);
+            progress.WriteLine($"e2e: cascoind up on RPC port {node.RpcPort}; submitting over {connections} connections in batches of {batchSize}");
+
+            var outcome = await SubmitAndWatchAsync(node, transactions, accountCount, connections, batchSize, progress);
+            var confirm = outcome.ConfirmMs;
+            Array.Sort(confirm);
+            var tps = txCount / outcome.Elapsed.TotalSeconds;
+            result.WriteNumber("nodes", 1);
+            result.WriteNumber("accounts", accountCount);
+            result.WriteNumber("txs", txCount);
+            result.WriteNumber("tps", Math.Round(tps));
+            result.WriteNumber("p50_confirm_ms", Math.Round(Percentile(confirm, 0.50), 1));
+            result.WriteNumber("p99_confirm_ms", Math.Round(Percentile(confirm, 0.99), 1));
+            result.WriteNumber("blocks", outcome.Blocks);
+            result.WriteNumber("verify_per_s", Math.Round(verifyRate));
+            result.WriteNumber("tps_over_verify", Math.Round(tps / verifyRate, 3));
+            result.WriteString("secp256k1", Secp256k1Backends.Best.Name);
+        }
+        finally
+        {
+            if (!keepDirectory && Directory.Exists(directory))
+                Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static PrivateKey DeterministicKey(int index)
+    {
+        var seed = SHA256.HashData(BitConverter.GetBytes(index).Concat("cascoin-bench e2e"u8.ToArray()).ToArray());
+        return PrivateKey.FromBytes(seed) ?? throw new InvalidOperationException("seed is not a key");
+    }
+
+    /// <summary>Account i sends its k-th transfer to account i+1+k: every account sends and receives.</summary>
+    private static Transaction[] Sign(PrivateKey[] keys, Address[] addresses, int count)
+    {
+        var transactions = new Transaction[count];
+        var n = keys.Length;
+        Parallel.For(0, n, account =>
+        {
+            for (int index = account, nonce = 0; index < count; index += n, nonce++)
+            {
+                var unsigned = Transaction.CreateUnsigned(TransactionType.Transfer, ChainId, (ulong)nonce, addresses[(account + 1 + nonce) % n],
+                    TransferValue, MaxFeePerGas, PriorityFeePerGas, IntrinsicGas.Base);
+                transactions[index] = Transaction.Sign(unsigned, keys[account]);
+            }
+        });
+        return transactions;
+    }
+
+    /// <summary>Sender recovery of freshly decoded copies, one thread: what admitting a transaction costs at least.</summary>
+    private static double MeasureVerification(Transaction[] transactions)
+    {
+        var sample = transactions.Take(Math.Min(transactions.Length, 20_000)).Select(t => t.ToBytes()).ToArray();
+        var watch = Stopwatch.StartNew();
+        foreach (var bytes in sample)
+        {
+            if (Transaction.Decode(bytes).Sender is null)
+                throw new InvalidOperationException("a signed transaction did not verify");
+        }
+        return sample.Length / watch.Elapsed.TotalSeconds;
+    }
+
+    private static string GenesisJson(Address[] addresses)
+    {
+        var alloc = addresses.ToDictionary(a => a.ToBase58(NetworkParameters.Regtest), _ => new Dictionary<string, string> { ["balance"] = FundingPerAccount.ToString() });
+        return JsonSerializer.Serialize(new Dictionary<string, object> { ["alloc"] = alloc });
+    }
+
+    private sealed record Outcome(TimeSpan Elapsed, double[] ConfirmMs, int Blocks);
+
+    private static async Task<Outcome> SubmitAndWatchAsync(RegtestNode node, Transaction[] transactions, int accounts, int connections, int batchSize, TextWriter progress)
+    {
+        var index = new Dictionary<string, int>(transactions.Length);
+        for (var i = 0; i < transactions.Length; i++)
+            index[transactions[i].Id.ToString()] = i;
+        var submitted = new long[transactions.Length];
+        var confirmed = new long[transactions.Length];
+        var clock = Stopwatch.StartNew();
+
+        using var watcherClient = new RpcClient(node.RpcPort, node.Cookie);
+        var startBlock = (await watcherClient.CallAsync("l2_blocknumber")).GetUInt64();
+        using var done = new CancellationTokenSource();
+        var blocksWithTransactions = 0;
+        var remaining = transactions.Length;
+        var watcher = Task.Run(async () =>
+        {
+            var next = startBlock + 1;
+            var deadline = TimeSpan.FromMinutes(10);
+            while (remaining > 0)
+            {
+                if (clock.Elapsed > deadline)
+                    throw new TimeoutException($"{remaining} transactions not committed after {deadline.TotalMinutes} minutes");
+                var tip = (await watcherClient.CallAsync("l2_blocknumber")).GetUInt64();
+                for (; next <= tip; next++)
+                {
+                    var block = await watcherClient.CallAsync("l2_getblockbynumber", next, 1);
+                    var now = clock.ElapsedTicks;
+                    var found = 0;
+                    foreach (var id in block.GetProperty("tx").EnumerateArray())
+                    {
+                        if (index.TryGetValue(id.GetString()!, out var i) && confirmed[i] == 0)
+                        {
+                            confirmed[i] = now;
+                            found++;
+                        }
+                    }
+                    if (found > 0)
+                        blocksWithTransactions++;
+                    remaining -= found;
+                }
+                await Task.Delay(5);
+            }
+        });
+
+        // Each account is served by one connection, in nonce order, so no transaction arrives before its predecessor.
+        var start = clock.ElapsedTicks;
+        var senders = Enumerable.Range(0, connections).Select(c => Task.Run(async () =>
+        {
+            using var client = new RpcClient(node.RpcPort, node.Cookie);
+            // Transactions are laid out round-robin over the accounts (see Sign): index i belongs to account i % accounts.
+            var mine = Enumerable.Range(0, transactions.Length).Where(i => i % accounts % connections == c).ToList();
+            foreach (var chunk in mine.Chunk(batchSize))
+            {
+                var calls = chunk.Select(i => ("l2_sendrawtransaction", new object?[] { Convert.ToHexStringLower(transactions[i].ToBytes()) })).ToList();
+                var sentAt = clock.ElapsedTicks;
+                foreach (var i in chunk)
+                    submitted[i] = sentAt;
+                var replies = await client.BatchAsync(calls);
+                foreach (var reply in replies)
+                {
+                    if (reply.TryGetProperty("error", out var error) && error.ValueKind != JsonValueKind.Null)
+                        throw new InvalidOperationException("a transaction was refused: " + error.GetRawText());
+                }
+            }
+        })).ToArray();
+        await Task.WhenAll(senders);
+        progress.WriteLine($"e2e: all {transactions.Length} submitted after {(clock.ElapsedTicks - start) / (double)Stopwatch.Frequency:F2} s; waiting for blocks");
+        await watcher;
+        var last = confirmed.Max();
+        var toMs = 1000.0 / Stopwatch.Frequency;
+        var latencies = confirmed.Select((c, i) => (c - submitted[i]) * toMs).ToArray();
+        return new Outcome(TimeSpan.FromSeconds((last - start) / (double)Stopwatch.Frequency), latencies, blocksWithTransactions);
+    }
+
+    private static double Percentile(double[] sorted, double fraction) =>
+        sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(fraction * sorted.Length) - 1)];
+}
