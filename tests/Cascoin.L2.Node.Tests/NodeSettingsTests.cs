@@ -22,7 +22,10 @@ public class NodeSettingsTests
         Assert.False(settings.PrintToConsole);
         Assert.Equal(256, settings.DbCacheMiB);
         Assert.Empty(settings.DebugCategories);
-        Assert.Empty(settings.Warnings);
+        // No L2 chain can run on main yet (no settlement layer): said once, not silently ignored.
+        Assert.False(settings.RunsL2Chain);
+        Assert.Contains(settings.Warnings, w => w.Contains("regtest only", StringComparison.Ordinal));
+        Assert.Single(settings.Warnings);
         Assert.Equal(Path.GetFullPath(cfg.DataDirectory), settings.DataDirectory);
         Assert.Equal(Path.Combine(settings.DataDirectory, "main"), settings.NetworkDirectory);
         Assert.Equal(Path.Combine(settings.NetworkDirectory, "db"), settings.DatabaseDirectory);

@@ -23,14 +23,16 @@ public sealed record BlockchainInfo(
     L2Info L2,
     string Warnings);
 
-/// <summary>Chain status. No chain exists yet, so both heights are 0 until the settlement and L2 chains land.</summary>
+/// <summary>Chain status. The settlement chain does not exist yet (its heights are 0); l2.blocks is the L2 head when this node runs an L2 chain.</summary>
 public sealed class BlockchainRpcModule : IRpcModule, IBlockchainRpc
 {
     private readonly RpcNodeContext _node;
+    private readonly Cascoin.L2.Chain.L2Blockchain? _chain;
 
-    public BlockchainRpcModule(RpcNodeContext node)
+    public BlockchainRpcModule(RpcNodeContext node, Cascoin.L2.Chain.L2Blockchain? chain = null)
     {
         _node = node;
+        _chain = chain;
     }
 
     public BlockchainInfo GetBlockchainInfo() => new(
@@ -41,7 +43,7 @@ public sealed class BlockchainRpcModule : IRpcModule, IBlockchainRpc
         VerificationProgress: 1.0,
         SizeOnDisk: DirectorySize(_node.DatabaseDirectory),
         Pruned: false,
-        new L2Info(_node.L2Enabled, _node.L2ChainId, Blocks: 0),
+        new L2Info(_node.L2Enabled, _node.L2ChainId, Blocks: _chain is { HasGenesis: true } chain ? (long)chain.Head.Number : 0),
         string.Join("; ", _node.Warnings));
 
     private static long DirectorySize(string path)

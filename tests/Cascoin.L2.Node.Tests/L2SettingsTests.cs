@@ -1,0 +1,50 @@
+using Cascoin.L2.Node.Configuration;
+
+namespace Cascoin.L2.Node.Tests;
+
+public sealed class L2SettingsTests
+{
+    [Fact]
+    public void Regtest_runs_the_development_chain_with_100_ms_blocks_by_default()
+    {
+        using var cfg = new ConfigFixture("l2-defaults");
+        var settings = cfg.Node("-regtest");
+        Assert.True(settings.RunsL2Chain);
+        Assert.Equal(DevelopmentChain.ChainId, settings.EffectiveL2ChainId);
+        Assert.Null(settings.L2BlockTimeMs);
+        Assert.Null(settings.L2GenesisPath);
+        Assert.Equal(100_000, settings.MaxMempoolTransactions);
+        Assert.Empty(settings.Warnings);
+        Assert.Equal(Path.Combine(settings.NetworkDirectory, "wallet.keys"), settings.WalletPath);
+        Assert.Equal(Path.Combine(settings.NetworkDirectory, "sequencer.key"), settings.SequencerKeyPath);
+        cfg.Succeeded();
+    }
+
+    [Fact]
+    public void Options_set_block_time_chain_id_mempool_and_genesis()
+    {
+        using var cfg = new ConfigFixture("l2-options");
+        var genesis = Path.Combine(cfg.DataDirectory, "genesis.json");
+        File.WriteAllText(genesis, """{"alloc": {}}""");
+        var settings = cfg.Node("-regtest", "-l2blocktime=250", "-l2chainid=0x2a", "-maxmempooltx=5000", $"-l2genesis={genesis}");
+        Assert.Equal(250, settings.L2BlockTimeMs);
+        Assert.Equal(42UL, settings.EffectiveL2ChainId);
+        Assert.Equal(5000, settings.MaxMempoolTransactions);
+        Assert.Equal(genesis, settings.L2GenesisPath);
+        Assert.False(cfg.Node("-regtest", "-nol2").RunsL2Chain);
+        cfg.Succeeded();
+    }
+
+    [Theory]
+    [InlineData("-l2blocktime=5")]
+    [InlineData("-l2blocktime=abc")]
+    [InlineData("-maxmempooltx=10")]
+    [InlineData("-l2genesis=does-not-exist.json")]
+    public void Bad_l2_options_stop_the_start(string option)
+    {
+        using var cfg = new ConfigFixture("l2-bad");
+        var message = cfg.Rejects("-regtest", option);
+        Assert.Contains(option.TrimStart('-').Split('=')[0], message, StringComparison.Ordinal);
+        cfg.Succeeded();
+    }
+}
