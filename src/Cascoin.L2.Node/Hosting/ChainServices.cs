@@ -46,9 +46,11 @@ public static class ChainServices
             new BlockProducerOptions { BlockTime = parameters.BlockTime },
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<SingleSequencerProducer>>()));
+        services.AddSingleton(provider => new StatePruner(provider.GetRequiredService<StateManager>(), provider.GetRequiredService<ILogger<StatePruner>>()));
         services.AddHostedService(provider => new L2ChainService(
             provider.GetRequiredService<L2Blockchain>(),
             provider.GetRequiredService<SingleSequencerProducer>(),
+            provider.GetRequiredService<StatePruner>(),
             settings.L2GenesisPath is { } path ? GenesisFile.Load(path, settings.Network) : DevelopmentChain.Genesis,
             provider.GetRequiredService<PrivateKey>(),
             settings.Network,

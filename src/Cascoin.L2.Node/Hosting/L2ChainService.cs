@@ -2,6 +2,7 @@ using Cascoin.L2.Chain;
 using Cascoin.L2.Crypto;
 using Cascoin.L2.Primitives;
 using Cascoin.L2.Sequencing;
+using Cascoin.L2.State;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -9,21 +10,23 @@ namespace Cascoin.L2.Node.Hosting;
 
 /// <summary>
 /// Starts the L2 chain: creates or checks the genesis block before RPC answers, then runs the
-/// single-sequencer block producer until the node stops.
+/// single-sequencer block producer and the state pruner (woken by each committed block) until the node stops.
 /// </summary>
 public sealed class L2ChainService : BackgroundService
 {
     private readonly L2Blockchain _chain;
     private readonly SingleSequencerProducer _producer;
+    private readonly StatePruner _pruner;
     private readonly GenesisSpec _genesis;
     private readonly PrivateKey _sequencerKey;
     private readonly NetworkParameters _network;
     private readonly ILogger<L2ChainService> _logger;
 
-    public L2ChainService(L2Blockchain chain, SingleSequencerProducer producer, GenesisSpec genesis, PrivateKey sequencerKey, NetworkParameters network, ILogger<L2ChainService> logger)
+    public L2ChainService(L2Blockchain chain, SingleSequencerProducer producer, StatePruner pruner, GenesisSpec genesis, PrivateKey sequencerKey, NetworkParameters network, ILogger<L2ChainService> logger)
     {
         _chain = chain;
         _producer = producer;
+        _pruner = pruner;
         _genesis = genesis;
         _sequencerKey = sequencerKey;
         _network = network;
@@ -47,5 +50,24 @@ public sealed class L2ChainService : BackgroundService
         return base.StartAsync(cancellationToken);
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => _producer.RunAsync(stoppingToken);
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _chain.BlockCommitted += (_, _) => _pruner.NotifyCommitted();
+        var pruning = _pruner.RunAsync(stoppingToken);
+        try
+        {
+            await _producer.RunAsync(stoppingToken);
+        }
+        finally
+        {
+            try
+            {
+                await pruning;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                // Stopping: a pruning batch is one write batch, so none is left half done.
+            }
+        }
+    }
 }
