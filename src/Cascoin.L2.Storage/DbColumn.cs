@@ -39,4 +39,16 @@ public enum DbColumn
 
     /// <summary>The receipts of each L2 block: number (u64 BE) → CompactSize n ‖ n receipts.</summary>
     L2Receipts,
+
+    /// <summary>Embedded settlement chain blocks, every branch: block hash (32) → encoded L1 block.</summary>
+    L1Blocks,
+
+    /// <summary>Receipts of connected L1 blocks: block hash (32) → CompactSize n ‖ n receipts.</summary>
+    L1Receipts,
+
+    /// <summary>The active L1 chain: height (u64 BE) → block hash.</summary>
+    L1ActiveChain,
+
+    /// <summary>L1 blocks marked invalid (invalidateblock, or failed validation): block hash (32) → 01.</summary>
+    L1Invalid,
 }

@@ -1,0 +1,132 @@
+using Cascoin.L2.Chain.Bridge;
+using Cascoin.L2.Primitives;
+using Cascoin.L2.Settlement.L1;
+using Cascoin.L2.State.Accounts;
+using Cascoin.L2.State.Smt;
+
+namespace Cascoin.L2.Settlement.Contracts;
+
+/// <summary>
+/// The bridge contract: deposits are locked and queued for the L2; withdrawals are paid from the
+/// locked total once proven against a final anchored root (a shorter period for senders with a
+/// HAT score above the fast-withdrawal score); in emergency mode every L2 balance can be taken out
+/// once against the last final root. Limits and the circuit breaker of SPEC §2 apply.
+/// </summary>
+public static class Bridge
+{
+    public static string? Deposit(ContractContext context, DepositCall call)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(call);
+        if (context.State.GetChain(call.ChainId) is not { } chain)
+            return $"unknown chain {call.ChainId}";
+        if (chain.Status is ChainStatus.Emergency or ChainStatus.Deprecated)
+            return $"chain {call.ChainId} is {chain.Status.ToString().ToLowerInvariant()}: deposits are closed";
+        var parameters = context.Parameters;
+        if (call.Amount <= Amount.Zero || call.Amount > parameters.MaxDepositPerTransaction)
+            return $"a deposit is 0 < amount ≤ {parameters.MaxDepositPerTransaction} CAS";
+        var day = context.Height / parameters.BlocksPerDay;
+        var dailyKey = SettlementKeys.DepositedToday(call.ChainId, context.Sender, day);
+        var today = context.State.Get(dailyKey) is { Length: 8 } bytes ? Amount.FromSat(BitConverter.ToInt64(bytes)) : Amount.Zero;
+        if (today + call.Amount > parameters.MaxDepositPerAddressPerDay)
+            return $"deposit limit: {parameters.MaxDepositPerAddressPerDay} CAS per address per day ({today} CAS today)";
+        if (!context.TryDebitSender(call.Amount))
+            return "insufficient balance";
+        context.State.Set(dailyKey, BitConverter.GetBytes((today + call.Amount).Sat));
+        Queue(context, chain with { Locked = chain.Locked + call.Amount }, L1MessageKind.Deposit, call.L2Recipient, call.Amount, []);
+        return null;
+    }
+
+    /// <summary>Adds an entry to the chain's L1→L2 queue (deposits and messages share one numbering).</summary>
+    internal static void Queue(ContractContext context, ChainRecord chain, L1MessageKind kind, Address recipient, Amount amount, byte[] data)
+    {
+        var message = new L1Message(kind, chain.L1MessageCount, context.Sender, recipient, amount, data, context.Height, context.TransactionId);
+        context.State.Set(SettlementKeys.L1Message(chain.ChainId, message.Sequence), message.ToBytes());
+        context.State.SetChain(chain with { L1MessageCount = chain.L1MessageCount + 1 });
+    }
+
+    public static string? FinalizeWithdrawal(ContractContext context, FinalizeWithdrawalCall call)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(call);
+        if (context.State.GetChain(call.ChainId) is not { } chain)
+            return $"unknown chain {call.ChainId}";
+        chain = RollDay(context, chain);
+        if (context.State.GetAnchor(call.ChainId, call.AnchorIndex) is not { } anchor)
+            return $"chain {call.ChainId} has no anchor {call.AnchorIndex}";
+        var period = context.ScoreOf(context.Sender) > context.Parameters.FastWithdrawalScore
+            ? Math.Max(1, chain.ChallengePeriod / context.Parameters.FastWithdrawalDivisor)
+            : chain.ChallengePeriod;
+        if (!anchor.IsFinalAt(context.Height, period))
+            return $"anchor {anchor.Index} is final at L1 height {anchor.PostedHeight + period} (now {context.Height})";
+        var paidKey = SettlementKeys.WithdrawalPaid(call.ChainId, call.WithdrawalId);
+        if (context.State.IsMarked(paidKey))
+            return $"withdrawal {call.WithdrawalId} was already paid";
+        WithdrawalRecord record;
+        try
+        {
+            record = WithdrawalRecord.FromBytes(call.WithdrawalRecord);
+        }
+        catch (DecodeException ex)
+        {
+            return $"not a withdrawal record: {ex.Message}";
+        }
+        if (!SmtVerifier.VerifyCompact(anchor.StateRoot, BridgeKeys.Withdrawal(call.WithdrawalId), call.WithdrawalRecord, call.Proof))
+            return $"the proof does not show withdrawal {call.WithdrawalId} under anchor {anchor.Index}'s state root";
+        if (record.Amount > context.Parameters.MaxWithdrawalPerTransaction)
+            return $"withdrawal limit: {context.Parameters.MaxWithdrawalPerTransaction} CAS per transaction";
+        if (record.Amount > chain.Locked)
+            return "the bridge holds less than this withdrawal";
+        var withdrawnToday = chain.WithdrawnToday + record.Amount;
+        if (withdrawnToday > CircuitBreakerLimit(chain, context.Parameters))
+            return $"circuit breaker: withdrawals today would exceed {context.Parameters.CircuitBreakerPercent} % of the locked {chain.Locked} CAS; wait for the next day (L1 height {chain.DayStart + context.Parameters.BlocksPerDay})";
+        context.State.Mark(paidKey);
+        context.State.Credit(record.Recipient, record.Amount);
+        context.State.SetChain(chain with { Locked = chain.Locked - record.Amount, WithdrawnToday = withdrawnToday });
+        return null;
+    }
+
+    public static string? EmergencyWithdraw(ContractContext context, EmergencyWithdrawCall call)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(call);
+        if (context.State.GetChain(call.ChainId) is not { } chain)
+            return $"unknown chain {call.ChainId}";
+        if (chain.Status != ChainStatus.Emergency)
+            return $"chain {call.ChainId} is not in emergency mode";
+        if (Anchors.LastFinal(context.State, chain, context.Height) is not { } anchor)
+            return "the chain has no final anchor to prove a balance against";
+        var exitKey = SettlementKeys.EmergencyExit(call.ChainId, context.Sender);
+        if (context.State.IsMarked(exitKey))
+            return $"{context.Sender} has already exited chain {call.ChainId}";
+        if (!AccountState.TryFromBytes(call.AccountRecord, out var account))
+            return "not an account record";
+        if (!SmtVerifier.VerifyCompact(anchor.StateRoot, StateKeys.ForAccount(context.Sender), call.AccountRecord, call.Proof))
+            return $"the proof does not show this account of {context.Sender} under the last final root (anchor {anchor.Index})";
+        if (account.Balance > chain.Locked)
+            return "the bridge holds less than this balance";
+        context.State.Mark(exitKey);
+        context.State.Credit(context.Sender, account.Balance);
+        context.State.SetChain(chain with { Locked = chain.Locked - account.Balance });
+        return null;
+    }
+
+    /// <summary>What one day's withdrawals may add up to: the circuit-breaker share of the locked total (at the day's start of each payment).</summary>
+    public static Amount CircuitBreakerLimit(ChainRecord chain, SettlementParameters parameters)
+    {
+        ArgumentNullException.ThrowIfNull(chain);
+        ArgumentNullException.ThrowIfNull(parameters);
+        var percent = parameters.CircuitBreakerPercent;
+        return Amount.FromSat((chain.Locked + chain.WithdrawnToday).Sat / 100 * percent + (chain.Locked + chain.WithdrawnToday).Sat % 100 * percent / 100);
+    }
+
+    /// <summary>A new day resets the withdrawal total.</summary>
+    internal static ChainRecord RollDay(ContractContext context, ChainRecord chain)
+    {
+        if (context.Height < chain.DayStart + context.Parameters.BlocksPerDay)
+            return chain;
+        var rolled = chain with { DayStart = context.Height, WithdrawnToday = Amount.Zero };
+        context.State.SetChain(rolled);
+        return rolled;
+    }
+}

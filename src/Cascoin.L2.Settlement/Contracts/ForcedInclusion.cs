@@ -1,0 +1,70 @@
+using Cascoin.L2.Chain.Transactions;
+using Cascoin.L2.Primitives;
+using Cascoin.L2.Settlement.L1;
+
+namespace Cascoin.L2.Settlement.Contracts;
+
+/// <summary>
+/// Forced inclusion: a user posts a signed L2 transaction on L1; the chain's anchors must report it
+/// processed within the deadline, or every bonded sequencer of the chain is slashed (SPEC §9 property 19).
+/// </summary>
+public static class ForcedInclusion
+{
+    public static string? Post(ContractContext context, ForceIncludeCall call, NetworkParameters network)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(call);
+        if (context.State.GetChain(call.ChainId) is not { } chain)
+            return $"unknown chain {call.ChainId}";
+        if (chain.Status is not (ChainStatus.Active or ChainStatus.Paused))
+            return $"chain {call.ChainId} is {chain.Status.ToString().ToLowerInvariant()}: it takes no forced transactions";
+        Transaction transaction;
+        try
+        {
+            transaction = Transaction.Decode(call.L2Transaction);
+        }
+        catch (DecodeException ex)
+        {
+            return $"not an L2 transaction: {ex.Message}";
+        }
+        _ = network;
+        if (transaction.ChainId != call.ChainId)
+            return $"the transaction is for chain {transaction.ChainId}, not {call.ChainId}";
+        if (transaction.Type is not (TransactionType.Transfer or TransactionType.Withdrawal or TransactionType.L2ToL1Message))
+            return $"{transaction.Type} transactions cannot be forced";
+        if (transaction.Sender is null)
+            return "the L2 transaction's signature does not recover";
+        var entry = new L1Message(L1MessageKind.Forced, chain.ForcedCount, context.Sender, transaction.Sender.Value, transaction.Value,
+            call.L2Transaction, context.Height, context.TransactionId);
+        context.State.Set(SettlementKeys.Forced(call.ChainId, entry.Sequence), entry.ToBytes());
+        context.State.SetChain(chain with { ForcedCount = chain.ForcedCount + 1 });
+        return null;
+    }
+
+    /// <summary>
+    /// Each block: forced transactions the newest anchor reports processed are settled; one whose
+    /// deadline has passed unprocessed slashes the chain's bonded sequencers and is settled too.
+    /// </summary>
+    public static void EnforceDeadlines(ContractContext context, ChainRecord chain)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(chain);
+        var settled = chain.ForcedSettled;
+        while (settled < chain.ForcedCount)
+        {
+            var forced = context.State.GetForced(chain.ChainId, settled)!;
+            if (settled < chain.ForcedProcessed)
+            {
+                settled++;
+                continue;
+            }
+            if (context.Height < forced.Height + context.Parameters.ForcedInclusionDeadline)
+                break;
+            foreach (var sequencer in chain.Stakers)
+                Staking.Slash(context, chain.ChainId, sequencer, context.Parameters.ForcedInclusionSlashPercent);
+            settled++;
+        }
+        if (settled != chain.ForcedSettled)
+            context.State.SetChain(context.State.GetChain(chain.ChainId)! with { ForcedSettled = settled });
+    }
+}

@@ -1,0 +1,59 @@
+using Cascoin.L2.Chain.Bridge;
+using Cascoin.L2.Primitives;
+using Cascoin.L2.Settlement.L1;
+using Cascoin.L2.State.Smt;
+
+namespace Cascoin.L2.Settlement.Contracts;
+
+/// <summary>
+/// Cross-layer messages: L1→L2 messages join the chain's queue (delivered by the L2 in order, once);
+/// an L2→L1 message is executed on L1 after its anchor's challenge period, proven, exactly once.
+/// Execution delivers the bytes to the target as an event of the L1 block; no message may target a
+/// system contract, so a message can never call back into the bridge (the reentrancy guard).
+/// </summary>
+public static class Messages
+{
+    public static string? Send(ContractContext context, SendMessageCall call)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(call);
+        if (context.State.GetChain(call.ChainId) is not { } chain)
+            return $"unknown chain {call.ChainId}";
+        if (chain.Status is ChainStatus.Emergency or ChainStatus.Deprecated)
+            return $"chain {call.ChainId} is {chain.Status.ToString().ToLowerInvariant()}: messages are closed";
+        Bridge.Queue(context, chain, L1MessageKind.Message, call.Target, Amount.Zero, call.Data);
+        return null;
+    }
+
+    public static string? Execute(ContractContext context, ExecuteMessageCall call, out L2MessageRecord? delivered)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(call);
+        delivered = null;
+        if (context.State.GetChain(call.ChainId) is not { } chain)
+            return $"unknown chain {call.ChainId}";
+        if (context.State.GetAnchor(call.ChainId, call.AnchorIndex) is not { } anchor)
+            return $"chain {call.ChainId} has no anchor {call.AnchorIndex}";
+        if (!anchor.IsFinalAt(context.Height, chain.ChallengePeriod))
+            return $"anchor {anchor.Index} is final at L1 height {anchor.PostedHeight + chain.ChallengePeriod} (now {context.Height})";
+        var executedKey = SettlementKeys.MessageExecuted(call.ChainId, call.MessageId);
+        if (context.State.IsMarked(executedKey))
+            return $"message {call.MessageId} was already executed";
+        L2MessageRecord record;
+        try
+        {
+            record = L2MessageRecord.FromBytes(call.MessageRecord);
+        }
+        catch (DecodeException ex)
+        {
+            return $"not a message record: {ex.Message}";
+        }
+        if (SystemAddresses.IsSystem(record.Target))
+            return "reentrancy guard: a message cannot call a system contract";
+        if (!SmtVerifier.VerifyCompact(anchor.StateRoot, BridgeKeys.Message(call.MessageId), call.MessageRecord, call.Proof))
+            return $"the proof does not show message {call.MessageId} under anchor {anchor.Index}'s state root";
+        context.State.Mark(executedKey);
+        delivered = record;
+        return null;
+    }
+}

@@ -1,0 +1,83 @@
+using Cascoin.L2.Crypto;
+using Cascoin.L2.Settlement.L1;
+
+namespace Cascoin.L2.Settlement.Contracts;
+
+/// <summary>The registry contract: deploys chains and keeps their status in step with their sequencers.</summary>
+public static class Registry
+{
+    public const ulong MinBlockTimeMs = 10;
+    public const ulong MaxBlockTimeMs = 60_000;
+    public const ulong MinGasLimit = 1_000_000;
+
+    /// <summary>The chain id of a deploy transaction: the first 8 bytes (little-endian) of SHA-256d of its id.</summary>
+    public static ulong ChainIdOf(Primitives.Hash256 deployTransaction)
+    {
+        var hash = Hashes.Sha256d(deployTransaction.ToArray());
+        return BitConverter.ToUInt64(hash, 0);
+    }
+
+    public static string? Deploy(ContractContext context, DeployChainCall call)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(call);
+        if (call.Name.Length == 0 || call.Name.Any(char.IsControl))
+            return "the chain name must be 1..64 printable characters";
+        if (call.BlockTimeMs is < MinBlockTimeMs or > MaxBlockTimeMs)
+            return $"block time must be {MinBlockTimeMs}..{MaxBlockTimeMs} ms";
+        if (call.GasLimit < MinGasLimit)
+            return $"gas limit must be at least {MinGasLimit}";
+        if (call.ChallengePeriod == 0)
+            return "the challenge period must be at least one L1 block";
+        if (call.Stake < context.Parameters.MinimumSequencerStake)
+            return $"deploying needs a stake of at least {context.Parameters.MinimumSequencerStake} CAS";
+        var chainId = ChainIdOf(context.TransactionId);
+        if (chainId == 0 || context.State.GetChain(chainId) is not null)
+            return $"chain id {chainId} is taken; deploy again (another nonce gives another id)";
+        if (!context.TryDebitSender(call.Stake))
+            return "insufficient balance for the stake";
+        var chain = new ChainRecord
+        {
+            ChainId = chainId,
+            Name = call.Name,
+            Deployer = context.Sender,
+            BlockTimeMs = call.BlockTimeMs,
+            GasLimit = call.GasLimit,
+            ChallengePeriod = call.ChallengePeriod,
+            DeployHeight = context.Height,
+            LastAnchorHeight = context.Height,
+            DayStart = context.Height,
+            Stakers = [context.Sender],
+        };
+        context.State.SetStake(chainId, context.Sender, new StakeRecord(call.Stake, Primitives.Amount.Zero, 0));
+        context.State.AddChainId(chainId);
+        context.State.SetChain(UpdateStatus(context, chain));
+        return null;
+    }
+
+    /// <summary>Bootstrapping → active once a sequencer is eligible (the emergency clock starts then); active → bootstrapping when none is left.</summary>
+    public static ChainRecord UpdateStatus(ContractContext context, ChainRecord chain)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(chain);
+        var eligible = context.EligibleSequencers(chain).Count > 0;
+        return chain.Status switch
+        {
+            ChainStatus.Bootstrapping when eligible => chain with { Status = ChainStatus.Active, LastAnchorHeight = context.Height },
+            ChainStatus.Active when !eligible => chain with { Status = ChainStatus.Bootstrapping },
+            _ => chain,
+        };
+    }
+
+    /// <summary>After a reputation change: every chain the subject stakes on may change status.</summary>
+    public static void OnReputationChanged(ContractContext context, Primitives.Address subject)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        foreach (var chainId in context.State.GetChainIds())
+        {
+            var chain = context.State.GetChain(chainId)!;
+            if (chain.Stakers.Contains(subject))
+                context.State.SetChain(UpdateStatus(context, chain));
+        }
+    }
+}

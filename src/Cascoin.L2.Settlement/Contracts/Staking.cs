@@ -1,0 +1,77 @@
+using Cascoin.L2.Primitives;
+using Cascoin.L2.Settlement.L1;
+
+namespace Cascoin.L2.Settlement.Contracts;
+
+/// <summary>The staking contract: bonds, unbonding with a delay, and slashing (the slashed part is burned).</summary>
+public static class Staking
+{
+    public static string? Bond(ContractContext context, BondCall call)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(call);
+        if (context.State.GetChain(call.ChainId) is not { } chain)
+            return $"unknown chain {call.ChainId}";
+        if (chain.Status is ChainStatus.Deprecated or ChainStatus.Emergency)
+            return $"chain {call.ChainId} is {chain.Status.ToString().ToLowerInvariant()}: no new stake";
+        if (call.Amount <= Amount.Zero)
+            return "the amount must be positive";
+        if (!context.TryDebitSender(call.Amount))
+            return "insufficient balance";
+        var stake = context.State.GetStake(call.ChainId, context.Sender);
+        context.State.SetStake(call.ChainId, context.Sender, stake with { Bonded = stake.Bonded + call.Amount });
+        if (!chain.Stakers.Contains(context.Sender))
+            chain = chain with { Stakers = [.. chain.Stakers, context.Sender] };
+        context.State.SetChain(Registry.UpdateStatus(context, chain));
+        return null;
+    }
+
+    public static string? Unbond(ContractContext context, UnbondCall call)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(call);
+        if (context.State.GetChain(call.ChainId) is not { } chain)
+            return $"unknown chain {call.ChainId}";
+        var stake = context.State.GetStake(call.ChainId, context.Sender);
+        if (call.Amount <= Amount.Zero || call.Amount > stake.Bonded)
+            return $"can unbond 0 < amount ≤ {stake.Bonded} CAS";
+        context.State.SetStake(call.ChainId, context.Sender, new StakeRecord(stake.Bonded - call.Amount, stake.Unbonding + call.Amount,
+            context.Height + context.Parameters.UnbondDelay));
+        context.State.SetChain(Registry.UpdateStatus(context, chain));
+        return null;
+    }
+
+    /// <summary>Pays back unbonded stake whose delay has passed (every block).</summary>
+    public static void ReleaseMatured(ContractContext context, ChainRecord chain)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(chain);
+        var stakers = chain.Stakers.ToList();
+        foreach (var staker in chain.Stakers)
+        {
+            var stake = context.State.GetStake(chain.ChainId, staker);
+            if (stake.Unbonding == Amount.Zero || context.Height < stake.ReleaseHeight)
+                continue;
+            context.State.Credit(staker, stake.Unbonding);
+            var left = stake with { Unbonding = Amount.Zero, ReleaseHeight = 0 };
+            context.State.SetStake(chain.ChainId, staker, left);
+            if (left.IsEmpty)
+                stakers.Remove(staker);
+        }
+        if (stakers.Count != chain.Stakers.Count)
+            context.State.SetChain(context.State.GetChain(chain.ChainId)! with { Stakers = stakers });
+    }
+
+    /// <summary>Burns <paramref name="percent"/> % of <paramref name="sequencer"/>'s bond (and unbonding stake, which stays slashable); returns what was burned.</summary>
+    public static Amount Slash(ContractContext context, ulong chainId, Address sequencer, int percent)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var stake = context.State.GetStake(chainId, sequencer);
+        var fromBond = Amount.FromSat(stake.Bonded.Sat / 100 * percent + stake.Bonded.Sat % 100 * percent / 100);
+        var fromUnbonding = Amount.FromSat(stake.Unbonding.Sat / 100 * percent + stake.Unbonding.Sat % 100 * percent / 100);
+        context.State.SetStake(chainId, sequencer, stake with { Bonded = stake.Bonded - fromBond, Unbonding = stake.Unbonding - fromUnbonding });
+        var chain = context.State.GetChain(chainId)!;
+        context.State.SetChain(Registry.UpdateStatus(context, chain));
+        return fromBond + fromUnbonding;
+    }
+}

@@ -1,0 +1,133 @@
+using Cascoin.L2.Crypto;
+using Cascoin.L2.Primitives;
+
+namespace Cascoin.L2.Settlement.L1;
+
+/// <summary>
+/// An L1 block header: height u64 ‖ parent (32) ‖ stateRoot (32) ‖ transactionsRoot (32) ‖
+/// timestamp ms u64 ‖ miner (20). Its hash is SHA-256d of these bytes. Regtest blocks carry no proof
+/// of work: `generate` makes them, and the longest valid chain wins.
+/// </summary>
+public sealed class L1BlockHeader : IEquatable<L1BlockHeader>
+{
+    public const int EncodedSize = 8 + 32 * 3 + 8 + Address.Size;
+
+    private Hash256? _hash;
+
+    public L1BlockHeader(ulong height, Hash256 parentHash, Hash256 stateRoot, Hash256 transactionsRoot, ulong timestamp, Address miner)
+    {
+        Height = height;
+        ParentHash = parentHash;
+        StateRoot = stateRoot;
+        TransactionsRoot = transactionsRoot;
+        Timestamp = timestamp;
+        Miner = miner;
+    }
+
+    public ulong Height { get; }
+    public Hash256 ParentHash { get; }
+    public Hash256 StateRoot { get; }
+    public Hash256 TransactionsRoot { get; }
+
+    /// <summary>Milliseconds since the Unix epoch.</summary>
+    public ulong Timestamp { get; }
+
+    /// <summary>Receives the fees now and the block reward at maturity.</summary>
+    public Address Miner { get; }
+
+    public Hash256 Hash => _hash ??= new Hash256(Hashes.Sha256d(ToBytes()));
+
+    public void WriteTo(SpanWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteUInt64(Height);
+        writer.WriteHash256(ParentHash);
+        writer.WriteHash256(StateRoot);
+        writer.WriteHash256(TransactionsRoot);
+        writer.WriteUInt64(Timestamp);
+        writer.WriteAddress(Miner);
+    }
+
+    public byte[] ToBytes()
+    {
+        var writer = new SpanWriter(EncodedSize);
+        WriteTo(writer);
+        return writer.ToArray();
+    }
+
+    public static L1BlockHeader Read(ref SpanReader reader) =>
+        new(reader.ReadUInt64(), reader.ReadHash256(), reader.ReadHash256(), reader.ReadHash256(), reader.ReadUInt64(), reader.ReadAddress());
+
+    public bool Equals(L1BlockHeader? other) => other is not null && Hash == other.Hash;
+
+    public override bool Equals(object? obj) => Equals(obj as L1BlockHeader);
+
+    public override int GetHashCode() => Hash.GetHashCode();
+}
+
+/// <summary>An L1 block: header and transactions. Encoding: header ‖ CompactSize n ‖ n transactions.</summary>
+public sealed class L1Block
+{
+    public const int MaxTransactions = 50_000;
+
+    public L1Block(L1BlockHeader header, IReadOnlyList<L1Transaction> transactions)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        ArgumentNullException.ThrowIfNull(transactions);
+        Header = header;
+        Transactions = transactions;
+    }
+
+    public L1BlockHeader Header { get; }
+
+    public IReadOnlyList<L1Transaction> Transactions { get; }
+
+    public Hash256 Hash => Header.Hash;
+
+    public ulong Height => Header.Height;
+
+    public byte[] ToBytes()
+    {
+        var writer = new SpanWriter(L1BlockHeader.EncodedSize + 9 + Transactions.Sum(t => t.Size));
+        Header.WriteTo(writer);
+        writer.WriteCompactSize((ulong)Transactions.Count);
+        foreach (var transaction in Transactions)
+            transaction.WriteTo(writer);
+        return writer.ToArray();
+    }
+
+    /// <exception cref="DecodeException">the bytes are not exactly one block.</exception>
+    public static L1Block Decode(ReadOnlySpan<byte> bytes)
+    {
+        var reader = new SpanReader(bytes);
+        var header = L1BlockHeader.Read(ref reader);
+        var count = (int)reader.ReadCompactSize(MaxTransactions);
+        var transactions = new List<L1Transaction>(Math.Min(count, 1024));
+        for (var i = 0; i < count; i++)
+            transactions.Add(L1Transaction.Read(ref reader));
+        reader.EnsureEnd();
+        return new L1Block(header, transactions);
+    }
+}
+
+/// <summary>What one L1 transaction did: success, or the contract's reason for failing (the fee is paid either way).</summary>
+public sealed record L1Receipt(Hash256 TransactionId, bool Success, string? Error, string? Event)
+{
+    public void WriteTo(SpanWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteHash256(TransactionId);
+        writer.WriteBool(Success);
+        writer.WriteVarBytes(System.Text.Encoding.UTF8.GetBytes(Error ?? ""));
+        writer.WriteVarBytes(System.Text.Encoding.UTF8.GetBytes(Event ?? ""));
+    }
+
+    public static L1Receipt Read(ref SpanReader reader)
+    {
+        var id = reader.ReadHash256();
+        var success = reader.ReadBool();
+        var error = System.Text.Encoding.UTF8.GetString(reader.ReadVarBytes(4096));
+        var message = System.Text.Encoding.UTF8.GetString(reader.ReadVarBytes(L1Transaction.MaxPayloadBytes));
+        return new L1Receipt(id, success, error.Length == 0 ? null : error, message.Length == 0 ? null : message);
+    }
+}

@@ -1,0 +1,152 @@
+using Cascoin.L2.Primitives;
+using Cascoin.L2.Settlement.Contracts;
+
+namespace Cascoin.L2.Settlement.L1;
+
+/// <summary>
+/// The L1 state transition of one block: transactions in order (a transaction that cannot pay its
+/// fee or has the wrong nonce cannot be in the block; one whose contract call fails still pays its
+/// fee and uses its nonce, and changes nothing else), then the per-block duties: the reward of
+/// the block <see cref="SettlementParameters.CoinbaseMaturity"/> back matures, unbonded stakes are
+/// released, forced-inclusion deadlines are enforced, and chains without a valid anchor for the
+/// emergency window enter emergency mode. Pure over the parent state.
+/// </summary>
+public sealed class L1BlockExecution
+{
+    private readonly SettlementParameters _parameters;
+    private readonly NetworkParameters _network;
+    private readonly List<L1Receipt> _receipts = [];
+    private bool _finished;
+
+    public L1BlockExecution(SettlementParameters parameters, NetworkParameters network, ulong height, Address miner, L1StateView state)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(state);
+        _parameters = parameters;
+        _network = network;
+        Height = height;
+        Miner = miner;
+        State = state;
+    }
+
+    public ulong Height { get; }
+
+    public Address Miner { get; }
+
+    public L1StateView State { get; }
+
+    public IReadOnlyList<L1Receipt> Receipts => _receipts;
+
+    /// <summary>Applies <paramref name="transaction"/>; returns why it cannot be in this block, or null (a receipt was added).</summary>
+    public string? TryApply(L1Transaction transaction)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        if (_finished)
+            throw new InvalidOperationException("the block is already finished");
+        if (transaction.RecoverSender(_network) is not { } sender)
+            return "bad-signature: the signature does not recover";
+        var account = State.GetAccount(sender);
+        if (transaction.Nonce != account.Nonce)
+            return transaction.Nonce < account.Nonce
+                ? $"nonce-too-low: account nonce is {account.Nonce}, transaction has {transaction.Nonce}"
+                : $"nonce-too-high: account nonce is {account.Nonce}, transaction has {transaction.Nonce}";
+        if (transaction.Fee < _parameters.MinimumFee)
+            return $"fee-too-low: the minimum fee is {_parameters.MinimumFee} CAS";
+        if (account.Balance < transaction.Fee)
+            return $"insufficient-funds: balance {account.Balance} CAS is below the fee {transaction.Fee}";
+        State.SetAccount(sender, account with { Balance = account.Balance - transaction.Fee, Nonce = account.Nonce + 1 });
+        State.Credit(Miner, transaction.Fee);
+
+        var checkpoint = State.Checkpoint();
+        var context = new ContractContext(State, _parameters, Height, sender, transaction.Id);
+        string? error;
+        string? delivered = null;
+        try
+        {
+            error = Dispatch(context, L1Call.Decode(transaction.Kind, transaction.Payload), out delivered);
+        }
+        catch (DecodeException ex)
+        {
+            error = $"malformed payload: {ex.Message}";
+        }
+        if (error is not null)
+            State.Rollback(checkpoint);
+        _receipts.Add(new L1Receipt(transaction.Id, error is null, error, delivered));
+        return null;
+    }
+
+    private string? Dispatch(ContractContext context, L1Call call, out string? delivered)
+    {
+        delivered = null;
+        switch (call)
+        {
+            case TransferCall transfer:
+                if (SystemAddresses.IsSystem(transfer.To))
+                    return "system contracts take value only through their calls";
+                if (transfer.Amount <= Amount.Zero || !context.TryDebitSender(transfer.Amount))
+                    return "insufficient balance (or a non-positive amount)";
+                State.Credit(transfer.To, transfer.Amount);
+                return null;
+            case SetReputationCall reputation:
+                if (_network.Kind != NetworkKind.Regtest)
+                    return "setreputation exists on regtest only; scores come from the HAT v2 reputation system";
+                State.SetAccount(reputation.Subject, State.GetAccount(reputation.Subject) with { HatScore = reputation.Score });
+                Registry.OnReputationChanged(context, reputation.Subject);
+                return null;
+            case DeployChainCall deploy:
+                return Registry.Deploy(context, deploy);
+            case BondCall bond:
+                return Staking.Bond(context, bond);
+            case UnbondCall unbond:
+                return Staking.Unbond(context, unbond);
+            case DepositCall deposit:
+                return Bridge.Deposit(context, deposit);
+            case AnchorCall anchor:
+                return Anchors.Post(context, anchor);
+            case FinalizeWithdrawalCall withdrawal:
+                return Bridge.FinalizeWithdrawal(context, withdrawal);
+            case EmergencyWithdrawCall exit:
+                return Bridge.EmergencyWithdraw(context, exit);
+            case ForceIncludeCall forced:
+                return ForcedInclusion.Post(context, forced, _network);
+            case SendMessageCall message:
+                return Messages.Send(context, message);
+            case ExecuteMessageCall execute:
+                var error = Messages.Execute(context, execute, out var record);
+                if (record is not null)
+                    delivered = $"message {execute.MessageId} from L2 {record.Sender} to {record.Target}: {Convert.ToHexStringLower(record.Data)}";
+                return error;
+            default:
+                return $"unsupported call {call.Kind}";
+        }
+    }
+
+    /// <summary>The per-block duties; call once after the last transaction.</summary>
+    public void Finish()
+    {
+        if (_finished)
+            throw new InvalidOperationException("the block is already finished");
+        _finished = true;
+        if (Height > 0)
+            State.Set(SettlementKeys.PendingReward(Height), Miner.ToArray());
+        if (Height > _parameters.CoinbaseMaturity)
+        {
+            var matured = SettlementKeys.PendingReward(Height - _parameters.CoinbaseMaturity);
+            if (State.Get(matured) is { Length: Address.Size } minerBytes)
+            {
+                State.Credit(new Address(minerBytes), _parameters.BlockReward);
+                State.Set(matured, null);
+            }
+        }
+        var context = new ContractContext(State, _parameters, Height, Address.Zero, Hash256.Zero);
+        foreach (var chainId in State.GetChainIds())
+        {
+            Staking.ReleaseMatured(context, State.GetChain(chainId)!);
+            ForcedInclusion.EnforceDeadlines(context, State.GetChain(chainId)!);
+            var chain = State.GetChain(chainId)!;
+            if (chain.Status is ChainStatus.Active or ChainStatus.Paused && Height > chain.LastAnchorHeight + _parameters.EmergencyWindow)
+                State.SetChain(chain with { Status = ChainStatus.Emergency });
+        }
+    }
+}

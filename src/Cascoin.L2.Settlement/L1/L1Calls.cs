@@ -1,0 +1,242 @@
+using System.Text;
+using Cascoin.L2.Primitives;
+
+namespace Cascoin.L2.Settlement.L1;
+
+/// <summary>
+/// The payload of an L1 transaction, one record per <see cref="L1TransactionKind"/>. Each writes
+/// and reads itself (integers little-endian, byte strings CompactSize-prefixed and bounded);
+/// <see cref="Decode"/> refuses trailing bytes, so every payload has one encoding.
+/// </summary>
+public abstract record L1Call
+{
+    public abstract L1TransactionKind Kind { get; }
+
+    protected abstract void Write(SpanWriter writer);
+
+    public byte[] ToBytes()
+    {
+        var writer = new SpanWriter(128);
+        Write(writer);
+        return writer.ToArray();
+    }
+
+    /// <exception cref="DecodeException">the payload does not fit <paramref name="kind"/>.</exception>
+    public static L1Call Decode(L1TransactionKind kind, ReadOnlySpan<byte> payload)
+    {
+        var reader = new SpanReader(payload);
+        L1Call call = kind switch
+        {
+            L1TransactionKind.Transfer => new TransferCall(reader.ReadAddress(), ReadAmount(ref reader)),
+            L1TransactionKind.SetReputation => new SetReputationCall(reader.ReadAddress(), ReadScore(ref reader)),
+            L1TransactionKind.DeployChain => new DeployChainCall(ReadName(ref reader), reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadUInt64(), ReadAmount(ref reader)),
+            L1TransactionKind.Bond => new BondCall(reader.ReadUInt64(), ReadAmount(ref reader)),
+            L1TransactionKind.Unbond => new UnbondCall(reader.ReadUInt64(), ReadAmount(ref reader)),
+            L1TransactionKind.Deposit => new DepositCall(reader.ReadUInt64(), ReadAmount(ref reader), reader.ReadAddress()),
+            L1TransactionKind.Anchor => new AnchorCall(reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadHash256(),
+                reader.ReadHash256(), reader.ReadHash256(), reader.ReadUInt64(), reader.ReadUInt64()),
+            L1TransactionKind.FinalizeWithdrawal => new FinalizeWithdrawalCall(reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadHash256(),
+                reader.ReadVarBytes(MaxRecordBytes), reader.ReadVarBytes(MaxProofBytes)),
+            L1TransactionKind.EmergencyWithdraw => new EmergencyWithdrawCall(reader.ReadUInt64(), reader.ReadVarBytes(MaxRecordBytes), reader.ReadVarBytes(MaxProofBytes)),
+            L1TransactionKind.ForceInclude => new ForceIncludeCall(reader.ReadUInt64(), reader.ReadVarBytes(L1Transaction.MaxPayloadBytes - 16)),
+            L1TransactionKind.SendMessage => new SendMessageCall(reader.ReadUInt64(), reader.ReadAddress(), reader.ReadVarBytes(MaxMessageBytes)),
+            L1TransactionKind.ExecuteMessage => new ExecuteMessageCall(reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadHash256(),
+                reader.ReadVarBytes(MaxRecordBytes), reader.ReadVarBytes(MaxProofBytes)),
+            _ => throw new DecodeException($"unknown L1 transaction kind {kind}"),
+        };
+        reader.EnsureEnd();
+        return call;
+    }
+
+    public const int MaxProofBytes = 16 * 1024;
+    public const int MaxRecordBytes = 16 * 1024;
+    public const int MaxMessageBytes = 8 * 1024;
+    public const int MaxNameBytes = 64;
+
+    private static Amount ReadAmount(ref SpanReader reader)
+    {
+        var amount = reader.ReadAmount();
+        return amount.IsMoneyRange ? amount : throw new DecodeException($"amount {amount.Sat} sat is outside 0..MaxMoney");
+    }
+
+    private static byte ReadScore(ref SpanReader reader)
+    {
+        var score = reader.ReadByte();
+        return score <= 100 ? score : throw new DecodeException($"a HAT score is 0..100, got {score}");
+    }
+
+    private static string ReadName(ref SpanReader reader)
+    {
+        var bytes = reader.ReadVarBytes(MaxNameBytes);
+        try
+        {
+            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new DecodeException("a chain name is UTF-8");
+        }
+    }
+
+    protected static void WriteName(SpanWriter writer, string name)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteVarBytes(Encoding.UTF8.GetBytes(name));
+    }
+}
+
+public sealed record TransferCall(Address To, Amount Amount) : L1Call
+{
+    public override L1TransactionKind Kind => L1TransactionKind.Transfer;
+
+    protected override void Write(SpanWriter writer)
+    {
+        writer.WriteAddress(To);
+        writer.WriteAmount(Amount);
+    }
+}
+
+public sealed record SetReputationCall(Address Subject, byte Score) : L1Call
+{
+    public override L1TransactionKind Kind => L1TransactionKind.SetReputation;
+
+    protected override void Write(SpanWriter writer)
+    {
+        writer.WriteAddress(Subject);
+        writer.WriteByte(Score);
+    }
+}
+
+/// <param name="ChallengePeriod">In L1 blocks.</param>
+public sealed record DeployChainCall(string Name, ulong BlockTimeMs, ulong GasLimit, ulong ChallengePeriod, Amount Stake) : L1Call
+{
+    public override L1TransactionKind Kind => L1TransactionKind.DeployChain;
+
+    protected override void Write(SpanWriter writer)
+    {
+        WriteName(writer, Name);
+        writer.WriteUInt64(BlockTimeMs);
+        writer.WriteUInt64(GasLimit);
+        writer.WriteUInt64(ChallengePeriod);
+        writer.WriteAmount(Stake);
+    }
+}
+
+public sealed record BondCall(ulong ChainId, Amount Amount) : L1Call
+{
+    public override L1TransactionKind Kind => L1TransactionKind.Bond;
+
+    protected override void Write(SpanWriter writer)
+    {
+        writer.WriteUInt64(ChainId);
+        writer.WriteAmount(Amount);
+    }
+}
+
+public sealed record UnbondCall(ulong ChainId, Amount Amount) : L1Call
+{
+    public override L1TransactionKind Kind => L1TransactionKind.Unbond;
+
+    protected override void Write(SpanWriter writer)
+    {
+        writer.WriteUInt64(ChainId);
+        writer.WriteAmount(Amount);
+    }
+}
+
+public sealed record DepositCall(ulong ChainId, Amount Amount, Address L2Recipient) : L1Call
+{
+    public override L1TransactionKind Kind => L1TransactionKind.Deposit;
+
+    protected override void Write(SpanWriter writer)
+    {
+        writer.WriteUInt64(ChainId);
+        writer.WriteAmount(Amount);
+        writer.WriteAddress(L2Recipient);
+    }
+}
+
+/// <summary>A batch of L2 blocks [<paramref name="FirstBlock"/>, <paramref name="LastBlock"/>] with the state root after the last and the L1 queues the batch has consumed.</summary>
+public sealed record AnchorCall(ulong ChainId, ulong FirstBlock, ulong LastBlock, Hash256 StateRoot, Hash256 LastBlockHash, Hash256 DataHash,
+    ulong L1MessagesProcessed, ulong ForcedProcessed) : L1Call
+{
+    public override L1TransactionKind Kind => L1TransactionKind.Anchor;
+
+    protected override void Write(SpanWriter writer)
+    {
+        writer.WriteUInt64(ChainId);
+        writer.WriteUInt64(FirstBlock);
+        writer.WriteUInt64(LastBlock);
+        writer.WriteHash256(StateRoot);
+        writer.WriteHash256(LastBlockHash);
+        writer.WriteHash256(DataHash);
+        writer.WriteUInt64(L1MessagesProcessed);
+        writer.WriteUInt64(ForcedProcessed);
+    }
+}
+
+/// <summary>Pays L2 withdrawal <paramref name="WithdrawalId"/> (its L2 txid): its L2 record and compact SMT proof against anchor <paramref name="AnchorIndex"/>'s root.</summary>
+public sealed record FinalizeWithdrawalCall(ulong ChainId, ulong AnchorIndex, Hash256 WithdrawalId, byte[] WithdrawalRecord, byte[] Proof) : L1Call
+{
+    public override L1TransactionKind Kind => L1TransactionKind.FinalizeWithdrawal;
+
+    protected override void Write(SpanWriter writer)
+    {
+        writer.WriteUInt64(ChainId);
+        writer.WriteUInt64(AnchorIndex);
+        writer.WriteHash256(WithdrawalId);
+        writer.WriteVarBytes(WithdrawalRecord);
+        writer.WriteVarBytes(Proof);
+    }
+}
+
+/// <summary>The sender's L2 account record and its compact proof against the last final anchored root.</summary>
+public sealed record EmergencyWithdrawCall(ulong ChainId, byte[] AccountRecord, byte[] Proof) : L1Call
+{
+    public override L1TransactionKind Kind => L1TransactionKind.EmergencyWithdraw;
+
+    protected override void Write(SpanWriter writer)
+    {
+        writer.WriteUInt64(ChainId);
+        writer.WriteVarBytes(AccountRecord);
+        writer.WriteVarBytes(Proof);
+    }
+}
+
+public sealed record ForceIncludeCall(ulong ChainId, byte[] L2Transaction) : L1Call
+{
+    public override L1TransactionKind Kind => L1TransactionKind.ForceInclude;
+
+    protected override void Write(SpanWriter writer)
+    {
+        writer.WriteUInt64(ChainId);
+        writer.WriteVarBytes(L2Transaction);
+    }
+}
+
+public sealed record SendMessageCall(ulong ChainId, Address Target, byte[] Data) : L1Call
+{
+    public override L1TransactionKind Kind => L1TransactionKind.SendMessage;
+
+    protected override void Write(SpanWriter writer)
+    {
+        writer.WriteUInt64(ChainId);
+        writer.WriteAddress(Target);
+        writer.WriteVarBytes(Data);
+    }
+}
+
+/// <summary>Executes L2→L1 message <paramref name="MessageId"/> (its L2 txid): its record and compact proof against anchor <paramref name="AnchorIndex"/>'s root.</summary>
+public sealed record ExecuteMessageCall(ulong ChainId, ulong AnchorIndex, Hash256 MessageId, byte[] MessageRecord, byte[] Proof) : L1Call
+{
+    public override L1TransactionKind Kind => L1TransactionKind.ExecuteMessage;
+
+    protected override void Write(SpanWriter writer)
+    {
+        writer.WriteUInt64(ChainId);
+        writer.WriteUInt64(AnchorIndex);
+        writer.WriteHash256(MessageId);
+        writer.WriteVarBytes(MessageRecord);
+        writer.WriteVarBytes(Proof);
+    }
+}

@@ -1,0 +1,41 @@
+namespace Cascoin.L2.Settlement.L1;
+
+/// <summary>What an L1 transaction does; the first byte of its encoding. The payload layout depends on it (see the call records).</summary>
+public enum L1TransactionKind : byte
+{
+    /// <summary>Moves CAS between L1 accounts.</summary>
+    Transfer = 0,
+
+    /// <summary>Regtest only: sets an address's HAT v2 score (the reputation system's role on a live chain).</summary>
+    SetReputation = 1,
+
+    /// <summary>Registry: deploys an L2 chain; the attached stake becomes the deployer's sequencer bond.</summary>
+    DeployChain = 2,
+
+    /// <summary>Staking: adds to the sender's sequencer bond on a chain.</summary>
+    Bond = 3,
+
+    /// <summary>Staking: starts unbonding part of the bond; it is paid back after the unbond delay.</summary>
+    Unbond = 4,
+
+    /// <summary>Bridge: locks CAS and queues it as an L1→L2 deposit message.</summary>
+    Deposit = 5,
+
+    /// <summary>Anchors: a sequencer posts a batch (L2 block range, state root, DA hash, processed counters).</summary>
+    Anchor = 6,
+
+    /// <summary>Bridge: pays an L2 withdrawal, proven against a final anchored state root.</summary>
+    FinalizeWithdrawal = 7,
+
+    /// <summary>Bridge: in emergency mode, pays an L2 balance proven against the last final root, once.</summary>
+    EmergencyWithdraw = 8,
+
+    /// <summary>Forced inclusion: posts a signed L2 transaction the sequencers must include before a deadline.</summary>
+    ForceInclude = 9,
+
+    /// <summary>Messages: queues an L1→L2 message.</summary>
+    SendMessage = 10,
+
+    /// <summary>Messages: executes an L2→L1 message, proven against a final anchored root, once.</summary>
+    ExecuteMessage = 11,
+}

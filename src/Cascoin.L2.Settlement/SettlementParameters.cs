@@ -1,0 +1,80 @@
+using Cascoin.L2.Primitives;
+
+namespace Cascoin.L2.Settlement;
+
+/// <summary>
+/// The rules of the settlement chain and its system contracts (SPEC §2, §6). Defaults are the main
+/// network's; <see cref="Regtest"/> shortens every period so a test sees the whole life cycle.
+/// </summary>
+public sealed record SettlementParameters
+{
+    public Amount BlockReward { get; init; } = Amount.FromCas(50);
+
+    /// <summary>A block's reward is paid to its miner this many blocks later (like a coinbase's maturity).</summary>
+    public ulong CoinbaseMaturity { get; init; } = 100;
+
+    public Amount MinimumFee { get; init; } = Amount.FromSat(10_000);
+
+    public Amount MinimumSequencerStake { get; init; } = Amount.FromCas(100);
+
+    public byte MinimumSequencerScore { get; init; } = 70;
+
+    /// <summary>Blocks an unbonded stake waits before it is paid back (slashable meanwhile).</summary>
+    public ulong UnbondDelay { get; init; } = 4032;
+
+    /// <summary>Default challenge period of a new chain, in L1 blocks (7 days of 2.5-minute blocks).</summary>
+    public ulong DefaultChallengePeriod { get; init; } = 4032;
+
+    /// <summary>Senders with a HAT score above this use the fast withdrawal period.</summary>
+    public byte FastWithdrawalScore { get; init; } = 80;
+
+    /// <summary>The fast path's period as a fraction of the challenge period (divisor).</summary>
+    public ulong FastWithdrawalDivisor { get; init; } = 4;
+
+    /// <summary>Confirmations before an L1 event counts on L2.</summary>
+    public ulong Confirmations { get; init; } = 6;
+
+    /// <summary>L1 blocks within which a forced transaction must be included.</summary>
+    public ulong ForcedInclusionDeadline { get; init; } = 576;
+
+    /// <summary>L1 blocks without a new valid anchor after which a chain enters emergency mode.</summary>
+    public ulong EmergencyWindow { get; init; } = 576;
+
+    /// <summary>L2 blocks per anchored batch.</summary>
+    public ulong BatchInterval { get; init; } = 100;
+
+    /// <summary>L1 blocks that make one "day" for the daily limits.</summary>
+    public ulong BlocksPerDay { get; init; } = 576;
+
+    public Amount MaxDepositPerTransaction { get; init; } = Amount.FromCas(10_000);
+
+    public Amount MaxDepositPerAddressPerDay { get; init; } = Amount.FromCas(100_000);
+
+    public Amount MaxWithdrawalPerTransaction { get; init; } = Amount.FromCas(10_000);
+
+    /// <summary>A day's withdrawals above this percentage of the locked total trip the circuit breaker (chain paused).</summary>
+    public int CircuitBreakerPercent { get; init; } = 10;
+
+    /// <summary>Part of a slashed stake for a missed forced transaction, in percent.</summary>
+    public int ForcedInclusionSlashPercent { get; init; } = 10;
+
+    public static SettlementParameters Main { get; } = new();
+
+    public static SettlementParameters Regtest { get; } = new()
+    {
+        MinimumSequencerStake = Amount.FromCas(10),
+        MinimumSequencerScore = 50,
+        UnbondDelay = 20,
+        DefaultChallengePeriod = 10,
+        Confirmations = 1,
+        ForcedInclusionDeadline = 20,
+        EmergencyWindow = 30,
+        BatchInterval = 5,
+    };
+
+    public static SettlementParameters For(NetworkParameters network)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        return network.Kind == NetworkKind.Regtest ? Regtest : Main;
+    }
+}
