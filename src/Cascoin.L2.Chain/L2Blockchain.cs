@@ -6,6 +6,7 @@ using Cascoin.L2.Crypto;
 using Cascoin.L2.Primitives;
 using Cascoin.L2.State;
 using Cascoin.L2.State.Accounts;
+using Cascoin.L2.State.Smt;
 using Cascoin.L2.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -113,10 +114,11 @@ public sealed class L2Blockchain
             if (_head is not null)
             {
                 var stored = _blocks.GetBlock(0) ?? throw new DatabaseCorruptionException("the L2 chain has a head but no genesis block");
-                var expected = GenesisHeader(genesis, stored.Header.StateRoot);
-                if (stored.Header != expected || !_state.TryGetStateRoot(0, out var root) || root != stored.Header.StateRoot)
+                // The whole header, state root included, computed without the tree: block 0's tree
+                // version may be pruned, and every allocation (not just the listed ones) must match.
+                // Equals, not !=: BlockHeader compares by value only through Equals.
+                if (!stored.Header.Equals(GenesisHeader(genesis, GenesisStateRoot(changes))))
                     throw new InvalidOperationException($"the data directory holds a different L2 chain (genesis {stored.Hash}); use another -datadir or the genesis it was created with");
-                VerifyGenesisState(changes);
                 return;
             }
             var state = _state.Prepare(0, changes);
@@ -127,13 +129,28 @@ public sealed class L2Blockchain
         }
     }
 
-    private void VerifyGenesisState(Dictionary<Address, AccountState> expected)
+    /// <summary>SPEC §4's root of the genesis accounts (empty ones are absent), from the hashing rules alone.</summary>
+    private static Hash256 GenesisStateRoot(Dictionary<Address, AccountState> accounts)
     {
-        foreach (var (address, account) in expected)
+        var leaves = new List<(Hash256 Key, Hash256 Hash)>(accounts.Count);
+        foreach (var (address, account) in accounts)
         {
-            if (_state.GetAccount(address, 0) != account)
-                throw new InvalidOperationException($"the data directory's genesis state differs for {address}; use the genesis it was created with");
+            if (account.IsEmpty)
+                continue;
+            var key = StateKeys.ForAccount(address);
+            leaves.Add((key, SmtHashing.LeafHash(key, SmtHashing.ValueHash(account.ToBytes()))));
         }
+        return Subtree(leaves, 0);
+
+        // A lone key's leaf sits where its path leaves the others'; otherwise split on the next bit.
+        static Hash256 Subtree(List<(Hash256 Key, Hash256 Hash)> leaves, int depth) => leaves.Count switch
+        {
+            0 => Hash256.Zero,
+            1 => leaves[0].Hash,
+            _ => SmtHashing.InnerHash(
+                Subtree(leaves.Where(l => l.Key.GetBit(depth) == 0).ToList(), depth + 1),
+                Subtree(leaves.Where(l => l.Key.GetBit(depth) == 1).ToList(), depth + 1)),
+        };
     }
 
     private BlockHeader GenesisHeader(GenesisSpec genesis, Hash256 stateRoot) => new(

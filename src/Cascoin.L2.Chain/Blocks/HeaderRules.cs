@@ -16,7 +16,9 @@ public static class HeaderRules
             return new BlockRejection(BlockRejectReason.WrongNumber, $"block number {header.Number} does not follow {parent.Number}");
         if (header.Timestamp <= parent.Timestamp)
             return new BlockRejection(BlockRejectReason.TimestampNotIncreasing, $"timestamp {header.Timestamp} is not after the parent's {parent.Timestamp}");
-        var limit = nowMs + (ulong)parameters.MaxFutureTimestamp.TotalMilliseconds;
+        // Saturating: a clock near the end of time (ulong.MaxValue = "no limit") must not wrap to a tiny limit.
+        var ahead = (ulong)parameters.MaxFutureTimestamp.TotalMilliseconds;
+        var limit = nowMs > ulong.MaxValue - ahead ? ulong.MaxValue : nowMs + ahead;
         if (header.Timestamp > limit)
             return new BlockRejection(BlockRejectReason.TimestampInFuture, $"timestamp {header.Timestamp} is more than {parameters.MaxFutureTimestamp.TotalSeconds:F0} s ahead of this node's clock ({nowMs})");
         if (header.GasLimit != parameters.BlockGasLimit)
