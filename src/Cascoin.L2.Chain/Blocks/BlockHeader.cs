@@ -105,5 +105,9 @@ public sealed class BlockHeader : IEquatable<BlockHeader>
 
     public override int GetHashCode() => Hash.GetHashCode();
 
+    public static bool operator ==(BlockHeader? left, BlockHeader? right) => left is null ? right is null : left.Equals(right);
+
+    public static bool operator !=(BlockHeader? left, BlockHeader? right) => !(left == right);
+
     public override string ToString() => $"L2 block {Number} {Hash}";
 }

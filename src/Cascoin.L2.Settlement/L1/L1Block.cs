@@ -63,6 +63,10 @@ public sealed class L1BlockHeader : IEquatable<L1BlockHeader>
     public override bool Equals(object? obj) => Equals(obj as L1BlockHeader);
 
     public override int GetHashCode() => Hash.GetHashCode();
+
+    public static bool operator ==(L1BlockHeader? left, L1BlockHeader? right) => left is null ? right is null : left.Equals(right);
+
+    public static bool operator !=(L1BlockHeader? left, L1BlockHeader? right) => !(left == right);
 }
 
 /// <summary>An L1 block: header and transactions. Encoding: header ‖ CompactSize n ‖ n transactions.</summary>
