@@ -114,7 +114,8 @@ public sealed class L2Blockchain
             {
                 var stored = _blocks.GetBlock(0) ?? throw new DatabaseCorruptionException("the L2 chain has a head but no genesis block");
                 var expected = GenesisHeader(genesis, stored.Header.StateRoot);
-                if (stored.Header != expected || !_state.TryGetStateRoot(0, out var root) || root != stored.Header.StateRoot)
+                // Equals, not !=: BlockHeader is a class without operators, so != compares references and never matches.
+                if (!stored.Header.Equals(expected) || !_state.TryGetStateRoot(0, out var root) || root != stored.Header.StateRoot)
                     throw new InvalidOperationException($"the data directory holds a different L2 chain (genesis {stored.Hash}); use another -datadir or the genesis it was created with");
                 VerifyGenesisState(changes);
                 return;

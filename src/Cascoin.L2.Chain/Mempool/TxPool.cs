@@ -53,14 +53,18 @@ public sealed class TxPool
     }
 
     /// <summary>The nonce the sender's next new transaction must have: the account's nonce plus what it has pending.</summary>
+    /// <remarks>
+    /// Changes nothing: <paramref name="account"/> was read before the lock and may be older than
+    /// the queue (a block committed meanwhile and the queue already dropped its nonces), which
+    /// must not be mistaken for a revert that empties the queue.
+    /// </remarks>
     public ulong PendingNonce(Address sender, AccountState account)
     {
         lock (_lock)
         {
-            if (!_senders.TryGetValue(sender, out var queue))
+            if (!_senders.TryGetValue(sender, out var queue) || queue.Items.Count == 0)
                 return account.Nonce;
-            queue.Align(account.Nonce, _byId);
-            return account.Nonce + (ulong)queue.Items.Count;
+            return Math.Max(account.Nonce, queue.Items[^1].Transaction.Nonce + 1);
         }
     }
 
@@ -76,12 +80,14 @@ public sealed class TxPool
         if (stateless is not null)
             return stateless;
         var sender = transaction.Sender!.Value;
-        var account = state(sender);
-        var effectiveBaseFee = FeeMarket.EffectiveBaseFee(nextBaseFee, account.HatScore, _parameters);
-        if (transaction.MaxFeePerGas < effectiveBaseFee)
-            return new TxRejection(TxRejectReason.FeeTooLow, $"max fee per gas {transaction.MaxFeePerGas} is below the current base fee {effectiveBaseFee}");
         lock (_lock)
         {
+            // The account is read under the lock: read before it, a block committed meanwhile would
+            // leave it older than the queue, and Align would take the gap for a revert and drop the queue.
+            var account = state(sender);
+            var effectiveBaseFee = FeeMarket.EffectiveBaseFee(nextBaseFee, account.HatScore, _parameters);
+            if (transaction.MaxFeePerGas < effectiveBaseFee)
+                return new TxRejection(TxRejectReason.FeeTooLow, $"max fee per gas {transaction.MaxFeePerGas} is below the current base fee {effectiveBaseFee}");
             if (_byId.ContainsKey(transaction.Id))
                 return new TxRejection(TxRejectReason.AlreadyKnown, $"transaction {transaction.Id} is already in the mempool");
             if (transaction.Nonce < account.Nonce)
