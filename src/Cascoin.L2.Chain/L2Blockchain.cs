@@ -1,4 +1,5 @@
 using Cascoin.L2.Chain.Blocks;
+using Cascoin.L2.Chain.Bridge;
 using Cascoin.L2.Chain.Execution;
 using Cascoin.L2.Chain.Storage;
 using Cascoin.L2.Chain.Transactions;
@@ -53,6 +54,20 @@ public sealed class L2Blockchain
     }
 
     public ChainParameters Parameters { get; }
+
+    /// <summary>The settlement chain this chain is deployed on; null for a chain without one (the regtest development chain).</summary>
+    public ISettlementView? Settlement { get; set; }
+
+    /// <summary>Most L1 queue entries one block takes.</summary>
+    public int MaxQueuedPerBlock { get; init; } = 1000;
+
+    /// <summary>A non-account state record at the tip (bridge records, the queue cursor).</summary>
+    public byte[]? GetRecord(Hash256 key) => _state.GetRecord(key);
+
+    public (State.Smt.SmtProof Proof, ulong Block, Hash256 Root) GetRecordProof(Hash256 key, Hash256? root = null) => _state.GetRecordProof(key, root);
+
+    /// <summary>How far the chain has consumed its L1 queues.</summary>
+    public QueueCursor Cursor => GetRecord(BridgeKeys.Cursor) is { } bytes ? QueueCursor.FromBytes(bytes) : default;
 
     /// <summary>The newest committed block's header; throws before genesis.</summary>
     public BlockHeader Head => _head ?? throw new InvalidOperationException("the L2 chain has no genesis block yet");
@@ -168,9 +183,16 @@ public sealed class L2Blockchain
         var parent = Head;
         var number = parent.Number + 1;
         var producer = Address.FromPublicKey(sequencerKey.PublicKey.AsSpan());
-        var execution = new BlockExecution(Parameters, number, NextBaseFee, producer, [], _state.GetAccount);
+        var execution = NewExecution(number, NextBaseFee, producer);
         var included = new List<Transaction>();
         var skipped = new List<(Transaction, TxRejection)>();
+        var (anchorHeight, anchorHash) = Settlement?.ConfirmedTip ?? (parent.L1AnchorHeight, parent.L1AnchorHash);
+        foreach (var queued in QueuedEntries(execution.Cursor, anchorHeight))
+        {
+            if (execution.TryApply(queued) is { } rejection)
+                throw new InvalidOperationException($"an L1 queue entry did not apply: {rejection}");
+            included.Add(queued);
+        }
         foreach (var transaction in candidates)
         {
             if (execution.TryApply(transaction) is { } rejection)
@@ -179,25 +201,34 @@ public sealed class L2Blockchain
                 included.Add(transaction);
         }
         var outcome = execution.Finish();
-        var state = _state.Prepare(number, outcome.Changes);
+        var state = _state.Prepare(number, outcome.Changes, outcome.Records);
         var header = new BlockHeader(number, parent.Hash, state.StateRoot,
             MerkleRoot.Compute(included.Select(t => t.Id).ToList()),
             MerkleRoot.Compute(outcome.Receipts.Select(r => r.Hash()).ToList()),
-            Hash256.Zero, producer, Math.Max(timestampMs, parent.Timestamp + 1), Parameters.BlockGasLimit, outcome.GasUsed,
-            execution.BaseFee, parent.L1AnchorHeight, parent.L1AnchorHash);
+            L1MessagesRoot(included), producer, Math.Max(timestampMs, parent.Timestamp + 1), Parameters.BlockGasLimit, outcome.GasUsed,
+            execution.BaseFee, Math.Max(anchorHeight, parent.L1AnchorHeight), anchorHeight >= parent.L1AnchorHeight ? anchorHash : parent.L1AnchorHash);
         var block = new Block(header, included, [Block.Seal(Parameters.ChainId, header, sequencerKey)]);
         return new ProducedBlock(block, outcome, state, skipped);
     }
 
     /// <summary>Commits a block made by <see cref="Produce"/> on the current tip.</summary>
+    /// <exception cref="InvalidOperationException">the tip is no longer the block's parent.</exception>
     public void Commit(ProducedBlock produced)
+    {
+        if (!TryCommit(produced))
+            throw new InvalidOperationException($"block {produced.Block.Number} was built on {produced.Block.Header.ParentHash}, the tip is now {Head.Hash}");
+    }
+
+    /// <summary>Commits a block made by <see cref="Produce"/>; false (nothing written) when the tip is no longer its parent.</summary>
+    public bool TryCommit(ProducedBlock produced)
     {
         ArgumentNullException.ThrowIfNull(produced);
         lock (_writeLock)
         {
             if (produced.Block.Header.ParentHash != Head.Hash)
-                throw new InvalidOperationException($"block {produced.Block.Number} was built on {produced.Block.Header.ParentHash}, the tip is now {Head.Hash}");
+                return false;
             CommitLocked(produced);
+            return true;
         }
     }
 
@@ -220,14 +251,14 @@ public sealed class L2Blockchain
                 return new BlockRejection(BlockRejectReason.BadSignature, "the block carries no valid sequencer signature");
             if (!signers.Contains(header.Sequencer) || !signers.All(sequencers.Contains))
                 return new BlockRejection(BlockRejectReason.UnknownSequencer, $"block sealed by {string.Join(", ", signers)}, producer {header.Sequencer}: not an active sequencer of this chain");
-            if (header.L1MessagesRoot != Hash256.Zero)
-                return new BlockRejection(BlockRejectReason.BadL1MessagesRoot, "L1→L2 messages are not processed yet, the root must be zero");
+            if (header.L1MessagesRoot != L1MessagesRoot(block.Transactions))
+                return new BlockRejection(BlockRejectReason.BadL1MessagesRoot, "the L1 messages root does not match the block's queue entries");
             if (MerkleRoot.Compute(block.Transactions.Select(t => t.Id).ToList()) != header.TransactionsRoot)
                 return new BlockRejection(BlockRejectReason.BadTransactionsRoot, "the transactions root does not match the transactions");
 
             // Single-sequencer chains: the producer is the whole active set (see FeeSplit); the
             // sequencer network brings the other sequencers' share.
-            var execution = new BlockExecution(Parameters, header.Number, header.BaseFee, header.Sequencer, [], _state.GetAccount);
+            var execution = NewExecution(header.Number, header.BaseFee, header.Sequencer);
             for (var i = 0; i < block.Transactions.Count; i++)
             {
                 if (execution.TryApply(block.Transactions[i]) is { } rejection)
@@ -238,11 +269,76 @@ public sealed class L2Blockchain
                 return new BlockRejection(BlockRejectReason.WrongGasUsed, $"gas used is {outcome.GasUsed}, the header says {header.GasUsed}");
             if (MerkleRoot.Compute(outcome.Receipts.Select(r => r.Hash()).ToList()) != header.ReceiptsRoot)
                 return new BlockRejection(BlockRejectReason.BadReceiptsRoot, "the receipts root does not match re-execution");
-            var state = _state.Prepare(header.Number, outcome.Changes);
+            var state = _state.Prepare(header.Number, outcome.Changes, outcome.Records);
             if (state.StateRoot != header.StateRoot)
                 return new BlockRejection(BlockRejectReason.BadStateRoot, $"re-execution gives state root {state.StateRoot.ToHex()}, the header says {header.StateRoot.ToHex()}");
             CommitLocked(new ProducedBlock(block, outcome, state, []));
             return null;
+        }
+    }
+
+    private BlockExecution NewExecution(ulong number, ulong baseFee, Address producer)
+    {
+        var settlement = Settlement;
+        return new BlockExecution(Parameters, number, baseFee, producer, [], _state.GetAccount, _state.GetRecord,
+            settlement is null ? null : settlement.GetQueued);
+    }
+
+    /// <summary>The queue entries the next block takes: in order from the cursor, from L1 blocks up to <paramref name="confirmedHeight"/>.</summary>
+    private List<Transaction> QueuedEntries(QueueCursor cursor, ulong confirmedHeight)
+    {
+        var entries = new List<Transaction>();
+        if (Settlement is not { } settlement)
+            return entries;
+        foreach (var (kind, start) in new[] { (L1MessageKind.Deposit, cursor.L1Messages), (L1MessageKind.Forced, cursor.Forced) })
+        {
+            for (var sequence = start; entries.Count < MaxQueuedPerBlock; sequence++)
+            {
+                if (settlement.GetQueued(kind, sequence) is not { } message || message.Height > confirmedHeight)
+                    break;
+                var type = message.Kind switch
+                {
+                    L1MessageKind.Deposit => TransactionType.Deposit,
+                    L1MessageKind.Message => TransactionType.L1ToL2Message,
+                    _ => TransactionType.ForcedInclusion,
+                };
+                entries.Add(new Transaction(type, Parameters.ChainId, message.Sequence, message.Recipient, message.Amount, 0, 0, 0, message.ToBytes(), default));
+            }
+        }
+        return entries;
+    }
+
+    /// <summary>The Merkle root of the ids of a block's L1 queue entries (zero when it has none).</summary>
+    private static Hash256 L1MessagesRoot(IEnumerable<Transaction> transactions) =>
+        MerkleRoot.Compute(transactions.Where(t => t.Type is TransactionType.Deposit or TransactionType.L1ToL2Message or TransactionType.ForcedInclusion).Select(t => t.Id).ToList());
+
+    /// <summary>
+    /// Makes block <paramref name="number"/> the tip again (an L1 reorganization removed what later
+    /// blocks relied on): state, blocks, receipts and index in one batch. Returns the removed blocks, oldest first.
+    /// </summary>
+    public IReadOnlyList<Block> RevertTo(ulong number)
+    {
+        lock (_writeLock)
+        {
+            var head = Head;
+            if (number >= head.Number)
+                return [];
+            var removed = new List<Block>();
+            for (var n = number + 1; n <= head.Number; n++)
+                removed.Add(_blocks.GetBlock(n) ?? throw new DatabaseCorruptionException($"L2 block {n} is missing"));
+            var target = _blocks.GetBlock(number) ?? throw new DatabaseCorruptionException($"L2 block {number} is missing");
+            using (var batch = _database.CreateBatch())
+            {
+                _state.StageRevert(number, batch);
+                foreach (var block in removed)
+                    BlockStore.StageRemove(block, batch);
+                BlockStore.StageHead(number, batch);
+                _database.Commit(batch);
+            }
+            _state.RevertCommitted(number);
+            _head = target.Header;
+            _logger.LogWarning("L2 chain reverted to block {Number} {Hash}: {Count} blocks undone", number, target.Hash, removed.Count);
+            return removed;
         }
     }
 

@@ -20,9 +20,11 @@ public sealed class SingleSequencerProducer
     private readonly BlockProducerOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<SingleSequencerProducer> _logger;
+    private string? _lastBlockedReason;
 
     public SingleSequencerProducer(L2Blockchain chain, TxPool pool, PrivateKey sequencerKey, BlockProducerOptions options, TimeProvider time, ILogger<SingleSequencerProducer> logger)
     {
+        BlockedReason = () => null;
         ArgumentNullException.ThrowIfNull(chain);
         ArgumentNullException.ThrowIfNull(pool);
         ArgumentNullException.ThrowIfNull(sequencerKey);
@@ -36,6 +38,9 @@ public sealed class SingleSequencerProducer
         _logger = logger;
     }
 
+    /// <summary>Asked before every block: null to produce, else why not (e.g. the settlement layer says the chain is in emergency mode).</summary>
+    public Func<string?> BlockedReason { get; set; }
+
     /// <summary>Produces blocks until <paramref name="cancellationToken"/> is cancelled.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -46,6 +51,17 @@ public sealed class SingleSequencerProducer
             while (await timer.WaitForNextTickAsync(cancellationToken))
             {
                 if (_pool.Count == 0 && _time.GetElapsedTime(lastBlock) < _options.HeartbeatInterval)
+                    continue;
+                var blocked = BlockedReason();
+                if (blocked != _lastBlockedReason)
+                {
+                    if (blocked is null)
+                        _logger.LogInformation("Block production resumes");
+                    else
+                        _logger.LogWarning("Block production stopped: {Reason}", blocked);
+                    _lastBlockedReason = blocked;
+                }
+                if (blocked is not null)
                     continue;
                 ProduceOne();
                 lastBlock = _time.GetTimestamp();
@@ -62,7 +78,12 @@ public sealed class SingleSequencerProducer
     {
         var candidates = _pool.SelectForBlock(_chain.NextBaseFee, _chain.GetAccount);
         var produced = _chain.Produce(candidates, (ulong)_time.GetUtcNow().ToUnixTimeMilliseconds(), _key);
-        _chain.Commit(produced);
+        if (!_chain.TryCommit(produced))
+        {
+            // The tip moved while the block was built (an L1 reorganization reverted the chain): build again next tick.
+            _logger.LogDebug("Discarded block {Number}: the tip moved while it was built", produced.Block.Number);
+            return produced;
+        }
         _pool.RemoveCommitted(produced.Block.Transactions, _chain.GetAccount);
         // Refused for a lasting reason (not merely "block full" or "rate limited"): they would be offered again forever.
         var dropped = produced.Skipped.Where(s => s.Rejection.Reason is not (TxRejectReason.BlockFull or TxRejectReason.RateLimited)).ToList();

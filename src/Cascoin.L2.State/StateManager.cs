@@ -78,6 +78,28 @@ public sealed class StateManager : IDisposable
     public AccountState GetAccount(Address address) =>
         LatestBlock is { } latest ? GetAccount(address, latest) : AccountState.Empty;
 
+    /// <summary>A non-account state record at the newest block (null when absent).</summary>
+    public byte[]? GetRecord(Hash256 key) => LatestBlock is { } latest ? Tree.Get(key, latest) : null;
+
+    public byte[]? GetRecord(Hash256 key, ulong block) => Tree.Get(key, block);
+
+    /// <summary>The proof of any state key against <paramref name="root"/> (newest when null), with its block.</summary>
+    public (SmtProof Proof, ulong Block, Hash256 Root) GetRecordProof(Hash256 key, Hash256? root = null)
+    {
+        ulong block;
+        if (root is { } wanted)
+        {
+            if (!Tree.TryGetVersion(wanted, out block))
+                throw new ArgumentException($"state root {wanted.ToHex()} is not retained", nameof(root));
+        }
+        else
+        {
+            block = LatestBlock ?? throw new InvalidOperationException("no state yet");
+        }
+        Tree.TryGetRoot(block, out var blockRoot);
+        return (Tree.GetProof(key, block), block, blockRoot);
+    }
+
     public AccountState GetAccount(Address address, ulong block) =>
         Decode(StateKeys.ForAccount(address), Tree.Get(StateKeys.ForAccount(address), block));
 
@@ -85,10 +107,13 @@ public sealed class StateManager : IDisposable
     /// Computes block <paramref name="block"/>'s state: the given accounts set (an empty account is
     /// removed), and, on sweep blocks, dormant accounts moved to the archive. Nothing is written.
     /// </summary>
-    public PendingStateCommit Prepare(ulong block, IReadOnlyDictionary<Address, AccountState> changes)
+    /// <param name="records">Other state records (keys of <see cref="StateKeys.ForNamespace"/>): bytes, or null to delete.</param>
+    public PendingStateCommit Prepare(ulong block, IReadOnlyDictionary<Address, AccountState> changes, IReadOnlyDictionary<Hash256, byte[]?>? records = null)
     {
         ArgumentNullException.ThrowIfNull(changes);
-        var treeChanges = new Dictionary<Hash256, byte[]?>(changes.Count);
+        var treeChanges = new Dictionary<Hash256, byte[]?>(changes.Count + (records?.Count ?? 0));
+        foreach (var (key, value) in records ?? new Dictionary<Hash256, byte[]?>())
+            treeChanges[key] = value;
         var restored = new List<Hash256>();
         foreach (var (address, account) in changes)
         {
@@ -167,15 +192,32 @@ public sealed class StateManager : IDisposable
             throw new ArgumentException($"state root {root.ToHex()} is not retained", nameof(root));
         using (var batch = _database.CreateBatch())
         {
-            if (!Tree.StageRevert(block, batch))
+            if (!StageRevert(block, batch))
                 return;
-            foreach (var (key, _) in _database.IterateByPrefix(DbColumn.StateArchive, []))
-            {
-                if (key.Length == SmtKeys.ValueKeySize && ~System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(key.AsSpan(32)) > block)
-                    batch.Delete(DbColumn.StateArchive, key);
-            }
             _database.Commit(batch);
         }
+        RevertCommitted(block);
+    }
+
+    /// <summary>
+    /// Adds to <paramref name="batch"/> what makes <paramref name="block"/> the newest again (tree and
+    /// archive records of later blocks); false when nothing is newer. Commit, then <see cref="RevertCommitted"/>.
+    /// </summary>
+    public bool StageRevert(ulong block, DbWriteBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (!Tree.StageRevert(block, batch))
+            return false;
+        foreach (var (key, _) in _database.IterateByPrefix(DbColumn.StateArchive, []))
+        {
+            if (key.Length == SmtKeys.ValueKeySize && ~System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(key.AsSpan(32)) > block)
+                batch.Delete(DbColumn.StateArchive, key);
+        }
+        return true;
+    }
+
+    public void RevertCommitted(ulong block)
+    {
         Tree.RevertCommitted(block);
         var archivedKeys = LoadArchivedKeys();
         lock (_archiveLock)

@@ -1,4 +1,5 @@
 using Cascoin.L2.Chain.Blocks;
+using Cascoin.L2.Chain.Bridge;
 using Cascoin.L2.Chain.Transactions;
 using Cascoin.L2.Primitives;
 using Cascoin.L2.State.Accounts;
@@ -11,7 +12,14 @@ public sealed record BlockOutcome(
     IReadOnlyList<Receipt> Receipts,
     ulong GasUsed,
     FeeSplit Fees,
-    Amount Withdrawn);
+    Amount Withdrawn)
+{
+    /// <summary>State records other than accounts (bridge records, the L1 queue cursor); null value = delete.</summary>
+    public IReadOnlyDictionary<Hash256, byte[]?> Records { get; init; } = new Dictionary<Hash256, byte[]?>();
+
+    /// <summary>CAS minted from L1 deposits in this block.</summary>
+    public Amount Deposited { get; init; }
+}
 
 /// <summary>
 /// The state transition of one block, one transaction at a time (SPEC §5): pure — it reads the
@@ -27,13 +35,20 @@ public sealed class BlockExecution
     private readonly Dictionary<Address, int> _sentInBlock = [];
     private readonly List<Receipt> _receipts = [];
     private readonly IReadOnlyList<Address> _otherSequencers;
+    private readonly Func<Hash256, byte[]?> _parentRecords;
+    private readonly Func<L1MessageKind, ulong, L1Message?>? _l1Queue;
+    private readonly Dictionary<Hash256, byte[]?> _records = [];
+    private Amount _deposited;
     private Amount _fees;
     private Amount _withdrawn;
     private bool _finished;
 
     /// <param name="otherSequencers">The active sequencers besides the producer, who share 20 % of the fees.</param>
+    /// <param name="parentRecords">The parent's non-account state records (bridge records); null: none.</param>
+    /// <param name="l1Queue">The settlement chain's L1→L2 queues as this node sees them; null: the chain follows no settlement layer, and system transactions are refused.</param>
     public BlockExecution(ChainParameters parameters, ulong number, ulong baseFee, Address producer,
-        IReadOnlyList<Address> otherSequencers, Func<Address, AccountState> parentState)
+        IReadOnlyList<Address> otherSequencers, Func<Address, AccountState> parentState,
+        Func<Hash256, byte[]?>? parentRecords = null, Func<L1MessageKind, ulong, L1Message?>? l1Queue = null)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(otherSequencers);
@@ -44,6 +59,8 @@ public sealed class BlockExecution
         Producer = producer;
         _otherSequencers = otherSequencers;
         _parentState = parentState;
+        _parentRecords = parentRecords ?? (_ => null);
+        _l1Queue = l1Queue;
     }
 
     public ulong Number { get; }
@@ -60,12 +77,30 @@ public sealed class BlockExecution
     public AccountState GetAccount(Address address) =>
         _changes.TryGetValue(address, out var account) ? account : _parentState(address);
 
+    /// <summary>How far this block has consumed the L1 queues.</summary>
+    public QueueCursor Cursor =>
+        GetRecord(BridgeKeys.Cursor) is { } bytes ? QueueCursor.FromBytes(bytes) : default;
+
+    private byte[]? GetRecord(Hash256 key) => _records.TryGetValue(key, out var value) ? value : _parentRecords(key);
+
     /// <summary>Applies <paramref name="transaction"/>, or returns why it cannot be part of this block (and changes nothing).</summary>
     public TxRejection? TryApply(Transaction transaction)
     {
         ArgumentNullException.ThrowIfNull(transaction);
         if (_finished)
             throw new InvalidOperationException("the block is already finished");
+        if (transaction.Type is TransactionType.Deposit or TransactionType.L1ToL2Message or TransactionType.ForcedInclusion)
+            return ApplyQueued(transaction);
+        if (ApplyUser(transaction, out var receipt) is { } rejection)
+            return rejection;
+        _receipts.Add(receipt!);
+        return null;
+    }
+
+    /// <summary>A user transaction: every rule of SPEC §5; on success its receipt (not yet added).</summary>
+    private TxRejection? ApplyUser(Transaction transaction, out Receipt? receipt)
+    {
+        receipt = null;
         var stateless = TransactionRules.CheckStateless(transaction, _parameters);
         if (stateless is not null)
             return stateless;
@@ -99,6 +134,8 @@ public sealed class BlockExecution
             Nonce = account.Nonce + 1,
             LastActivity = Number,
         };
+        if (transaction.Type == TransactionType.L2ToL1Message && transaction.Value != Amount.Zero)
+            return new TxRejection(TxRejectReason.Malformed, "an L2→L1 message carries no value: withdraw value with a withdrawal");
         if (transaction.Type == TransactionType.Transfer)
         {
             // The recipient as it will be after the debit, so a transfer to oneself sees its own new balance.
@@ -109,16 +146,97 @@ public sealed class BlockExecution
             _changes[sender] = debited;
             _changes[transaction.To] = recipient with { Balance = credited, LastActivity = Number };
         }
-        else
+        else if (transaction.Type == TransactionType.Withdrawal)
         {
-            // A withdrawal burns the value here; the settlement layer pays it on L1 from the receipt.
+            // Burned here; the record in the state is what the bridge pays on L1 against an anchored root.
             _changes[sender] = debited;
             _withdrawn += transaction.Value;
+            _records[BridgeKeys.Withdrawal(transaction.Id)] = new WithdrawalRecord(transaction.To, transaction.Value, Number).ToBytes();
+        }
+        else
+        {
+            _changes[sender] = debited;
+            _records[BridgeKeys.Message(transaction.Id)] = new L2MessageRecord(sender, transaction.To, Number, transaction.Data.ToArray()).ToBytes();
         }
         _sentInBlock[sender] = sent + 1;
         GasUsed += intrinsic;
         _fees += fee;
-        _receipts.Add(new Receipt(transaction.Id, ReceiptStatus.Success, intrinsic, GasUsed, price, fee));
+        receipt = new Receipt(transaction.Id, ReceiptStatus.Success, intrinsic, GasUsed, price, fee);
+        return null;
+    }
+
+    /// <summary>
+    /// The next entry of an L1 queue, carried in the block as a system transaction whose data is the
+    /// entry's bytes: it must be exactly the entry the settlement chain holds at the cursor. A deposit
+    /// mints its amount, a message is recorded as delivered, a forced transaction is executed under
+    /// the user rules (if they refuse it, it is still consumed, with a failed receipt).
+    /// </summary>
+    private TxRejection? ApplyQueued(Transaction transaction)
+    {
+        if (_l1Queue is null)
+            return new TxRejection(TxRejectReason.UnsupportedType, "this chain follows no settlement layer: no L1 queue entries");
+        if (transaction.ChainId != _parameters.ChainId)
+            return new TxRejection(TxRejectReason.WrongChainId, $"queue entry for chain {transaction.ChainId}, this is chain {_parameters.ChainId}");
+        L1Message message;
+        try
+        {
+            message = L1Message.FromBytes(transaction.Data);
+        }
+        catch (DecodeException ex)
+        {
+            return new TxRejection(TxRejectReason.Malformed, $"not an L1 queue entry: {ex.Message}");
+        }
+        var expectedKind = transaction.Type switch
+        {
+            TransactionType.Deposit => L1MessageKind.Deposit,
+            TransactionType.L1ToL2Message => L1MessageKind.Message,
+            _ => L1MessageKind.Forced,
+        };
+        var cursor = Cursor;
+        var expectedSequence = expectedKind == L1MessageKind.Forced ? cursor.Forced : cursor.L1Messages;
+        if (message.Kind != expectedKind || message.Sequence != expectedSequence)
+            return new TxRejection(TxRejectReason.NonceTooHigh, $"the next {expectedKind} queue entry is {expectedSequence}, got {message.Kind} {message.Sequence}");
+        if (_l1Queue(message.Kind, message.Sequence) is not { } onL1 || !onL1.ToBytes().AsSpan().SequenceEqual(transaction.Data))
+            return new TxRejection(TxRejectReason.Malformed, $"{message.Kind} {message.Sequence} is not on the settlement chain as given");
+
+        var status = ReceiptStatus.Success;
+        Receipt? inner = null;
+        switch (message.Kind)
+        {
+            case L1MessageKind.Deposit:
+                var account = GetAccount(message.Recipient);
+                var credited = account.Balance + message.Amount;
+                if (!credited.IsMoneyRange)
+                    return new TxRejection(TxRejectReason.Malformed, "deposit would exceed the money supply");
+                _changes[message.Recipient] = account with { Balance = credited, LastActivity = Number };
+                _deposited += message.Amount;
+                _records[BridgeKeys.Delivered(message.Sequence)] = message.ToBytes();
+                cursor = cursor with { L1Messages = cursor.L1Messages + 1 };
+                break;
+            case L1MessageKind.Message:
+                _records[BridgeKeys.Delivered(message.Sequence)] = message.ToBytes();
+                cursor = cursor with { L1Messages = cursor.L1Messages + 1 };
+                break;
+            default:
+                Transaction forced;
+                try
+                {
+                    forced = Transaction.Decode(message.Data);
+                }
+                catch (DecodeException)
+                {
+                    forced = null!;
+                    status = ReceiptStatus.Failed;
+                }
+                if (status == ReceiptStatus.Success && ApplyUser(forced, out inner) is not null)
+                    status = ReceiptStatus.Failed;
+                cursor = cursor with { Forced = cursor.Forced + 1 };
+                break;
+        }
+        _records[BridgeKeys.Cursor] = cursor.ToBytes();
+        _receipts.Add(inner is null
+            ? new Receipt(transaction.Id, status, 0, GasUsed, 0, Amount.Zero)
+            : inner with { TransactionId = transaction.Id });
         return null;
     }
 
@@ -132,7 +250,7 @@ public sealed class BlockExecution
         Credit(Producer, split.Producer);
         foreach (var sequencer in _otherSequencers)
             Credit(sequencer, split.PerOtherSequencer);
-        return new BlockOutcome(_changes, _receipts, GasUsed, split, _withdrawn);
+        return new BlockOutcome(_changes, _receipts, GasUsed, split, _withdrawn) { Records = _records, Deposited = _deposited };
     }
 
     private void Credit(Address address, Amount amount)

@@ -61,6 +61,25 @@ public sealed class BlockStore
         batch.Put(DbColumn.Metadata, HeadKey, number);
     }
 
+    /// <summary>Deletes a block's records (a revert); the caller moves the head with <see cref="StageHead"/>.</summary>
+    public static void StageRemove(Block block, DbWriteBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        ArgumentNullException.ThrowIfNull(batch);
+        var number = NumberKey(block.Number);
+        batch.Delete(DbColumn.L2Blocks, number);
+        batch.Delete(DbColumn.L2Receipts, number);
+        batch.Delete(DbColumn.L2BlockNumbers, block.Hash.ToArray());
+        foreach (var transaction in block.Transactions)
+            batch.Delete(DbColumn.L2Transactions, transaction.Id.ToArray());
+    }
+
+    public static void StageHead(ulong number, DbWriteBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        batch.Put(DbColumn.Metadata, HeadKey, NumberKey(number));
+    }
+
     public Block? GetBlock(ulong number)
     {
         var key = NumberKey(number);

@@ -15,12 +15,11 @@ public static class TransactionRules
         {
             case TransactionType.Transfer:
             case TransactionType.Withdrawal:
+            case TransactionType.L2ToL1Message:
                 break;
             case TransactionType.ContractDeploy:
             case TransactionType.ContractCall:
                 return new TxRejection(TxRejectReason.UnsupportedType, "contract deploy and call are not supported yet: this L2 has no VM");
-            case TransactionType.L2ToL1Message:
-                return new TxRejection(TxRejectReason.UnsupportedType, "L2→L1 messages are not supported yet: they need the settlement layer");
             default:
                 return new TxRejection(TxRejectReason.UnsupportedType, $"{transaction.Type} transactions are created from L1 events, not submitted");
         }

@@ -1,3 +1,4 @@
+using Cascoin.L2.Chain.Bridge;
 using Cascoin.L2.Primitives;
 
 namespace Cascoin.L2.Settlement.Contracts;

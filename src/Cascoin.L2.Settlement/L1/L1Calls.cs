@@ -1,3 +1,4 @@
+using Cascoin.L2.Chain.Bridge;
 using System.Text;
 using Cascoin.L2.Primitives;
 

@@ -1,3 +1,4 @@
+using Cascoin.L2.Chain.Bridge;
 using System.Buffers.Binary;
 using Cascoin.L2.Primitives;
 using Cascoin.L2.State.Accounts;

@@ -1,6 +1,6 @@
 using Cascoin.L2.Primitives;
 
-namespace Cascoin.L2.Settlement.Contracts;
+namespace Cascoin.L2.Chain.Bridge;
 
 public enum L1MessageKind : byte
 {
@@ -21,7 +21,8 @@ public enum L1MessageKind : byte
 /// </summary>
 public sealed record L1Message(L1MessageKind Kind, ulong Sequence, Address Sender, Address Recipient, Amount Amount, byte[] Data, ulong Height, Hash256 L1Transaction)
 {
-    public const int MaxDataBytes = L1.L1Transaction.MaxPayloadBytes;
+    /// <summary>The settlement chain's largest transaction payload.</summary>
+    public const int MaxDataBytes = 256 * 1024;
 
     public byte[] ToBytes()
     {

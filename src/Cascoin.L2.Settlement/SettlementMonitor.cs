@@ -1,0 +1,213 @@
+using Cascoin.L2.Chain;
+using Cascoin.L2.Chain.Blocks;
+using Cascoin.L2.Chain.Bridge;
+using Cascoin.L2.Chain.Mempool;
+using Cascoin.L2.Crypto;
+using Cascoin.L2.Primitives;
+using Cascoin.L2.Settlement.Contracts;
+using Cascoin.L2.Settlement.L1;
+using Microsoft.Extensions.Logging;
+
+namespace Cascoin.L2.Settlement;
+
+/// <summary>An L2 transaction that an L1 reorganization took out of the chain and that could not be put back.</summary>
+public sealed record AffectedTransaction(Hash256 TransactionId, ulong RevertedBlock, string Outcome);
+
+/// <summary>
+/// The L2 side of settlement for a chain deployed on the embedded L1: it feeds the chain its L1 view,
+/// posts an anchor every batch interval (signed by this node's sequencer key), says whether the node
+/// may produce (an eligible sequencer, chain not in emergency), and recovers from L1 reorganizations:
+/// when a reorganization removes an anchor or a queue entry the L2 used, the L2 returns to the last
+/// anchor still on L1 and its user transactions go back to the mempool in order; those that no longer
+/// apply are reported.
+/// </summary>
+public sealed class SettlementMonitor
+{
+    private readonly L1Chain _l1;
+    private readonly L2Blockchain _l2;
+    private readonly TxPool _pool;
+    private readonly PrivateKey _sequencerKey;
+    private readonly Address _sequencer;
+    private readonly NetworkParameters _network;
+    private readonly ILogger<SettlementMonitor> _logger;
+    private readonly Lock _lock = new();
+    private readonly List<AffectedTransaction> _affected = [];
+    private readonly System.Threading.Channels.Channel<L1ChainChange?> _work = System.Threading.Channels.Channel.CreateUnbounded<L1ChainChange?>(new() { SingleReader = true });
+    private Hash256? _anchorInFlight;
+
+    /// <summary>The highest L2 block an anchor on the active L1 chain has covered: a reorganization that lowers it removed an anchor.</summary>
+    private ulong _lastAnchoredSeen;
+
+    public SettlementMonitor(L1Chain l1, L2Blockchain l2, TxPool pool, PrivateKey sequencerKey, NetworkParameters network, ILogger<SettlementMonitor> logger)
+    {
+        ArgumentNullException.ThrowIfNull(l1);
+        ArgumentNullException.ThrowIfNull(l2);
+        ArgumentNullException.ThrowIfNull(sequencerKey);
+        _l1 = l1;
+        _l2 = l2;
+        _pool = pool;
+        _sequencerKey = sequencerKey;
+        _sequencer = Address.FromPublicKey(sequencerKey.PublicKey.AsSpan());
+        _network = network;
+        _logger = logger;
+    }
+
+    public ulong ChainId => _l2.Parameters.ChainId;
+
+    /// <summary>The chain's registry record at the L1 tip, or null when the chain is not deployed there.</summary>
+    public ChainRecord? Record => _l1.StateAtTip().GetChain(ChainId);
+
+    /// <summary>Whether the chain is deployed on the embedded L1 (else it runs without settlement).</summary>
+    public bool IsDeployed => Record is not null;
+
+    public IReadOnlyList<AffectedTransaction> Affected
+    {
+        get
+        {
+            lock (_lock)
+                return _affected.ToList();
+        }
+    }
+
+    /// <summary>Connects the chain to its L1 view and subscribes to blocks on both layers.</summary>
+    public void Start()
+    {
+        if (!IsDeployed)
+        {
+            _logger.LogInformation("L2 chain {ChainId} is not deployed on the settlement chain: running without deposits, anchors or withdrawals", ChainId);
+            return;
+        }
+        _l2.Settlement = new EmbeddedSettlementView(_l1, ChainId);
+        // Both events fire under their chain's lock; the work runs on RunAsync's loop instead, so
+        // the two locks are never taken in opposite orders (L2 commit → L1 submit, L1 reorg → L2 revert).
+        _l2.BlockCommitted += (_, _) => _work.Writer.TryWrite(null);
+        _lastAnchoredSeen = Record!.LastAnchoredBlock;
+        _l1.Changed += change => _work.Writer.TryWrite(change);
+        _logger.LogInformation("L2 chain {ChainId} follows the settlement chain at L1 height {Height}", ChainId, _l1.Height);
+    }
+
+    /// <summary>Handles L1 changes (in order) and anchor checks until cancelled.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var change in _work.Reader.ReadAllAsync(cancellationToken))
+            {
+                if (change is not null)
+                    OnL1Changed(change);
+                PostAnchorIfDue();
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    /// <summary>Null when this node may produce the next block; otherwise why not.</summary>
+    public string? ProductionBlockedReason()
+    {
+        if (Record is not { } chain)
+            return null;
+        if (chain.Status == ChainStatus.Emergency)
+            return "the chain is in emergency mode: production halted, users exit with l2_emergencywithdraw";
+        if (chain.Status is ChainStatus.Bootstrapping or ChainStatus.Deprecated)
+            return $"the chain is {chain.Status.ToString().ToLowerInvariant()}";
+        var context = new ContractContext(_l1.StateAtTip(), _l1.Parameters, _l1.Height, _sequencer, Hash256.Zero);
+        return context.IsEligibleSequencer(chain, _sequencer) ? null : $"this node's sequencer {_sequencer} is not an eligible sequencer of chain {ChainId} (stake and score)";
+    }
+
+    /// <summary>Posts the next batch when the chain is a batch interval past its last anchor and no anchor of ours waits to be mined.</summary>
+    public void PostAnchorIfDue()
+    {
+        lock (_lock)
+        {
+            if (Record is not { } chain || chain.Status is not (ChainStatus.Active or ChainStatus.Paused))
+                return;
+            if (_anchorInFlight is { } pending && _l1.Mempool.Any(t => t.Id == pending))
+                return;
+            _anchorInFlight = null;
+            var head = _l2.Head;
+            if (head.Number < chain.LastAnchoredBlock + _l1.Parameters.BatchInterval)
+                return;
+            var first = chain.LastAnchoredBlock + 1;
+            var hashes = new List<Hash256>();
+            for (var n = first; n <= head.Number; n++)
+                hashes.Add(_l2.GetBlock(n)!.Hash);
+            var cursor = _l2.Cursor;
+            var call = new AnchorCall(ChainId, first, head.Number, head.StateRoot, head.Hash, MerkleRoot.Compute(hashes), cursor.L1Messages, cursor.Forced);
+            var transaction = L1Transaction.Sign(L1TransactionKind.Anchor, _l1.PendingNonce(_sequencer), _l1.Parameters.MinimumFee, call.ToBytes(), _sequencerKey, _network);
+            if (_l1.Submit(transaction) is { } error)
+            {
+                _logger.LogWarning("Could not post the anchor of L2 blocks {First}..{Last}: {Error}", first, head.Number, error);
+                return;
+            }
+            _anchorInFlight = transaction.Id;
+            _logger.LogInformation("Posted anchor of L2 blocks {First}..{Last}, state root {Root}: L1 transaction {Id}", first, head.Number, head.StateRoot.ToHex(), transaction.Id);
+        }
+    }
+
+    private void OnL1Changed(L1ChainChange change)
+    {
+        if (Record is not { } chain)
+            return;
+        if (change.Disconnected.Count == 0)
+        {
+            _lastAnchoredSeen = Math.Max(_lastAnchoredSeen, chain.LastAnchoredBlock);
+            return;
+        }
+        // The last anchor the new L1 chain still has, and whether our blocks still match it.
+        var anchor = chain.AnchorCount == 0 ? null : _l1.StateAtTip().GetAnchor(ChainId, chain.AnchorCount - 1);
+        var target = anchor?.LastBlock ?? 0;
+        if (anchor is not null && _l2.GetBlock(anchor.LastBlock) is { } anchored && anchored.Header.StateRoot != anchor.StateRoot)
+            target = 0;
+        if (L2UsesSomethingRemoved(target))
+            RecoverTo(target, $"L1 reorganization at height {change.ForkHeight}");
+        _lastAnchoredSeen = chain.LastAnchoredBlock;
+    }
+
+    /// <summary>Whether a block after <paramref name="anchoredBlock"/> consumed a queue entry the L1 no longer holds as it was, or any anchor it was covered by is gone.</summary>
+    private bool L2UsesSomethingRemoved(ulong anchoredBlock)
+    {
+        var view = new EmbeddedSettlementView(_l1, ChainId);
+        for (var n = anchoredBlock + 1; n <= _l2.Head.Number; n++)
+        {
+            foreach (var transaction in _l2.GetBlock(n)!.Transactions)
+            {
+                if (transaction.Type is not (Chain.Transactions.TransactionType.Deposit or Chain.Transactions.TransactionType.L1ToL2Message or Chain.Transactions.TransactionType.ForcedInclusion))
+                    continue;
+                var message = L1Message.FromBytes(transaction.Data);
+                if (view.GetQueued(message.Kind, message.Sequence) is not { } onL1 || !onL1.ToBytes().AsSpan().SequenceEqual(transaction.Data))
+                    return true;
+            }
+        }
+        return Record is { } chain && chain.LastAnchoredBlock < _lastAnchoredSeen;
+    }
+
+    /// <summary>Reverts the L2 to <paramref name="block"/> and replays the user transactions of the undone blocks through the mempool.</summary>
+    public IReadOnlyList<AffectedTransaction> RecoverTo(ulong block, string reason)
+    {
+        var removed = _l2.RevertTo(block);
+        var affected = new List<AffectedTransaction>();
+        foreach (var undone in removed)
+        {
+            foreach (var transaction in undone.Transactions)
+            {
+                if (transaction.Type is Chain.Transactions.TransactionType.Deposit or Chain.Transactions.TransactionType.L1ToL2Message or Chain.Transactions.TransactionType.ForcedInclusion)
+                    continue; // re-read from the L1 as it is now
+                if (_pool.Add(transaction, _l2.GetAccount, _l2.NextBaseFee) is { } rejection)
+                    affected.Add(new AffectedTransaction(transaction.Id, undone.Number, rejection.ToString()));
+            }
+        }
+        lock (_lock)
+        {
+            _affected.AddRange(affected);
+            _anchorInFlight = null;
+        }
+        _logger.LogWarning("{Reason}: L2 returned to block {Block}; {Replayed} transactions back in the mempool, {Affected} no longer valid",
+            reason, block, removed.Sum(b => b.Transactions.Count) - affected.Count, affected.Count);
+        foreach (var item in affected)
+            _logger.LogWarning("Transaction {Id} of reverted block {Block} dropped: {Outcome}", item.TransactionId, item.RevertedBlock, item.Outcome);
+        return affected;
+    }
+}
