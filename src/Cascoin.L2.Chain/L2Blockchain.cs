@@ -94,6 +94,11 @@ public sealed class L2Blockchain
 
     public AccountProof GetProof(Address address, Hash256? atRoot = null) => _state.GetProof(address, atRoot);
 
+    /// <summary>The account in the state whose root is <paramref name="root"/>.</summary>
+    /// <exception cref="ArgumentException">the root is not a retained state.</exception>
+    public AccountState GetAccountAt(Address address, Hash256 root) =>
+        _state.Tree.TryGetVersion(root, out var block) ? _state.GetAccount(address, block) : throw new ArgumentException($"state root {root.ToHex()} is not retained", nameof(root));
+
     public Block? GetBlock(ulong number) => _blocks.GetBlock(number);
 
     public Block? GetBlock(Hash256 hash) => _blocks.GetNumber(hash) is { } number ? _blocks.GetBlock(number) : null;
@@ -285,14 +290,15 @@ public sealed class L2Blockchain
     }
 
     /// <summary>The queue entries the next block takes: in order from the cursor, from L1 blocks up to <paramref name="confirmedHeight"/>.</summary>
-    private List<Transaction> QueuedEntries(QueueCursor cursor, ulong confirmedHeight)
+    private List<Transaction> QueuedEntries(QueueCursor cursor, ulong confirmedHeight, int? limit = null)
     {
+        var max = limit ?? MaxQueuedPerBlock;
         var entries = new List<Transaction>();
         if (Settlement is not { } settlement)
             return entries;
         foreach (var (kind, start) in new[] { (L1MessageKind.Deposit, cursor.L1Messages), (L1MessageKind.Forced, cursor.Forced) })
         {
-            for (var sequence = start; entries.Count < MaxQueuedPerBlock; sequence++)
+            for (var sequence = start; entries.Count < max; sequence++)
             {
                 if (settlement.GetQueued(kind, sequence) is not { } message || message.Height > confirmedHeight)
                     break;
@@ -306,6 +312,14 @@ public sealed class L2Blockchain
             }
         }
         return entries;
+    }
+
+    /// <summary>Whether confirmed L1 queue entries wait for a block (so an idle producer should make one).</summary>
+    public bool HasQueuedEntries()
+    {
+        if (Settlement is null || !HasGenesis)
+            return false;
+        return QueuedEntries(Cursor, Settlement.ConfirmedTip.Height, limit: 1).Count > 0;
     }
 
     /// <summary>The Merkle root of the ids of a block's L1 queue entries (zero when it has none).</summary>

@@ -9,8 +9,9 @@ namespace Cascoin.L2.Sequencing;
 /// <summary>
 /// Block production when this node is the chain's only sequencer (regtest, or a chain deployed
 /// with one): every block time, when the mempool holds transactions, the best of them go into a
-/// block that is sealed, committed and removed from the pool; when idle, an empty heartbeat
-/// block at most every <see cref="BlockProducerOptions.HeartbeatInterval"/>.
+/// block that is sealed, committed and removed from the pool (confirmed L1 deposits and messages
+/// waiting count as work too); when idle, an empty heartbeat block at most every
+/// <see cref="BlockProducerOptions.HeartbeatInterval"/>.
 /// </summary>
 public sealed class SingleSequencerProducer
 {
@@ -50,7 +51,7 @@ public sealed class SingleSequencerProducer
         {
             while (await timer.WaitForNextTickAsync(cancellationToken))
             {
-                if (_pool.Count == 0 && _time.GetElapsedTime(lastBlock) < _options.HeartbeatInterval)
+                if (_pool.Count == 0 && !_chain.HasQueuedEntries() && _time.GetElapsedTime(lastBlock) < _options.HeartbeatInterval)
                     continue;
                 var blocked = BlockedReason();
                 if (blocked != _lastBlockedReason)

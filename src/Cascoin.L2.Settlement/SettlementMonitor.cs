@@ -117,11 +117,16 @@ public sealed class SettlementMonitor
         return context.IsEligibleSequencer(chain, _sequencer) ? null : $"this node's sequencer {_sequencer} is not an eligible sequencer of chain {ChainId} (stake and score)";
     }
 
+    /// <summary>Regtest switch (l2_setanchoring): with it off the node posts no anchors, so the emergency window can be reached on purpose.</summary>
+    public bool AnchoringEnabled { get; set; } = true;
+
     /// <summary>Posts the next batch when the chain is a batch interval past its last anchor and no anchor of ours waits to be mined.</summary>
     public void PostAnchorIfDue()
     {
         lock (_lock)
         {
+            if (!AnchoringEnabled)
+                return;
             if (Record is not { } chain || chain.Status is not (ChainStatus.Active or ChainStatus.Paused))
                 return;
             if (_anchorInFlight is { } pending && _l1.Mempool.Any(t => t.Id == pending))

@@ -17,6 +17,7 @@ public sealed class KeyWallet : IDisposable
     private readonly Lock _lock = new();
     private readonly Dictionary<Address, PrivateKey> _keys = [];
     private readonly List<Address> _order = [];
+    private readonly HashSet<Address> _unsaved = [];
 
     private KeyWallet(string path, NetworkParameters network)
     {
@@ -102,6 +103,20 @@ public sealed class KeyWallet : IDisposable
         }
     }
 
+    /// <summary>Makes a key usable by wallet calls without writing it to the wallet file (the node's sequencer key, kept in its own file).</summary>
+    public void AddUnsaved(PrivateKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        lock (_lock)
+        {
+            var address = Address.FromPublicKey(key.PublicKey.AsSpan());
+            if (_keys.ContainsKey(address))
+                return;
+            AddLocked(key);
+            _unsaved.Add(address);
+        }
+    }
+
     public PrivateKey? GetKey(Address address)
     {
         lock (_lock)
@@ -147,7 +162,7 @@ public sealed class KeyWallet : IDisposable
         using (var writer = new StreamWriter(stream))
         {
             writer.WriteLine("# cascoind wallet: one WIF private key per line. Anyone who reads this file can spend these funds.");
-            foreach (var address in _order)
+            foreach (var address in _order.Where(a => !_unsaved.Contains(a)))
                 writer.WriteLine(DumpLocked(address));
             writer.Flush();
             stream.Flush(flushToDisk: true);
@@ -172,8 +187,12 @@ public sealed class KeyWallet : IDisposable
     {
         lock (_lock)
         {
-            foreach (var key in _keys.Values)
-                key.Dispose();
+            // Unsaved keys belong to their owner (the node's sequencer key service), which disposes them.
+            foreach (var (address, key) in _keys)
+            {
+                if (!_unsaved.Contains(address))
+                    key.Dispose();
+            }
             _keys.Clear();
             _order.Clear();
         }

@@ -15,6 +15,7 @@ public static class NodeOptions
         OptionSpec.Text("l2chainid", "id", "Follow the L2 chain with this 64-bit chain id (decimal or 0x-hex; regtest default: 1, the development chain)", "Layer 2 options"),
         OptionSpec.Integer("l2blocktime", "ms", "Produce an L2 block every <ms> milliseconds when transactions wait (default: 500, regtest: 100)", 10, 60_000, "Layer 2 options"),
         OptionSpec.Text("l2genesis", "file", "Create the L2 genesis state from this JSON file: {\"timestamp\": ms, \"alloc\": {\"<address>\": {\"balance\": CAS, \"hatscore\": 0..100}}} (regtest default: the development account of README.md)", "Layer 2 options"),
+        OptionSpec.Integer("l1blocktime", "s", "Regtest: mine a block of the embedded settlement chain every <s> seconds (default: only on generate)", 1, 3600, "Settlement options"),
         OptionSpec.Integer("maxmempooltx", "n", "Keep at most <n> L2 transactions in the mempool (default: 100000)", 100, 10_000_000, "Layer 2 options"),
         OptionSpec.Port("port", "Listen for P2P connections on <port> (default: 22222, testnet: 22223, regtest: 22224)", "Connection options"),
         OptionSpec.List("connect", "ip[:port]", "Connect only to the specified node(s)", "Connection options"),

@@ -35,7 +35,14 @@ public sealed record NodeSettings
     /// <summary>Things the operator asked for that this build cannot do yet; logged and shown in RPC warnings.</summary>
     public required IReadOnlyList<string> Warnings { get; init; }
 
-    public string DatabaseDirectory => Path.Combine(NetworkDirectory, "db");
+    /// <summary>The L2 chain's database: <c>db</c> for the development chain, <c>db-&lt;chainid&gt;</c> for a deployed one (one data directory can run several chains in turn).</summary>
+    public string DatabaseDirectory => Path.Combine(NetworkDirectory, EffectiveL2ChainId == DevelopmentChain.ChainId ? "db" : $"db-{EffectiveL2ChainId}");
+
+    /// <summary>The embedded settlement chain's database.</summary>
+    public string L1DatabaseDirectory => Path.Combine(NetworkDirectory, "l1");
+
+    /// <summary>Null: mine settlement blocks only on request (generate).</summary>
+    public long? L1BlockTimeSeconds { get; init; }
     public string CookiePath => Path.Combine(NetworkDirectory, ".cookie");
     public string DebugLogPath => Path.Combine(NetworkDirectory, "debug.log");
     public string WalletPath => Path.Combine(NetworkDirectory, "wallet.keys");
@@ -47,6 +54,9 @@ public sealed record NodeSettings
     /// version does not have yet.
     /// </summary>
     public bool RunsL2Chain => L2Enabled && Network.Name == "regtest";
+
+    /// <summary>Regtest carries its own settlement chain (SPEC §6, -l1=embedded).</summary>
+    public bool RunsEmbeddedSettlement => Network.Name == "regtest";
 
     /// <summary>The chain id this node uses: -l2chainid, or on regtest the development chain's.</summary>
     public ulong EffectiveL2ChainId => L2ChainId ?? DevelopmentChain.ChainId;
@@ -131,6 +141,7 @@ public sealed record NodeSettings
             L2BlockTimeMs = s.GetText("l2blocktime") is null ? null : s.GetInteger("l2blocktime", 0),
             L2GenesisPath = genesis,
             MaxMempoolTransactions = (int)s.GetInteger("maxmempooltx", 100_000),
+            L1BlockTimeSeconds = s.GetText("l1blocktime") is null ? null : s.GetInteger("l1blocktime", 0),
             P2PPort = (int)s.GetInteger("port", network.DefaultP2PPort),
             RpcPort = rpcPort,
             RpcEndpoints = endpoints,

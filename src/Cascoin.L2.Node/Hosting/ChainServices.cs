@@ -7,6 +7,8 @@ using Cascoin.L2.Rpc;
 using Cascoin.L2.Rpc.Modules;
 using Cascoin.L2.Rpc.Modules.L2;
 using Cascoin.L2.Sequencing;
+using Cascoin.L2.Settlement;
+using Cascoin.L2.Settlement.L1;
 using Cascoin.L2.State;
 using Cascoin.L2.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,27 +25,45 @@ public static class ChainServices
     public static IServiceCollection AddCascoinChain(this IServiceCollection services, NodeSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        services.AddSingleton(_ => OpenWallet(settings));
+        if (settings.RunsEmbeddedSettlement || settings.RunsL2Chain)
+            services.AddSingleton(_ => SequencerKeyFile.LoadOrCreate(settings.SequencerKeyPath, settings.Network));
+        services.AddSingleton(provider =>
+        {
+            var wallet = OpenWallet(settings);
+            // The sequencer key signs deployments, stakes and anchors and receives mined rewards, so
+            // wallet calls may spend from it; it stays in sequencer.key, not in wallet.keys.
+            if (provider.GetService<PrivateKey>() is { } sequencerKey)
+                wallet.AddUnsaved(sequencerKey);
+            return wallet;
+        });
         services.AddSingleton<IRpcModule, WalletRpcModule>();
         if (!settings.RunsL2Chain)
             return services;
 
-        var defaults = ChainParameters.For(settings.Network, settings.EffectiveL2ChainId);
-        var parameters = settings.L2BlockTimeMs is { } blockTime ? defaults with { BlockTime = TimeSpan.FromMilliseconds(blockTime) } : defaults;
-        services.AddSingleton(parameters);
+        services.AddSingleton(provider => ChainParametersFor(settings, provider.GetService<L1Chain>()));
+        services.AddSingleton(provider => GenesisFor(settings, provider.GetService<L1Chain>()));
         // Dormant-account archiving stays off here: restoring an archived account needs a user-facing
         // restore transaction, which does not exist yet, so an archived account could not be paid.
         services.AddSingleton(provider => new StateManager(
             provider.GetRequiredService<NodeDatabase>(), new StateOptions(), provider.GetRequiredService<ILogger<StateManager>>()));
-        services.AddSingleton(provider => new L2Blockchain(parameters, provider.GetRequiredService<NodeDatabase>(),
+        services.AddSingleton(provider => new L2Blockchain(provider.GetRequiredService<ChainParameters>(), provider.GetRequiredService<NodeDatabase>(),
             provider.GetRequiredService<StateManager>(), provider.GetRequiredService<ILogger<L2Blockchain>>()));
-        services.AddSingleton(new TxPool(parameters, new TxPoolOptions { MaxTransactions = settings.MaxMempoolTransactions }));
-        services.AddSingleton(_ => SequencerKeyFile.LoadOrCreate(settings.SequencerKeyPath, settings.Network));
+        services.AddSingleton(provider => new TxPool(provider.GetRequiredService<ChainParameters>(), new TxPoolOptions { MaxTransactions = settings.MaxMempoolTransactions }));
+        if (settings.RunsEmbeddedSettlement)
+        {
+            services.AddSingleton(provider => new SettlementMonitor(
+                provider.GetRequiredService<L1Chain>(),
+                provider.GetRequiredService<L2Blockchain>(),
+                provider.GetRequiredService<TxPool>(),
+                provider.GetRequiredService<PrivateKey>(),
+                settings.Network,
+                provider.GetRequiredService<ILogger<SettlementMonitor>>()));
+        }
         services.AddSingleton(provider => new SingleSequencerProducer(
             provider.GetRequiredService<L2Blockchain>(),
             provider.GetRequiredService<TxPool>(),
             provider.GetRequiredService<PrivateKey>(),
-            new BlockProducerOptions { BlockTime = parameters.BlockTime },
+            new BlockProducerOptions { BlockTime = provider.GetRequiredService<ChainParameters>().BlockTime },
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<SingleSequencerProducer>>()));
         services.AddSingleton(provider => new StatePruner(provider.GetRequiredService<StateManager>(), provider.GetRequiredService<ILogger<StatePruner>>()));
@@ -51,13 +71,43 @@ public static class ChainServices
             provider.GetRequiredService<L2Blockchain>(),
             provider.GetRequiredService<SingleSequencerProducer>(),
             provider.GetRequiredService<StatePruner>(),
-            settings.L2GenesisPath is { } path ? GenesisFile.Load(path, settings.Network) : DevelopmentChain.Genesis,
+            provider.GetService<SettlementMonitor>(),
+            provider.GetRequiredService<GenesisSpec>(),
             provider.GetRequiredService<PrivateKey>(),
             settings.Network,
             provider.GetRequiredService<ILogger<L2ChainService>>()));
         services.AddSingleton<IRpcModule, L2RpcModule>();
         return services;
     }
+
+    /// <summary>
+    /// The development chain's parameters are the network's defaults; a deployed chain's come from
+    /// its registry record on the settlement chain (-l2blocktime still overrides the block time).
+    /// </summary>
+    private static ChainParameters ChainParametersFor(NodeSettings settings, L1Chain? l1)
+    {
+        var parameters = ChainParameters.For(settings.Network, settings.EffectiveL2ChainId);
+        if (settings.EffectiveL2ChainId != DevelopmentChain.ChainId)
+        {
+            var record = DeployedRecord(settings, l1);
+            parameters = parameters with { BlockTime = TimeSpan.FromMilliseconds(record.BlockTimeMs), BlockGasLimit = record.GasLimit };
+        }
+        return settings.L2BlockTimeMs is { } blockTime ? parameters with { BlockTime = TimeSpan.FromMilliseconds(blockTime) } : parameters;
+    }
+
+    /// <summary>A deployed chain starts empty (its funds arrive as deposits) at its deploy block's time; the development chain from -l2genesis or the development account.</summary>
+    private static GenesisSpec GenesisFor(NodeSettings settings, L1Chain? l1)
+    {
+        if (settings.EffectiveL2ChainId == DevelopmentChain.ChainId)
+            return settings.L2GenesisPath is { } path ? GenesisFile.Load(path, settings.Network) : DevelopmentChain.Genesis;
+        var record = DeployedRecord(settings, l1);
+        var deployBlock = l1!.GetBlock(l1.GetHash(record.DeployHeight)!.Value)!;
+        return new GenesisSpec(deployBlock.Header.Timestamp, []);
+    }
+
+    private static Settlement.Contracts.ChainRecord DeployedRecord(NodeSettings settings, L1Chain? l1) =>
+        l1?.StateAtTip().GetChain(settings.EffectiveL2ChainId)
+        ?? throw new NodeStartupException($"L2 chain {settings.EffectiveL2ChainId} is not deployed on the settlement chain: deploy it with l2_deploy and mine the deployment (generate), or see l2_listchains");
 
     private static KeyWallet OpenWallet(NodeSettings settings)
     {

@@ -2,6 +2,7 @@ using Cascoin.L2.Chain;
 using Cascoin.L2.Crypto;
 using Cascoin.L2.Primitives;
 using Cascoin.L2.Sequencing;
+using Cascoin.L2.Settlement;
 using Cascoin.L2.State;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -17,16 +18,18 @@ public sealed class L2ChainService : BackgroundService
     private readonly L2Blockchain _chain;
     private readonly SingleSequencerProducer _producer;
     private readonly StatePruner _pruner;
+    private readonly SettlementMonitor? _settlement;
     private readonly GenesisSpec _genesis;
     private readonly PrivateKey _sequencerKey;
     private readonly NetworkParameters _network;
     private readonly ILogger<L2ChainService> _logger;
 
-    public L2ChainService(L2Blockchain chain, SingleSequencerProducer producer, StatePruner pruner, GenesisSpec genesis, PrivateKey sequencerKey, NetworkParameters network, ILogger<L2ChainService> logger)
+    public L2ChainService(L2Blockchain chain, SingleSequencerProducer producer, StatePruner pruner, SettlementMonitor? settlement, GenesisSpec genesis, PrivateKey sequencerKey, NetworkParameters network, ILogger<L2ChainService> logger)
     {
         _chain = chain;
         _producer = producer;
         _pruner = pruner;
+        _settlement = settlement;
         _genesis = genesis;
         _sequencerKey = sequencerKey;
         _network = network;
@@ -43,6 +46,11 @@ public sealed class L2ChainService : BackgroundService
         {
             throw new NodeStartupException(ex.Message, ex);
         }
+        if (_settlement is not null)
+        {
+            _settlement.Start();
+            _producer.BlockedReason = _settlement.ProductionBlockedReason;
+        }
         var head = _chain.Head;
         _logger.LogInformation("L2 chain {ChainId}: head block {Number} {Hash}, state root {Root}; sequencer {Sequencer}, block time {BlockTime} ms",
             _chain.Parameters.ChainId, head.Number, head.Hash, head.StateRoot.ToHex(),
@@ -54,6 +62,7 @@ public sealed class L2ChainService : BackgroundService
     {
         _chain.BlockCommitted += (_, _) => _pruner.NotifyCommitted();
         var pruning = _pruner.RunAsync(stoppingToken);
+        var settling = _settlement?.RunAsync(stoppingToken) ?? Task.CompletedTask;
         try
         {
             await _producer.RunAsync(stoppingToken);
@@ -63,6 +72,7 @@ public sealed class L2ChainService : BackgroundService
             try
             {
                 await pruning;
+                await settling;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

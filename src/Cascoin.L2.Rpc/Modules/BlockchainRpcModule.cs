@@ -23,22 +23,25 @@ public sealed record BlockchainInfo(
     L2Info L2,
     string Warnings);
 
-/// <summary>Chain status. The settlement chain does not exist yet (its heights are 0); l2.blocks is the L2 head when this node runs an L2 chain.</summary>
+/// <summary>Chain status: blocks and headers are the embedded settlement chain's height (0 without one); l2.blocks is the L2 head when this node runs an L2 chain.</summary>
 public sealed class BlockchainRpcModule : IRpcModule, IBlockchainRpc
 {
     private readonly RpcNodeContext _node;
     private readonly Cascoin.L2.Chain.L2Blockchain? _chain;
 
-    public BlockchainRpcModule(RpcNodeContext node, Cascoin.L2.Chain.L2Blockchain? chain = null)
+    private readonly Cascoin.L2.Settlement.L1.L1Chain? _l1;
+
+    public BlockchainRpcModule(RpcNodeContext node, Cascoin.L2.Chain.L2Blockchain? chain = null, Cascoin.L2.Settlement.L1.L1Chain? l1 = null)
     {
         _node = node;
         _chain = chain;
+        _l1 = l1;
     }
 
     public BlockchainInfo GetBlockchainInfo() => new(
         _node.Network.Name,
-        Blocks: 0,
-        Headers: 0,
+        Blocks: (long)(_l1?.Height ?? 0),
+        Headers: (long)(_l1?.Height ?? 0),
         InitialBlockDownload: false,
         VerificationProgress: 1.0,
         SizeOnDisk: DirectorySize(_node.DatabaseDirectory),

@@ -1,0 +1,51 @@
+using Cascoin.L2.Primitives;
+using Cascoin.L2.Settlement.Contracts;
+
+namespace Cascoin.L2.Rpc.Modules.Settlement;
+
+public sealed record DeployResultDto(ulong ChainId, string TxId);
+
+public sealed record ChainInfoDto(
+    ulong ChainId,
+    string Name,
+    string Status,
+    string Deployer,
+    ulong BlockTimeMs,
+    ulong GasLimit,
+    ulong ChallengePeriod,
+    ulong DeployHeight,
+    IReadOnlyList<SequencerDto> Sequencers,
+    ulong Anchors,
+    ulong LastAnchorHeight,
+    ulong LastAnchoredBlock,
+    ulong L1Messages,
+    ulong ForcedTransactions,
+    Amount Locked,
+    Amount WithdrawnToday)
+{
+    public static ChainInfoDto Of(ChainRecord chain, ContractContext context, NetworkParameters network) => new(
+        chain.ChainId, chain.Name, chain.Status.ToString().ToUpperInvariant(), chain.Deployer.ToBase58(network), chain.BlockTimeMs,
+        chain.GasLimit, chain.ChallengePeriod, chain.DeployHeight,
+        chain.Stakers.Select(s =>
+        {
+            var stake = context.State.GetStake(chain.ChainId, s);
+            return new SequencerDto(s.ToBase58(network), stake.Bonded, stake.Unbonding, context.ScoreOf(s), context.IsEligibleSequencer(chain, s));
+        }).ToList(),
+        chain.AnchorCount, chain.LastAnchorHeight, chain.LastAnchoredBlock, chain.L1MessageCount, chain.ForcedCount, chain.Locked, chain.WithdrawnToday);
+}
+
+public sealed record SequencerDto(string Address, Amount Bonded, Amount Unbonding, byte Score, bool Eligible);
+
+public sealed record WithdrawalStatusDto(
+    string TxId,
+    string Status,
+    string Recipient,
+    Amount Amount,
+    ulong L2Block,
+    ulong? AnchorIndex,
+    ulong? FinalAtHeight,
+    ulong L1Height);
+
+public sealed record MessageStatusDto(string Id, string Direction, string Status, string From, string To, string Data, ulong? L2Block, ulong? AnchorIndex, ulong? FinalAtHeight);
+
+public sealed record AffectedDto(string TxId, ulong RevertedBlock, string Outcome);
