@@ -83,6 +83,8 @@ public sealed class SettlementMonitor
         _l2.BlockCommitted += (_, _) => _work.Writer.TryWrite(null);
         _lastAnchoredSeen = Record!.LastAnchoredBlock;
         _l1.Changed += change => _work.Writer.TryWrite(change);
+        // The L1 may have reorganized while the node was down (or while it loaded): check once at start.
+        _work.Writer.TryWrite(new L1ChainChange(_l1.Height, [], []) { Startup = true });
         _logger.LogInformation("L2 chain {ChainId} follows the settlement chain at L1 height {Height}", ChainId, _l1.Height);
     }
 
@@ -156,7 +158,7 @@ public sealed class SettlementMonitor
     {
         if (Record is not { } chain)
             return;
-        if (change.Disconnected.Count == 0)
+        if (change.Disconnected.Count == 0 && !change.Startup)
         {
             _lastAnchoredSeen = Math.Max(_lastAnchoredSeen, chain.LastAnchoredBlock);
             return;
@@ -167,7 +169,7 @@ public sealed class SettlementMonitor
         if (anchor is not null && _l2.GetBlock(anchor.LastBlock) is { } anchored && anchored.Header.StateRoot != anchor.StateRoot)
             target = 0;
         if (L2UsesSomethingRemoved(target))
-            RecoverTo(target, $"L1 reorganization at height {change.ForkHeight}");
+            RecoverTo(target, change.Startup ? "The L1 chain no longer holds what the L2 used" : $"L1 reorganization at height {change.ForkHeight}");
         _lastAnchoredSeen = chain.LastAnchoredBlock;
     }
 

@@ -8,7 +8,11 @@ using Microsoft.Extensions.Logging;
 namespace Cascoin.L2.Settlement.L1;
 
 /// <summary>A change of the active L1 chain: blocks disconnected (a reorganization) and connected, oldest first.</summary>
-public sealed record L1ChainChange(ulong ForkHeight, IReadOnlyList<L1Block> Disconnected, IReadOnlyList<L1Block> Connected);
+public sealed record L1ChainChange(ulong ForkHeight, IReadOnlyList<L1Block> Disconnected, IReadOnlyList<L1Block> Connected)
+{
+    /// <summary>Not a change: a follower's start-up check of what it relies on against the chain as it is.</summary>
+    public bool Startup { get; init; }
+}
 
 /// <summary>
 /// The embedded settlement chain (SPEC §6, `-l1=embedded`): every known block and branch, the active
@@ -281,7 +285,8 @@ public sealed class L1Chain
             for (var header = best; !(header.Height < (ulong)_active.Count && _active[(int)header.Height] == header.Hash); header = _headers[header.ParentHash])
                 branch.Add(header);
             branch.Reverse();
-            var forkHeight = branch[0].Height - 1;
+            // An empty branch: the best block is on the active chain, whose tip was invalidated.
+            var forkHeight = branch.Count == 0 ? best.Height : branch[0].Height - 1;
             var disconnected = DisconnectToLocked(forkHeight);
             var connected = new List<L1Block>();
             var failed = false;
@@ -320,10 +325,13 @@ public sealed class L1Chain
         }
     }
 
+    /// <summary>The highest block whose whole branch is valid; the current chain (cut back to its last valid block) wins ties.</summary>
     private L1BlockHeader BestTip()
     {
-        var current = _headers[_active[^1]];
-        var best = current;
+        var height = _active.Count - 1;
+        while (height > 0 && _invalid.Contains(_active[height]))
+            height--;
+        var best = _headers[_active[height]];
         foreach (var header in _headers.Values)
         {
             if (header.Height > best.Height && IsValidBranch(header))
@@ -332,13 +340,14 @@ public sealed class L1Chain
         return best;
     }
 
+    /// <summary>No block from <paramref name="header"/> back to the genesis is marked invalid.</summary>
     private bool IsValidBranch(L1BlockHeader header)
     {
         for (var h = header; ; h = _headers[h.ParentHash])
         {
             if (_invalid.Contains(h.Hash))
                 return false;
-            if (h.Height == 0 || h.Height < (ulong)_active.Count && _active[(int)h.Height] == h.Hash)
+            if (h.Height == 0)
                 return true;
             if (!_headers.ContainsKey(h.ParentHash))
                 return false;
@@ -459,6 +468,9 @@ public sealed class L1Chain
         if (_state.LatestVersion != (ulong)_active.Count - 1)
             throw new DatabaseCorruptionException($"the L1 tip is height {_active.Count - 1} but its state is at {_state.LatestVersion?.ToString() ?? "none"}");
         _logger.LogInformation("L1 chain loaded: tip {Height} {Hash}", _active.Count - 1, _active[^1]);
+        // A stop between marking a block invalid and reorganizing away from it is finished now.
+        if (_invalid.Contains(_active[^1]))
+            ActivateBestChainLocked();
     }
 
     private void CreateGenesis()
