@@ -114,6 +114,20 @@ public readonly struct Amount : IEquatable<Amount>, IComparable<Amount>
         return new Amount(negative ? (long)(0 - magnitude) : (long)magnitude);
     }
 
+    /// <summary>
+    /// <paramref name="percent"/> % of a non-negative amount, rounded down, exactly and without
+    /// overflow (⌊sat × p / 100⌋ computed as ⌊sat / 100⌋ × p + ⌊(sat mod 100) × p / 100⌋).
+    /// Fee splits, slashing and limits use it, and leave the rounding remainder where they say.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">for a negative amount or a percentage outside 0..100.</exception>
+    public Amount PercentFloor(int percent)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(Sat, "amount");
+        ArgumentOutOfRangeException.ThrowIfNegative(percent);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(percent, 100);
+        return new Amount(Sat / 100 * percent + Sat % 100 * percent / 100);
+    }
+
     public static Amount operator +(Amount left, Amount right) => new(checked(left.Sat + right.Sat));
     public static Amount operator -(Amount left, Amount right) => new(checked(left.Sat - right.Sat));
     public static Amount operator -(Amount value) => new(checked(-value.Sat));

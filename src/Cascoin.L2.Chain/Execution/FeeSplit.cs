@@ -21,8 +21,8 @@ public sealed record FeeSplit(Amount Total, Amount Producer, Amount PerOtherSequ
         if (total < Amount.Zero)
             throw new ArgumentOutOfRangeException(nameof(total), total, "fees are not negative");
         ArgumentOutOfRangeException.ThrowIfNegative(otherSequencers);
-        var producer = Amount.FromSat(total.Sat / 100 * ProducerPercent + total.Sat % 100 * ProducerPercent / 100);
-        var sequencersShare = total.Sat / 100 * SequencersPercent + total.Sat % 100 * SequencersPercent / 100;
+        var producer = total.PercentFloor(ProducerPercent);
+        var sequencersShare = total.PercentFloor(SequencersPercent).Sat;
         Amount perOther;
         if (otherSequencers == 0)
         {

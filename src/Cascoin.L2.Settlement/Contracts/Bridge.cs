@@ -116,8 +116,7 @@ public static class Bridge
     {
         ArgumentNullException.ThrowIfNull(chain);
         ArgumentNullException.ThrowIfNull(parameters);
-        var percent = parameters.CircuitBreakerPercent;
-        return Amount.FromSat((chain.Locked + chain.WithdrawnToday).Sat / 100 * percent + (chain.Locked + chain.WithdrawnToday).Sat % 100 * percent / 100);
+        return (chain.Locked + chain.WithdrawnToday).PercentFloor(parameters.CircuitBreakerPercent);
     }
 
     /// <summary>A new day resets the withdrawal total.</summary>

@@ -67,8 +67,8 @@ public static class Staking
     {
         ArgumentNullException.ThrowIfNull(context);
         var stake = context.State.GetStake(chainId, sequencer);
-        var fromBond = Amount.FromSat(stake.Bonded.Sat / 100 * percent + stake.Bonded.Sat % 100 * percent / 100);
-        var fromUnbonding = Amount.FromSat(stake.Unbonding.Sat / 100 * percent + stake.Unbonding.Sat % 100 * percent / 100);
+        var fromBond = stake.Bonded.PercentFloor(percent);
+        var fromUnbonding = stake.Unbonding.PercentFloor(percent);
         context.State.SetStake(chainId, sequencer, stake with { Bonded = stake.Bonded - fromBond, Unbonding = stake.Unbonding - fromUnbonding });
         var chain = context.State.GetChain(chainId)!;
         context.State.SetChain(Registry.UpdateStatus(context, chain));
