@@ -127,7 +127,6 @@ public sealed class BlockExecutionTests
     [Theory]
     [InlineData(TransactionType.ContractDeploy)]
     [InlineData(TransactionType.ContractCall)]
-    [InlineData(TransactionType.L2ToL1Message)]
     [InlineData(TransactionType.Deposit)]
     [InlineData(TransactionType.L1ToL2Message)]
     [InlineData(TransactionType.ForcedInclusion)]
@@ -135,6 +134,19 @@ public sealed class BlockExecutionTests
     {
         var block = NewBlock();
         AssertRefused(block, Tx.Make(type, AliceKey, 0, Bob, 1, 20, 2, 100_000), TxRejectReason.UnsupportedType);
+    }
+
+    [Fact]
+    public void An_L2_to_L1_message_is_recorded_for_the_settlement_layer_and_carries_no_value()
+    {
+        var block = NewBlock();
+        AssertRefused(block, Tx.Make(TransactionType.L2ToL1Message, AliceKey, 0, Bob, 1, 20, 2, 100_000), TxRejectReason.Malformed);
+        var message = Tx.Make(TransactionType.L2ToL1Message, AliceKey, 0, Bob, 0, 20, 2, 100_000, data: [1, 2, 3]);
+        Assert.Null(block.TryApply(message));
+        var outcome = block.Finish();
+        var record = Cascoin.L2.Chain.Bridge.L2MessageRecord.FromBytes(outcome.Records[Cascoin.L2.Chain.Bridge.BridgeKeys.Message(message.Id)]!);
+        Assert.Equal(Bob, record.Target);
+        Assert.Equal(new byte[] { 1, 2, 3 }, record.Data);
     }
 
     [Fact]

@@ -265,7 +265,7 @@ public sealed class TransactionTests
             TransactionRules.CheckStateless(Tx.Transfer(Alice, 0, Bob, Amount.MaxMoneySat, maxFee: 1, tip: 0), parameters)?.Reason);
         Assert.Equal(TxRejectReason.TooLarge,
             TransactionRules.CheckStateless(Tx.Transfer(Alice, 0, Bob, 1, gasLimit: 100_000, data: new byte[200]), parameters with { MaxTransactionBytes = 300 })?.Reason);
-        foreach (var type in new[] { TransactionType.ContractDeploy, TransactionType.ContractCall, TransactionType.L2ToL1Message, TransactionType.Deposit, TransactionType.L1ToL2Message, TransactionType.ForcedInclusion })
+        foreach (var type in new[] { TransactionType.ContractDeploy, TransactionType.ContractCall, TransactionType.Deposit, TransactionType.L1ToL2Message, TransactionType.ForcedInclusion })
             Assert.Equal(TxRejectReason.UnsupportedType, TransactionRules.CheckStateless(Tx.Make(type, Alice, 0, Bob, 1, 20, 1, 21_000), parameters)?.Reason);
     }
 
