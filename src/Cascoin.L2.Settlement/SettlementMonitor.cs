@@ -195,6 +195,11 @@ public sealed class SettlementMonitor
     public IReadOnlyList<AffectedTransaction> RecoverTo(ulong block, string reason)
     {
         var removed = _l2.RevertTo(block);
+        // Our anchors still waiting on L1 describe blocks that no longer exist: never let them be mined.
+        var staleAnchors = _l1.RemoveFromMempool(t => t.Kind == L1TransactionKind.Anchor && t.RecoverSender(_network) == _sequencer
+            && L1Call.Decode(t.Kind, t.Payload) is AnchorCall anchor && anchor.ChainId == ChainId && anchor.LastBlock > block);
+        if (staleAnchors.Count > 0)
+            _logger.LogWarning("Withdrew {Count} waiting L1 transactions of this sequencer (stale anchors and what followed them)", staleAnchors.Count);
         var affected = new List<AffectedTransaction>();
         foreach (var undone in removed)
         {

@@ -172,6 +172,27 @@ public sealed class L1Chain
         }
     }
 
+    /// <summary>
+    /// Takes the waiting transactions <paramref name="match"/> selects out of the mempool, with every
+    /// later-nonce transaction of the same senders (they could never be mined after the gap). Returns what was removed.
+    /// </summary>
+    public IReadOnlyList<L1Transaction> RemoveFromMempool(Func<L1Transaction, bool> match)
+    {
+        ArgumentNullException.ThrowIfNull(match);
+        lock (_lock)
+        {
+            var removed = new List<L1Transaction>();
+            foreach (var first in _mempool.Where(match).ToList())
+            {
+                var sender = first.RecoverSender(_network);
+                removed.AddRange(_mempool.Where(t => t == first || t.RecoverSender(_network) == sender && t.Nonce > first.Nonce));
+            }
+            var distinct = removed.Distinct().ToList();
+            _mempool.RemoveAll(distinct.Contains);
+            return distinct;
+        }
+    }
+
     /// <summary>The next nonce of <paramref name="sender"/> counting its transactions waiting to be mined.</summary>
     public ulong PendingNonce(Address sender)
     {
