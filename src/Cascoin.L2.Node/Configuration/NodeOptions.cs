@@ -18,6 +18,7 @@ public static class NodeOptions
         OptionSpec.Integer("l1blocktime", "s", "Regtest: mine a block of the embedded settlement chain every <s> seconds (default: only on generate)", 1, 3600, "Settlement options"),
         OptionSpec.Integer("maxmempooltx", "n", "Keep at most <n> L2 transactions in the mempool (default: 100000)", 100, 10_000_000, "Layer 2 options"),
         OptionSpec.Port("port", "Listen for P2P connections on <port> (default: 22222, testnet: 22223, regtest: 22224)", "Connection options"),
+        OptionSpec.Flag("listen", "Accept connections from outside (default: 1)", "Connection options"),
         OptionSpec.List("connect", "ip[:port]", "Connect only to the specified node(s)", "Connection options"),
         OptionSpec.List("addnode", "ip[:port]", "Add a node to connect to and attempt to keep the connection open", "Connection options"),
         OptionSpec.Port("rpcport", "Listen for JSON-RPC connections on <port> (default: 62457, testnet: 62455, regtest: 19443)", "RPC server options"),

@@ -21,6 +21,9 @@ public sealed record NodeSettings
     public string? L2GenesisPath { get; init; }
     public required int MaxMempoolTransactions { get; init; }
     public required int P2PPort { get; init; }
+
+    /// <summary>Accept P2P connections on -port (default on).</summary>
+    public bool Listen { get; init; } = true;
     public required int RpcPort { get; init; }
     public required IReadOnlyList<IPEndPoint> RpcEndpoints { get; init; }
     public required IReadOnlyList<string> RpcAllowIp { get; init; }
@@ -118,8 +121,6 @@ public sealed record NodeSettings
         var addNode = s.GetList("addnode");
         foreach (var peer in connect.Concat(addNode))
             ParseEndpoint(peer, network.DefaultP2PPort, "-connect/-addnode");
-        if (connect.Count > 0 || addNode.Count > 0)
-            warnings.Add("P2P networking is not available in this version: -connect and -addnode are not used yet");
         var l2Enabled = s.GetFlag("l2", true);
         if (l2Enabled && network.Name != "regtest")
             warnings.Add("this version runs an L2 chain on regtest only: following a chain on main or test needs the settlement layer");
@@ -143,6 +144,7 @@ public sealed record NodeSettings
             MaxMempoolTransactions = (int)s.GetInteger("maxmempooltx", 100_000),
             L1BlockTimeSeconds = s.GetText("l1blocktime") is null ? null : s.GetInteger("l1blocktime", 0),
             P2PPort = (int)s.GetInteger("port", network.DefaultP2PPort),
+            Listen = s.GetFlag("listen", true),
             RpcPort = rpcPort,
             RpcEndpoints = endpoints,
             RpcAllowIp = allowIp,

@@ -63,6 +63,7 @@ public sealed class NodeHost : IAsyncDisposable
             Warnings = settings.Warnings,
         });
         builder.Services.AddCascoinStorage(settings);
+        builder.Services.AddCascoinNetwork(settings);
         builder.Services.AddCascoinSettlement(settings);
         builder.Services.AddCascoinChain(settings);
         builder.Services.AddCascoinRpc(settings);

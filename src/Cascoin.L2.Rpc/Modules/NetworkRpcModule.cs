@@ -8,7 +8,25 @@ public interface INetworkRpc
     [RpcMethod("getnetworkinfo", "Returns an object containing various state info regarding P2P networking.",
         Returns = "{ version, subversion, protocolversion, localservices, networkactive, connections, connections_in, connections_out, networks, localaddresses, warnings }")]
     NetworkInfo GetNetworkInfo();
+
+    [RpcMethod("getpeerinfo", "Returns data about each connected peer.",
+        Returns = "[ { id, addr, inbound, version, subver, services, startingheight, l2height, bytessent, bytesrecv, conntime, lastrecv, pingtime, banscore, handshake } ]")]
+    IReadOnlyList<PeerInfo> GetPeerInfo();
+
+    [RpcMethod("addnode", "Adds a peer to keep connected to, removes one, or tries a connection once.", Returns = "null")]
+    object? AddNode([RpcParam("ip:port")] string node, [RpcParam("\"add\", \"remove\" or \"onetry\"")] string command);
+
+    [RpcMethod("listbanned", "Lists banned addresses.", Returns = "[ { address, banned_until } ]")]
+    IReadOnlyList<BanInfo> ListBanned();
+
+    [RpcMethod("clearbanned", "Lifts every ban.", Returns = "null")]
+    object? ClearBanned();
 }
+
+public sealed record PeerInfo(long Id, string Addr, bool Inbound, uint Version, string Subver, string Services, ulong StartingHeight,
+    ulong L2Height, long BytesSent, long BytesRecv, long ConnTime, long LastRecv, double? PingTime, int BanScore, bool Handshake);
+
+public sealed record BanInfo(string Address, [property: JsonPropertyName("banned_until")] long BannedUntil);
 
 public sealed record NetworkInfo(
     int Version,
@@ -26,17 +44,50 @@ public sealed record NetworkInfo(
     IReadOnlyList<string> LocalAddresses,
     string Warnings);
 
-/// <summary>P2P status. There is no P2P transport yet, so the network is reported inactive, with a warning.</summary>
+/// <summary>P2P status and peer management (the transport is <see cref="Network.P2PNode"/>).</summary>
 public sealed class NetworkRpcModule : IRpcModule, INetworkRpc
 {
-    /// <summary>The P2P protocol version this node will speak; announced in version messages.</summary>
+    /// <summary>The protocol version reported by getnetworkinfo (bitcoind's field); the wire protocol's own is in the version message.</summary>
     public const int ProtocolVersion = 70100;
 
     private readonly RpcNodeContext _node;
+    private readonly Network.P2PNode? _p2p;
 
-    public NetworkRpcModule(RpcNodeContext node)
+    public NetworkRpcModule(RpcNodeContext node, Network.P2PNode? p2p = null)
     {
         _node = node;
+        _p2p = p2p;
+    }
+
+    private Network.P2PNode P2P => _p2p ?? throw new RpcException(RpcErrorCode.ClientNotConnected, "P2P networking is disabled");
+
+    public IReadOnlyList<PeerInfo> GetPeerInfo() => P2P.Peers.Select(p => new PeerInfo(
+        p.Id, p.RemoteEndPoint.ToString(), p.Inbound, p.Version?.ProtocolVersion ?? 0, p.Version?.UserAgent ?? "",
+        ((ulong)(p.Version?.Services ?? Network.NodeServices.None)).ToString("x16", System.Globalization.CultureInfo.InvariantCulture),
+        p.Version?.BestL1Height ?? 0, p.Version?.BestL2Height ?? 0, p.BytesSent, p.BytesReceived, p.ConnectedAt.ToUnixTimeSeconds(),
+        p.LastReceive.ToUnixTimeSeconds(), p.LastPingTime?.TotalSeconds, p.Misbehavior, p.HandshakeComplete)).ToList();
+
+    public object? AddNode(string node, string command)
+    {
+        if (!System.Net.IPEndPoint.TryParse(node, out var endpoint) || endpoint.Port == 0)
+            throw RpcException.InvalidParameter($"node must be ip:port, got '{node}'");
+        if (command is not ("add" or "remove" or "onetry"))
+            throw RpcException.InvalidParameter("command must be add, remove or onetry");
+        var changed = P2P.AddNode(endpoint, command);
+        if (!changed && command == "add")
+            throw new RpcException(RpcErrorCode.ClientNodeAlreadyAdded, "Error: Node already added");
+        if (!changed && command == "remove")
+            throw new RpcException(RpcErrorCode.ClientNodeNotAdded, "Error: Node has not been added.");
+        return null;
+    }
+
+    public IReadOnlyList<BanInfo> ListBanned() =>
+        P2P.Banned.Select(b => new BanInfo(b.Key.ToString(), b.Value.ToUnixTimeSeconds())).ToList();
+
+    public object? ClearBanned()
+    {
+        P2P.ClearBanned();
+        return null;
     }
 
     public NetworkInfo GetNetworkInfo() => new(
@@ -47,10 +98,10 @@ public sealed class NetworkRpcModule : IRpcModule, INetworkRpc
         [],
         LocalRelay: false,
         TimeOffset: 0,
-        NetworkActive: false,
-        Connections: 0,
-        ConnectionsIn: 0,
-        ConnectionsOut: 0,
+        NetworkActive: _p2p is not null,
+        Connections: _p2p?.Peers.Count ?? 0,
+        ConnectionsIn: _p2p?.Peers.Count(p => p.Inbound) ?? 0,
+        ConnectionsOut: _p2p?.Peers.Count(p => !p.Inbound) ?? 0,
         Networks: [],
         LocalAddresses: [],
         Warnings: string.Join("; ", _node.Warnings));
