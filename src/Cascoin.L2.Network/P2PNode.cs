@@ -31,6 +31,7 @@ public sealed class P2PNode : IAsyncDisposable
     private readonly ulong _localNonce = BitConverter.ToUInt64(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
     private Socket? _listener;
     private long _nextId;
+    private int _stopped;
 
     public P2PNode(P2POptions options, TimeProvider time, ILogger<P2PNode> logger)
     {
@@ -390,8 +391,12 @@ public sealed class P2PNode : IAsyncDisposable
         PeerConnected?.Invoke(peer);
     }
 
+    /// <summary>Closes the listener and every connection and waits for the loops; later calls do nothing,
+    /// because the host both stops the service and disposes the singleton.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+            return;
         await _stop.CancelAsync();
         _listener?.Dispose();
         foreach (var peer in _peers.Values)
