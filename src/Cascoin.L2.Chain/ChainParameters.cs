@@ -35,6 +35,12 @@ public sealed record ChainParameters
     /// <summary>How far a block's timestamp may run ahead of the validating node's clock.</summary>
     public TimeSpan MaxFutureTimestamp { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The largest withdrawal (SPEC §2): the L1 bridge refuses to pay more in one transaction, so the
+    /// L2 refuses to burn more rather than lock the funds for good.
+    /// </summary>
+    public Amount MaxWithdrawalPerTransaction { get; init; } = Amount.FromCas(10_000);
+
     /// <summary>Largest encoded transaction accepted (bytes).</summary>
     public int MaxTransactionBytes { get; init; } = Transactions.Transaction.MaxEncodedSize;
 

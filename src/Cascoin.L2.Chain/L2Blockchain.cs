@@ -314,6 +314,26 @@ public sealed class L2Blockchain
         return entries;
     }
 
+    /// <summary>
+    /// Accounts as the next block's user transactions will see them: committed state plus the
+    /// confirmed deposits the block takes first. After a revert, transactions of deposit-funded
+    /// accounts are checked against this, since the deposit that funded them is about to return.
+    /// </summary>
+    public Func<Address, AccountState> AccountsAfterQueuedEntries()
+    {
+        var credits = new Dictionary<Address, Amount>();
+        if (Settlement is { } settlement && HasGenesis)
+        {
+            foreach (var entry in QueuedEntries(Cursor, settlement.ConfirmedTip.Height).Where(e => e.Type == TransactionType.Deposit))
+                credits[entry.To] = credits.GetValueOrDefault(entry.To) + entry.Value;
+        }
+        return address =>
+        {
+            var account = GetAccount(address);
+            return credits.TryGetValue(address, out var credit) ? account with { Balance = account.Balance + credit } : account;
+        };
+    }
+
     /// <summary>Whether confirmed L1 queue entries wait for a block (so an idle producer should make one).</summary>
     public bool HasQueuedEntries()
     {

@@ -23,7 +23,7 @@ public sealed record AffectedTransaction(Hash256 TransactionId, ulong RevertedBl
 /// </summary>
 public sealed class SettlementMonitor
 {
-    private readonly L1Chain _l1;
+    private readonly IL1Client _l1;
     private readonly L2Blockchain _l2;
     private readonly TxPool _pool;
     private readonly PrivateKey _sequencerKey;
@@ -38,7 +38,7 @@ public sealed class SettlementMonitor
     /// <summary>The highest L2 block an anchor on the active L1 chain has covered: a reorganization that lowers it removed an anchor.</summary>
     private ulong _lastAnchoredSeen;
 
-    public SettlementMonitor(L1Chain l1, L2Blockchain l2, TxPool pool, PrivateKey sequencerKey, NetworkParameters network, ILogger<SettlementMonitor> logger)
+    public SettlementMonitor(IL1Client l1, L2Blockchain l2, TxPool pool, PrivateKey sequencerKey, NetworkParameters network, ILogger<SettlementMonitor> logger)
     {
         ArgumentNullException.ThrowIfNull(l1);
         ArgumentNullException.ThrowIfNull(l2);
@@ -55,7 +55,7 @@ public sealed class SettlementMonitor
     public ulong ChainId => _l2.Parameters.ChainId;
 
     /// <summary>The chain's registry record at the L1 tip, or null when the chain is not deployed there.</summary>
-    public ChainRecord? Record => _l1.StateAtTip().GetChain(ChainId);
+    public ChainRecord? Record => _l1.GetChain(ChainId);
 
     /// <summary>Whether the chain is deployed on the embedded L1 (else it runs without settlement).</summary>
     public bool IsDeployed => Record is not null;
@@ -77,15 +77,16 @@ public sealed class SettlementMonitor
             _logger.LogInformation("L2 chain {ChainId} is not deployed on the settlement chain: running without deposits, anchors or withdrawals", ChainId);
             return;
         }
-        _l2.Settlement = new EmbeddedSettlementView(_l1, ChainId);
+        _l2.Settlement = new SettlementLayerView(_l1, ChainId);
         // Both events fire under their chain's lock; the work runs on RunAsync's loop instead, so
         // the two locks are never taken in opposite orders (L2 commit → L1 submit, L1 reorg → L2 revert).
         _l2.BlockCommitted += (_, _) => _work.Writer.TryWrite(null);
         _lastAnchoredSeen = Record!.LastAnchoredBlock;
         _l1.Changed += change => _work.Writer.TryWrite(change);
         // The L1 may have reorganized while the node was down (or while it loaded): check once at start.
-        _work.Writer.TryWrite(new L1ChainChange(_l1.Height, [], []) { Startup = true });
-        _logger.LogInformation("L2 chain {ChainId} follows the settlement chain at L1 height {Height}", ChainId, _l1.Height);
+        var height = _l1.Tip.Height;
+        _work.Writer.TryWrite(new L1ChainChange(height, [], []) { Startup = true });
+        _logger.LogInformation("L2 chain {ChainId} follows the settlement chain at L1 height {Height}", ChainId, height);
     }
 
     /// <summary>Handles L1 changes (in order) and anchor checks until cancelled.</summary>
@@ -115,8 +116,7 @@ public sealed class SettlementMonitor
             return "the chain is in emergency mode: production halted, users exit with l2_emergencywithdraw";
         if (chain.Status is ChainStatus.Bootstrapping or ChainStatus.Deprecated)
             return $"the chain is {chain.Status.ToString().ToLowerInvariant()}";
-        var context = new ContractContext(_l1.StateAtTip(), _l1.Parameters, _l1.Height, _sequencer, Hash256.Zero);
-        return context.IsEligibleSequencer(chain, _sequencer) ? null : $"this node's sequencer {_sequencer} is not an eligible sequencer of chain {ChainId} (stake and score)";
+        return _l1.IsEligibleSequencer(ChainId, _sequencer) ? null : $"this node's sequencer {_sequencer} is not an eligible sequencer of chain {ChainId} (stake and score)";
     }
 
     /// <summary>Regtest switch (l2_setanchoring): with it off the node posts no anchors, so the emergency window can be reached on purpose.</summary>
@@ -131,7 +131,7 @@ public sealed class SettlementMonitor
                 return;
             if (Record is not { } chain || chain.Status is not (ChainStatus.Active or ChainStatus.Paused))
                 return;
-            if (_anchorInFlight is { } pending && _l1.Mempool.Any(t => t.Id == pending))
+            if (_anchorInFlight is { } pending && _l1.IsPending(pending))
                 return;
             _anchorInFlight = null;
             var head = _l2.Head;
@@ -164,7 +164,7 @@ public sealed class SettlementMonitor
             return;
         }
         // The last anchor the new L1 chain still has, and whether our blocks still match it.
-        var anchor = chain.AnchorCount == 0 ? null : _l1.StateAtTip().GetAnchor(ChainId, chain.AnchorCount - 1);
+        var anchor = chain.AnchorCount == 0 ? null : _l1.GetAnchor(ChainId, chain.AnchorCount - 1);
         var target = anchor?.LastBlock ?? 0;
         if (anchor is not null && _l2.GetBlock(anchor.LastBlock) is { } anchored && anchored.Header.StateRoot != anchor.StateRoot)
             target = 0;
@@ -176,12 +176,12 @@ public sealed class SettlementMonitor
     /// <summary>Whether a block after <paramref name="anchoredBlock"/> consumed a queue entry the L1 no longer holds as it was, or any anchor it was covered by is gone.</summary>
     private bool L2UsesSomethingRemoved(ulong anchoredBlock)
     {
-        var view = new EmbeddedSettlementView(_l1, ChainId);
+        var view = new SettlementLayerView(_l1, ChainId);
         for (var n = anchoredBlock + 1; n <= _l2.Head.Number; n++)
         {
             foreach (var transaction in _l2.GetBlock(n)!.Transactions)
             {
-                if (transaction.Type is not (Chain.Transactions.TransactionType.Deposit or Chain.Transactions.TransactionType.L1ToL2Message or Chain.Transactions.TransactionType.ForcedInclusion))
+                if (IsUserTransaction(transaction))
                     continue;
                 var message = L1Message.FromBytes(transaction.Data);
                 if (view.GetQueued(message.Kind, message.Sequence) is not { } onL1 || !onL1.ToBytes().AsSpan().SequenceEqual(transaction.Data))
@@ -196,30 +196,50 @@ public sealed class SettlementMonitor
     {
         var removed = _l2.RevertTo(block);
         // Our anchors still waiting on L1 describe blocks that no longer exist: never let them be mined.
-        var staleAnchors = _l1.RemoveFromMempool(t => t.Kind == L1TransactionKind.Anchor && t.RecoverSender(_network) == _sequencer
+        var staleAnchors = _l1.Withdraw(t => t.Kind == L1TransactionKind.Anchor && t.RecoverSender(_network) == _sequencer
             && L1Call.Decode(t.Kind, t.Payload) is AnchorCall anchor && anchor.ChainId == ChainId && anchor.LastBlock > block);
         if (staleAnchors.Count > 0)
             _logger.LogWarning("Withdrew {Count} waiting L1 transactions of this sequencer (stale anchors and what followed them)", staleAnchors.Count);
-        var affected = new List<AffectedTransaction>();
-        foreach (var undone in removed)
-        {
-            foreach (var transaction in undone.Transactions)
-            {
-                if (transaction.Type is Chain.Transactions.TransactionType.Deposit or Chain.Transactions.TransactionType.L1ToL2Message or Chain.Transactions.TransactionType.ForcedInclusion)
-                    continue; // re-read from the L1 as it is now
-                if (_pool.Add(transaction, _l2.GetAccount, _l2.NextBaseFee) is { } rejection)
-                    affected.Add(new AffectedTransaction(transaction.Id, undone.Number, rejection.ToString()));
-            }
-        }
+        var affected = Replay(removed);
         lock (_lock)
         {
             _affected.AddRange(affected);
             _anchorInFlight = null;
         }
         _logger.LogWarning("{Reason}: L2 returned to block {Block}; {Replayed} transactions back in the mempool, {Affected} no longer valid",
-            reason, block, removed.Sum(b => b.Transactions.Count) - affected.Count, affected.Count);
+            reason, block, removed.Sum(b => b.Transactions.Count(IsUserTransaction)) - affected.Count, affected.Count);
         foreach (var item in affected)
             _logger.LogWarning("Transaction {Id} of reverted block {Block} dropped: {Outcome}", item.TransactionId, item.RevertedBlock, item.Outcome);
         return affected;
     }
+
+    /// <summary>
+    /// Puts the user transactions of reverted blocks back in the mempool in their original order and
+    /// reports those that no longer apply. They are checked against the accounts as the next block
+    /// will see them (confirmed deposits credited first: the deposit that funded a replayed
+    /// transaction is re-read from the L1 into that block). The same senders' waiting transactions
+    /// have higher nonces, so they step aside and queue again behind the replayed ones.
+    /// </summary>
+    private List<AffectedTransaction> Replay(IReadOnlyList<Block> reverted)
+    {
+        var replayed = reverted.SelectMany(b => b.Transactions.Where(IsUserTransaction).Select(t => (Transaction: t, Block: b.Number))).ToList();
+        var waiting = _pool.RemoveSenders(replayed.Select(r => r.Transaction.Sender).OfType<Address>());
+        var accounts = _l2.AccountsAfterQueuedEntries();
+        var affected = new List<AffectedTransaction>();
+        foreach (var (transaction, number) in replayed)
+        {
+            if (_pool.Add(transaction, accounts, _l2.NextBaseFee) is { } rejection)
+                affected.Add(new AffectedTransaction(transaction.Id, number, rejection.ToString()));
+        }
+        foreach (var transaction in waiting)
+        {
+            if (_pool.Add(transaction, accounts, _l2.NextBaseFee) is { } rejection)
+                _logger.LogInformation("Waiting transaction {Id} left the mempool after the revert: {Rejection}", transaction.Id, rejection);
+        }
+        return affected;
+    }
+
+    /// <summary>Queue entries are not replayed: the next block re-reads them from the L1 as it is now.</summary>
+    private static bool IsUserTransaction(Chain.Transactions.Transaction transaction) =>
+        transaction.Type is not (Chain.Transactions.TransactionType.Deposit or Chain.Transactions.TransactionType.L1ToL2Message or Chain.Transactions.TransactionType.ForcedInclusion);
 }

@@ -46,6 +46,12 @@ public sealed record SettlementParameters
     /// <summary>L1 blocks that make one "day" for the daily limits.</summary>
     public ulong BlocksPerDay { get; init; } = 576;
 
+    /// <summary>
+    /// The smallest deposit (0.001 CAS): each deposit costs every L2 node a queue entry and a system
+    /// transaction forever, so dust is refused at the door.
+    /// </summary>
+    public Amount MinDeposit { get; init; } = Amount.FromSat(100_000);
+
     public Amount MaxDepositPerTransaction { get; init; } = Amount.FromCas(10_000);
 
     public Amount MaxDepositPerAddressPerDay { get; init; } = Amount.FromCas(100_000);

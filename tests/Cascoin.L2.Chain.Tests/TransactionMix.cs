@@ -24,6 +24,12 @@ internal static class TransactionMix
     /// <summary>More than all test keys hold together (the genesis funds at most 100 CAS per key).</summary>
     private const long Unaffordable = 1_000_000 * Amount.SatPerCas;
 
+    /// <summary>Also more than any key holds, but within the per-transaction withdrawal limit, so funds are what fails.</summary>
+    private const long UnaffordableWithdrawal = 5_000 * Amount.SatPerCas;
+
+    /// <summary>One satoshi over the withdrawal limit of SPEC §2 (10,000 CAS).</summary>
+    private const long OverWithdrawalLimit = 10_000 * Amount.SatPerCas + 1;
+
     /// <summary>A genesis over the keys with random balances and HAT scores (some above 80, which pay half the base fee).</summary>
     public static IReadOnlyList<GenesisAllocation> Allocations(Random random, IReadOnlyList<PrivateKey> keys) =>
         keys.Select(k => new GenesisAllocation(
@@ -71,7 +77,7 @@ internal static class TransactionMix
                 budgets[sender] = budget - fees - value;
                 continue;
             }
-            candidates.Add(random.Next(7) switch
+            candidates.Add(random.Next(8) switch
             {
                 0 when nonce > 0 => new Candidate(Signed(TransactionType.Transfer, nonce - 1, 1, maxFee, tip), TxRejectReason.NonceTooLow),
                 0 or 1 => new Candidate(Signed(TransactionType.Transfer, nonce + (ulong)random.Next(1, 4), 1, maxFee, tip), TxRejectReason.NonceTooHigh),
@@ -79,7 +85,8 @@ internal static class TransactionMix
                 3 => new Candidate(Transaction.CreateUnsigned(TransactionType.Transfer, Tx.ChainId, nonce, payee, Amount.FromSat(1), maxFee, tip, gasLimit, data), TxRejectReason.BadSignature),
                 4 => new Candidate(Signed(TransactionType.ContractDeploy, nonce, 0, maxFee, tip), TxRejectReason.UnsupportedType),
                 5 => new Candidate(Signed(TransactionType.Transfer, nonce, 1, effectiveBase - 1, 0), TxRejectReason.FeeTooLow),
-                _ => new Candidate(Signed(TransactionType.Withdrawal, nonce, Unaffordable, maxFee, tip), TxRejectReason.InsufficientFunds),
+                6 => new Candidate(Signed(TransactionType.Withdrawal, nonce, UnaffordableWithdrawal, maxFee, tip), TxRejectReason.InsufficientFunds),
+                _ => new Candidate(Signed(TransactionType.Withdrawal, nonce, OverWithdrawalLimit, maxFee, tip), TxRejectReason.OverLimit),
             });
         }
         return candidates;

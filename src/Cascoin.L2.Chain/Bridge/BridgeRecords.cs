@@ -27,14 +27,19 @@ public static class BridgeKeys
     }
 }
 
-/// <summary>A withdrawal burned on L2 at <paramref name="Block"/>, payable on L1 to <paramref name="Recipient"/>.</summary>
-public sealed record WithdrawalRecord(Address Recipient, Amount Amount, ulong Block)
+/// <summary>
+/// A withdrawal burned on L2 at <paramref name="Block"/> by <paramref name="Owner"/>, payable on L1 to
+/// <paramref name="Recipient"/>. The owner is kept because the fast path depends on the owner's score,
+/// not on whoever submits the finalization on L1.
+/// </summary>
+public sealed record WithdrawalRecord(Address Owner, Address Recipient, Amount Amount, ulong Block)
 {
-    public const int EncodedSize = Address.Size + 8 + 8;
+    public const int EncodedSize = Address.Size + Address.Size + 8 + 8;
 
     public byte[] ToBytes()
     {
         var writer = new SpanWriter(EncodedSize);
+        writer.WriteAddress(Owner);
         writer.WriteAddress(Recipient);
         writer.WriteAmount(Amount);
         writer.WriteUInt64(Block);
@@ -45,7 +50,7 @@ public sealed record WithdrawalRecord(Address Recipient, Amount Amount, ulong Bl
     public static WithdrawalRecord FromBytes(ReadOnlySpan<byte> bytes)
     {
         var reader = new SpanReader(bytes);
-        var record = new WithdrawalRecord(reader.ReadAddress(), reader.ReadAmount(), reader.ReadUInt64());
+        var record = new WithdrawalRecord(reader.ReadAddress(), reader.ReadAddress(), reader.ReadAmount(), reader.ReadUInt64());
         reader.EnsureEnd();
         if (!record.Amount.IsMoneyRange)
             throw new DecodeException("withdrawal amount outside 0..MaxMoney");

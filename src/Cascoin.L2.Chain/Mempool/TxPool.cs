@@ -239,6 +239,31 @@ public sealed class TxPool
         }
     }
 
+    /// <summary>
+    /// Takes every pending transaction of <paramref name="senders"/> out and returns them, each
+    /// sender's in nonce order. A chain revert needs this: the reverted transactions have lower nonces
+    /// than what these senders have waiting, so they go back first and the waiting ones after them.
+    /// </summary>
+    public IReadOnlyList<Transaction> RemoveSenders(IEnumerable<Address> senders)
+    {
+        ArgumentNullException.ThrowIfNull(senders);
+        var removed = new List<Transaction>();
+        lock (_lock)
+        {
+            foreach (var sender in senders.Distinct())
+            {
+                if (!_senders.Remove(sender, out var queue))
+                    continue;
+                foreach (var entry in queue.Items)
+                {
+                    _byId.Remove(entry.Transaction.Id);
+                    removed.Add(entry.Transaction);
+                }
+            }
+        }
+        return removed;
+    }
+
     private static (ulong, long) Priority(PoolEntry entry, ulong effectiveBaseFee)
     {
         var transaction = entry.Transaction;

@@ -36,6 +36,8 @@ public static class TransactionRules
             return new TxRejection(TxRejectReason.FeeTooLow, $"max priority fee per gas {transaction.MaxPriorityFeePerGas} is above max fee per gas {transaction.MaxFeePerGas}");
         if (transaction.MaxFeePerGas < parameters.MinGasPrice)
             return new TxRejection(TxRejectReason.FeeTooLow, $"max fee per gas {transaction.MaxFeePerGas} is below the minimum gas price {parameters.MinGasPrice}");
+        if (transaction.Type == TransactionType.Withdrawal && transaction.Value > parameters.MaxWithdrawalPerTransaction)
+            return new TxRejection(TxRejectReason.OverLimit, $"withdrawal of {transaction.Value} CAS is above the limit of {parameters.MaxWithdrawalPerTransaction} CAS per transaction");
         if (UpfrontCost(transaction) is null)
             return new TxRejection(TxRejectReason.InsufficientFunds, "value + gas limit × max fee exceeds the money supply");
         return null;

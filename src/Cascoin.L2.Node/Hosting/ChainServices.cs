@@ -52,7 +52,7 @@ public static class ChainServices
         if (settings.RunsEmbeddedSettlement)
         {
             services.AddSingleton(provider => new SettlementMonitor(
-                provider.GetRequiredService<L1Chain>(),
+                provider.GetRequiredService<IL1Client>(),
                 provider.GetRequiredService<L2Blockchain>(),
                 provider.GetRequiredService<TxPool>(),
                 provider.GetRequiredService<PrivateKey>(),

@@ -47,6 +47,8 @@ public static class SettlementServices
             provider.GetRequiredService<SettlementParameters>(),
             settings.Network,
             provider.GetRequiredService<ILogger<L1Chain>>()));
+        // The L2 side reaches the settlement layer only through this port.
+        services.AddSingleton<IL1Client>(provider => new EmbeddedL1Client(provider.GetRequiredService<L1Chain>()));
         services.AddSingleton<IRpcModule, L1RpcModule>();
         services.AddSingleton<IRpcModule, SettlementRpcModule>();
         if (settings.L1BlockTimeSeconds is { } seconds)

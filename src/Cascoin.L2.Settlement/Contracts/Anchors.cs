@@ -36,6 +36,30 @@ public static class Anchors
         return null;
     }
 
+    /// <summary>
+    /// The anchor emergency exits prove against: the newest one that was final when the chain entered
+    /// emergency mode (null when none was, or the chain is not in emergency).
+    /// </summary>
+    public static AnchorRecord? EmergencyRoot(L1StateView state, ChainRecord chain)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(chain);
+        return chain.Status == ChainStatus.Emergency && chain.EmergencyAnchorCount > 0 ? state.GetAnchor(chain.ChainId, chain.EmergencyAnchorCount - 1) : null;
+    }
+
+    /// <summary>
+    /// Null when anchor <paramref name="index"/> may pay withdrawals or execute messages; otherwise why
+    /// not. In emergency only anchors final at its start count: the exit root is the newest of them, so
+    /// a later anchor's withdrawals are still in the balances exits pay.
+    /// </summary>
+    public static string? UsableInEmergency(ChainRecord chain, ulong index)
+    {
+        ArgumentNullException.ThrowIfNull(chain);
+        return chain.Status == ChainStatus.Emergency && index >= chain.EmergencyAnchorCount
+            ? $"anchor {index} was not final when chain {chain.ChainId} entered emergency mode: its balances leave through l2_emergencywithdraw"
+            : null;
+    }
+
     /// <summary>The newest anchor that is final at <paramref name="height"/>, or null.</summary>
     public static AnchorRecord? LastFinal(L1StateView state, ChainRecord chain, ulong height)
     {

@@ -23,8 +23,10 @@ public static class Bridge
         if (chain.Status is ChainStatus.Emergency or ChainStatus.Deprecated)
             return $"chain {call.ChainId} is {chain.Status.ToString().ToLowerInvariant()}: deposits are closed";
         var parameters = context.Parameters;
-        if (call.Amount <= Amount.Zero || call.Amount > parameters.MaxDepositPerTransaction)
-            return $"a deposit is 0 < amount ≤ {parameters.MaxDepositPerTransaction} CAS";
+        if (call.Amount < parameters.MinDeposit)
+            return $"deposit below the minimum of {parameters.MinDeposit} CAS";
+        if (call.Amount > parameters.MaxDepositPerTransaction)
+            return $"deposit limit: {parameters.MaxDepositPerTransaction} CAS per transaction";
         var day = context.Height / parameters.BlocksPerDay;
         var dailyKey = SettlementKeys.DepositedToday(call.ChainId, context.Sender, day);
         var today = context.State.Get(dailyKey) is { Length: 8 } bytes ? Amount.FromSat(BitConverter.ToInt64(bytes)) : Amount.Zero;
@@ -54,11 +56,8 @@ public static class Bridge
         chain = RollDay(context, chain);
         if (context.State.GetAnchor(call.ChainId, call.AnchorIndex) is not { } anchor)
             return $"chain {call.ChainId} has no anchor {call.AnchorIndex}";
-        var period = context.ScoreOf(context.Sender) > context.Parameters.FastWithdrawalScore
-            ? Math.Max(1, chain.ChallengePeriod / context.Parameters.FastWithdrawalDivisor)
-            : chain.ChallengePeriod;
-        if (!anchor.IsFinalAt(context.Height, period))
-            return $"anchor {anchor.Index} is final at L1 height {anchor.PostedHeight + period} (now {context.Height})";
+        if (Anchors.UsableInEmergency(chain, anchor.Index) is { } closed)
+            return closed;
         var paidKey = SettlementKeys.WithdrawalPaid(call.ChainId, call.WithdrawalId);
         if (context.State.IsMarked(paidKey))
             return $"withdrawal {call.WithdrawalId} was already paid";
@@ -73,6 +72,9 @@ public static class Bridge
         }
         if (!SmtVerifier.VerifyCompact(anchor.StateRoot, BridgeKeys.Withdrawal(call.WithdrawalId), call.WithdrawalRecord, call.Proof))
             return $"the proof does not show withdrawal {call.WithdrawalId} under anchor {anchor.Index}'s state root";
+        var period = WithdrawalPeriod(context.State, context.Parameters, chain, record);
+        if (!anchor.IsFinalAt(context.Height, period))
+            return $"withdrawal {call.WithdrawalId} can be paid from L1 height {anchor.PostedHeight + period} (now {context.Height})";
         if (record.Amount > context.Parameters.MaxWithdrawalPerTransaction)
             return $"withdrawal limit: {context.Parameters.MaxWithdrawalPerTransaction} CAS per transaction";
         if (record.Amount > chain.Locked)
@@ -94,8 +96,8 @@ public static class Bridge
             return $"unknown chain {call.ChainId}";
         if (chain.Status != ChainStatus.Emergency)
             return $"chain {call.ChainId} is not in emergency mode";
-        if (Anchors.LastFinal(context.State, chain, context.Height) is not { } anchor)
-            return "the chain has no final anchor to prove a balance against";
+        if (Anchors.EmergencyRoot(context.State, chain) is not { } anchor)
+            return "no anchor was final when the chain entered emergency mode: there is no root to prove a balance against";
         var exitKey = SettlementKeys.EmergencyExit(call.ChainId, context.Sender);
         if (context.State.IsMarked(exitKey))
             return $"{context.Sender} has already exited chain {call.ChainId}";
@@ -109,6 +111,22 @@ public static class Bridge
         context.State.Credit(context.Sender, account.Balance);
         context.State.SetChain(chain with { Locked = chain.Locked - account.Balance });
         return null;
+    }
+
+    /// <summary>
+    /// L1 blocks after its anchor before a withdrawal pays: the chain's challenge period, shortened for
+    /// owners whose HAT score is above the fast-withdrawal score. The one rule finalization and the
+    /// status RPC share.
+    /// </summary>
+    public static ulong WithdrawalPeriod(L1StateView state, SettlementParameters parameters, ChainRecord chain, WithdrawalRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(chain);
+        ArgumentNullException.ThrowIfNull(record);
+        return state.GetAccount(record.Owner).HatScore > parameters.FastWithdrawalScore
+            ? Math.Max(1, chain.ChallengePeriod / parameters.FastWithdrawalDivisor)
+            : chain.ChallengePeriod;
     }
 
     /// <summary>What one day's withdrawals may add up to: the circuit-breaker share of the locked total (at the day's start of each payment).</summary>

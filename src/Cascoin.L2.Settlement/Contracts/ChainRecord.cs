@@ -52,10 +52,19 @@ public sealed record ChainRecord
 
     public Amount WithdrawnToday { get; init; }
 
+    /// <summary>
+    /// Set when the chain enters emergency mode: the anchors below this index were final then, and
+    /// the newest of them is the root every exit proves against. Fixing it at entry matters: an
+    /// anchor that turns final later would otherwise move the exit root while exits are paid.
+    /// </summary>
+    public ulong EmergencyAnchorCount { get; init; }
+
+    private const byte CurrentVersion = 2;
+
     public byte[] ToBytes()
     {
         var writer = new SpanWriter(256);
-        writer.WriteByte(1);
+        writer.WriteByte(CurrentVersion);
         writer.WriteUInt64(ChainId);
         writer.WriteVarBytes(System.Text.Encoding.UTF8.GetBytes(Name));
         writer.WriteAddress(Deployer);
@@ -77,6 +86,7 @@ public sealed record ChainRecord
         writer.WriteAmount(Locked);
         writer.WriteUInt64(DayStart);
         writer.WriteAmount(WithdrawnToday);
+        writer.WriteUInt64(EmergencyAnchorCount);
         return writer.ToArray();
     }
 
@@ -84,8 +94,10 @@ public sealed record ChainRecord
     public static ChainRecord FromBytes(ReadOnlySpan<byte> bytes)
     {
         var reader = new SpanReader(bytes);
-        if (reader.ReadByte() != 1)
-            throw new DecodeException("unknown chain record version");
+        // Version 1 (before the emergency anchor) is still read, so older regtest data directories open.
+        var version = reader.ReadByte();
+        if (version is not (1 or CurrentVersion))
+            throw new DecodeException($"unknown chain record version {version}");
         var chainId = reader.ReadUInt64();
         var name = System.Text.Encoding.UTF8.GetString(reader.ReadVarBytes(L1.L1Call.MaxNameBytes));
         var deployer = reader.ReadAddress();
@@ -121,6 +133,7 @@ public sealed record ChainRecord
             Locked = reader.ReadAmount(),
             DayStart = reader.ReadUInt64(),
             WithdrawnToday = reader.ReadAmount(),
+            EmergencyAnchorCount = version == 1 ? 0 : reader.ReadUInt64(),
         };
         reader.EnsureEnd();
         return record;

@@ -34,6 +34,8 @@ public static class Messages
             return $"unknown chain {call.ChainId}";
         if (context.State.GetAnchor(call.ChainId, call.AnchorIndex) is not { } anchor)
             return $"chain {call.ChainId} has no anchor {call.AnchorIndex}";
+        if (Anchors.UsableInEmergency(chain, anchor.Index) is { } closed)
+            return closed;
         if (!anchor.IsFinalAt(context.Height, chain.ChallengePeriod))
             return $"anchor {anchor.Index} is final at L1 height {anchor.PostedHeight + chain.ChallengePeriod} (now {context.Height})";
         var executedKey = SettlementKeys.MessageExecuted(call.ChainId, call.MessageId);

@@ -146,7 +146,11 @@ public sealed class L1BlockExecution
             ForcedInclusion.EnforceDeadlines(context, State.GetChain(chainId)!);
             var chain = State.GetChain(chainId)!;
             if (chain.Status is ChainStatus.Active or ChainStatus.Paused && Height > chain.LastAnchorHeight + _parameters.EmergencyWindow)
-                State.SetChain(chain with { Status = ChainStatus.Emergency });
+                State.SetChain(chain with
+                {
+                    Status = ChainStatus.Emergency,
+                    EmergencyAnchorCount = Anchors.LastFinal(State, chain, Height) is { } final ? final.Index + 1 : 0,
+                });
         }
     }
 }

@@ -280,4 +280,35 @@ public sealed class TxPoolTests
         Assert.Equal(2, pool.Count);
         Assert.Empty(pool.SelectForBlock(10, _ => Accounts.Funded(Funds, nonce: 0)));
     }
+
+    [Fact]
+    public void Removing_senders_returns_their_queues_in_nonce_order_and_keeps_the_others()
+    {
+        var pool = NewPool();
+        var alice = Enumerable.Range(0, 3).Select(n => Tx.Transfer(AliceKey, (ulong)n, Payee, 1)).ToList();
+        var bob = Tx.Transfer(BobKey, 0, Payee, 1);
+        foreach (var transaction in alice.Append(bob))
+            Assert.Null(Add(pool, transaction));
+
+        var removed = pool.RemoveSenders([Alice, Alice, Carol]);
+
+        Assert.Equal(alice.Select(t => t.Id), removed.Select(t => t.Id));
+        Assert.Equal(1, pool.Count);
+        Assert.True(pool.Contains(bob.Id));
+        Assert.Equal(0UL, pool.PendingNonce(Alice, _state.Get(Alice)));
+        // After a revert the account's nonce is lower again: a lower nonce is accepted once the queue stepped aside.
+        Assert.Null(pool.Add(Tx.Transfer(AliceKey, 0, Payee, 2), _state.Get, BaseFee));
+    }
+
+    [Fact]
+    public void A_withdrawal_over_the_per_transaction_limit_is_refused_before_the_balance_is_read()
+    {
+        var pool = NewPool();
+        var limit = TestChains.Default.MaxWithdrawalPerTransaction;
+        var over = Tx.Make(TransactionType.Withdrawal, AliceKey, 0, Alice, limit.Sat + 1, BaseFee, 1, IntrinsicGas.Base);
+        var rejection = pool.Add(over, _ => Accounts.Funded(Amount.MaxMoneySat), BaseFee);
+        Assert.Equal(TxRejectReason.OverLimit, rejection?.Reason);
+        Assert.StartsWith("withdrawal-over-limit: ", rejection!.ToString(), StringComparison.Ordinal);
+        Assert.Equal(0, pool.Count);
+    }
 }

@@ -179,8 +179,10 @@ public sealed class SettlementRpcModule : IRpcModule, ISettlementRpc
         var (l2, _) = RequireL2();
         var chain = ChainRecordOf(l2);
         var owner = address is null ? RichestOnL2(l2) : RpcArguments.Address(address, _network);
-        var anchor = Anchors.LastFinal(_l1.StateAtTip(), chain, _l1.Height)
-            ?? throw new RpcException(RpcErrorCode.VerifyRejected, "the chain has no final anchor to prove a balance against");
+        if (chain.Status != ChainStatus.Emergency)
+            throw new RpcException(RpcErrorCode.VerifyRejected, $"chain {chain.ChainId} is not in emergency mode ({chain.Status.ToString().ToLowerInvariant()}): withdraw with l2_withdraw");
+        var anchor = Anchors.EmergencyRoot(_l1.StateAtTip(), chain)
+            ?? throw new RpcException(RpcErrorCode.VerifyRejected, "no anchor was final when the chain entered emergency mode: there is no root to prove a balance against");
         var key = StateKeys.ForAccount(owner);
         var proof = ProofAt(l2, key, anchor);
         var record = l2.GetAccountAt(owner, anchor.StateRoot).ToBytes();

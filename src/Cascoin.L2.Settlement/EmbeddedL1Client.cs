@@ -1,0 +1,63 @@
+using Cascoin.L2.Chain.Bridge;
+using Cascoin.L2.Primitives;
+using Cascoin.L2.Settlement.Contracts;
+using Cascoin.L2.Settlement.L1;
+
+namespace Cascoin.L2.Settlement;
+
+/// <summary>The settlement layer as the embedded regtest chain in this process (<c>-l1=embedded</c>).</summary>
+public sealed class EmbeddedL1Client : IL1Client
+{
+    private readonly L1Chain _chain;
+
+    public EmbeddedL1Client(L1Chain chain)
+    {
+        ArgumentNullException.ThrowIfNull(chain);
+        _chain = chain;
+    }
+
+    public SettlementParameters Parameters => _chain.Parameters;
+
+    public (ulong Height, Hash256 Hash) Tip
+    {
+        get
+        {
+            var tip = _chain.Tip;
+            return (tip.Height, tip.Hash);
+        }
+    }
+
+    public Hash256? GetHash(ulong height) => _chain.GetHash(height);
+
+    public ChainRecord? GetChain(ulong chainId) => _chain.StateAtTip().GetChain(chainId);
+
+    public AnchorRecord? GetAnchor(ulong chainId, ulong index) => _chain.StateAtTip().GetAnchor(chainId, index);
+
+    public L1Message? GetQueued(ulong chainId, L1MessageKind kind, ulong sequence)
+    {
+        var state = _chain.StateAtTip();
+        return kind == L1MessageKind.Forced ? state.GetForced(chainId, sequence) : state.GetL1Message(chainId, sequence);
+    }
+
+    public bool IsEligibleSequencer(ulong chainId, Address sequencer)
+    {
+        // One state read for both the record and the stake, so they come from the same tip.
+        var state = _chain.StateAtTip();
+        return state.GetChain(chainId) is { } chain
+            && new ContractContext(state, _chain.Parameters, _chain.Height, sequencer, Hash256.Zero).IsEligibleSequencer(chain, sequencer);
+    }
+
+    public ulong PendingNonce(Address sender) => _chain.PendingNonce(sender);
+
+    public string? Submit(L1Transaction transaction) => _chain.Submit(transaction);
+
+    public bool IsPending(Hash256 transactionId) => _chain.Mempool.Any(t => t.Id == transactionId);
+
+    public IReadOnlyList<L1Transaction> Withdraw(Func<L1Transaction, bool> match) => _chain.RemoveFromMempool(match);
+
+    public event Action<L1ChainChange>? Changed
+    {
+        add => _chain.Changed += value;
+        remove => _chain.Changed -= value;
+    }
+}
