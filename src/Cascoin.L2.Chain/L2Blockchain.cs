@@ -188,10 +188,10 @@ public sealed class L2Blockchain
         var parent = Head;
         var number = parent.Number + 1;
         var producer = Address.FromPublicKey(sequencerKey.PublicKey.AsSpan());
-        var execution = NewExecution(number, NextBaseFee, producer);
+        var (anchorHeight, anchorHash) = Settlement?.ConfirmedTip ?? (parent.L1AnchorHeight, parent.L1AnchorHash);
+        var execution = NewExecution(number, NextBaseFee, producer, Math.Max(anchorHeight, parent.L1AnchorHeight));
         var included = new List<Transaction>();
         var skipped = new List<(Transaction, TxRejection)>();
-        var (anchorHeight, anchorHash) = Settlement?.ConfirmedTip ?? (parent.L1AnchorHeight, parent.L1AnchorHash);
         foreach (var queued in QueuedEntries(execution.Cursor, anchorHeight))
         {
             if (execution.TryApply(queued) is { } rejection)
@@ -263,7 +263,7 @@ public sealed class L2Blockchain
 
             // Single-sequencer chains: the producer is the whole active set (see FeeSplit); the
             // sequencer network brings the other sequencers' share.
-            var execution = NewExecution(header.Number, header.BaseFee, header.Sequencer);
+            var execution = NewExecution(header.Number, header.BaseFee, header.Sequencer, header.L1AnchorHeight);
             for (var i = 0; i < block.Transactions.Count; i++)
             {
                 if (execution.TryApply(block.Transactions[i]) is { } rejection)
@@ -282,11 +282,11 @@ public sealed class L2Blockchain
         }
     }
 
-    private BlockExecution NewExecution(ulong number, ulong baseFee, Address producer)
+    private BlockExecution NewExecution(ulong number, ulong baseFee, Address producer, ulong l1AnchorHeight)
     {
         var settlement = Settlement;
         return new BlockExecution(Parameters, number, baseFee, producer, [], _state.GetAccount, _state.GetRecord,
-            settlement is null ? null : settlement.GetQueued);
+            settlement is null ? null : settlement.GetQueued) { L1AnchorHeight = l1AnchorHeight };
     }
 
     /// <summary>The queue entries the next block takes: in order from the cursor, from L1 blocks up to <paramref name="confirmedHeight"/>.</summary>

@@ -65,6 +65,12 @@ public sealed class BlockExecution
 
     public ulong Number { get; }
 
+    /// <summary>
+    /// The L1 height the block's header references: queue entries from later L1 blocks are refused,
+    /// so a block never takes a deposit before the confirmations its anchor stands for. Null: no bound.
+    /// </summary>
+    public ulong? L1AnchorHeight { get; init; }
+
     public ulong BaseFee { get; }
 
     public Address Producer { get; }
@@ -198,6 +204,8 @@ public sealed class BlockExecution
             return new TxRejection(TxRejectReason.NonceTooHigh, $"the next {expectedKind} queue entry is {expectedSequence}, got {message.Kind} {message.Sequence}");
         if (_l1Queue(message.Kind, message.Sequence) is not { } onL1 || !onL1.ToBytes().AsSpan().SequenceEqual(transaction.Data))
             return new TxRejection(TxRejectReason.Malformed, $"{message.Kind} {message.Sequence} is not on the settlement chain as given");
+        if (message.Height > L1AnchorHeight)
+            return new TxRejection(TxRejectReason.Malformed, $"{message.Kind} {message.Sequence} is from L1 block {message.Height}, after the block's L1 anchor {L1AnchorHeight}");
 
         var status = ReceiptStatus.Success;
         Receipt? inner = null;

@@ -137,12 +137,16 @@ public static class Bridge
         return (chain.Locked + chain.WithdrawnToday).PercentFloor(parameters.CircuitBreakerPercent);
     }
 
-    /// <summary>A new day resets the withdrawal total.</summary>
+    /// <summary>
+    /// A new day resets the withdrawal total. Days are the same aligned windows of
+    /// <see cref="SettlementParameters.BlocksPerDay"/> L1 blocks as the deposit limit's.
+    /// </summary>
     internal static ChainRecord RollDay(ContractContext context, ChainRecord chain)
     {
-        if (context.Height < chain.DayStart + context.Parameters.BlocksPerDay)
+        var dayStart = context.Height / context.Parameters.BlocksPerDay * context.Parameters.BlocksPerDay;
+        if (chain.DayStart == dayStart)
             return chain;
-        var rolled = chain with { DayStart = context.Height, WithdrawnToday = Amount.Zero };
+        var rolled = chain with { DayStart = dayStart, WithdrawnToday = Amount.Zero };
         context.State.SetChain(rolled);
         return rolled;
     }

@@ -46,7 +46,7 @@ public static class Registry
             ChallengePeriod = call.ChallengePeriod,
             DeployHeight = context.Height,
             LastAnchorHeight = context.Height,
-            DayStart = context.Height,
+            DayStart = context.Height / context.Parameters.BlocksPerDay * context.Parameters.BlocksPerDay,
             Stakers = [context.Sender],
         };
         context.State.SetStake(chainId, context.Sender, new StakeRecord(call.Stake, Primitives.Amount.Zero, 0));

@@ -291,4 +291,23 @@ public sealed class BlockExecutionTests
         block.Finish();
         Assert.Equal(before, _state.Accounts);
     }
+
+    [Theory]
+    [InlineData(4UL, false)]
+    [InlineData(5UL, true)]
+    [InlineData(9UL, true)]
+    public void A_deposit_is_taken_only_up_to_the_blocks_L1_anchor_height(ulong anchorHeight, bool accepted)
+    {
+        var deposit = new Bridge.L1Message(Bridge.L1MessageKind.Deposit, 0, Alice, Bob, Amount.FromSat(5_000), [], 5, Hash256.Zero);
+        var block = new BlockExecution(TestChains.Default, Number, BaseFee, Producer, [], _state.Get, null,
+            (kind, sequence) => kind == Bridge.L1MessageKind.Deposit && sequence == 0 ? deposit : null) { L1AnchorHeight = anchorHeight };
+        var system = new Transaction(TransactionType.Deposit, TestChains.Default.ChainId, 0, Bob, deposit.Amount, 0, 0, 0, deposit.ToBytes(), default);
+
+        var rejection = block.TryApply(system);
+
+        Assert.Equal(accepted, rejection is null);
+        Assert.Equal(accepted ? deposit.Amount : Amount.Zero, block.GetAccount(Bob).Balance);
+        if (!accepted)
+            Assert.Contains("after the block's L1 anchor 4", rejection!.Message, StringComparison.Ordinal);
+    }
 }
