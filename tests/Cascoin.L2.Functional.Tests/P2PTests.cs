@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Text.Json;
 using Cascoin.L2.TestKit;
 
 namespace Cascoin.L2.Functional.Tests;
@@ -8,28 +7,6 @@ namespace Cascoin.L2.Functional.Tests;
 /// <summary>Real cascoind processes connected over their P2P ports on loopback.</summary>
 public sealed class P2PTests
 {
-    private static async Task<JsonElement> Json(TestNode node, params string[] arguments)
-    {
-        var result = await node.CliAsync(arguments);
-        Assert.True(result.ExitCode == 0, result.ToString());
-        using var document = JsonDocument.Parse(result.Stdout);
-        return document.RootElement.Clone();
-    }
-
-    private static async Task<JsonElement> Eventually(Func<Task<JsonElement>> read, Func<JsonElement, bool> done, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            var value = await read();
-            if (done(value))
-                return value;
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"not within 30 s: {what}; last: {value}");
-            await Task.Delay(100);
-        }
-    }
-
     [Fact]
     public async Task Nodes_connect_with_addnode_and_a_peer_sending_garbage_is_banned()
     {
@@ -39,10 +16,10 @@ public sealed class P2PTests
         await using var b = new TestNode(Path.Combine(dir.Path, "b"), [$"-addnode=127.0.0.1:{a.P2PPort}"]);
         await b.StartAsync();
 
-        var peers = await Eventually(() => Json(a, "getpeerinfo"), p => p.GetArrayLength() == 1 && p[0].GetProperty("handshake").GetBoolean(), "b connects to a");
+        var peers = await TestWait.UntilAsync(() => a.CliJsonAsync("getpeerinfo"), p => p.GetArrayLength() == 1 && p[0].GetProperty("handshake").GetBoolean(), "b connects to a");
         Assert.True(peers[0].GetProperty("inbound").GetBoolean());
         Assert.StartsWith("/cascoind:", peers[0].GetProperty("subver").GetString(), StringComparison.Ordinal);
-        var info = await Json(b, "getnetworkinfo");
+        var info = await b.CliJsonAsync("getnetworkinfo");
         Assert.True(info.GetProperty("networkactive").GetBoolean());
         Assert.Equal(1, info.GetProperty("connections_out").GetInt32());
         var added = await b.CliAsync("addnode", $"127.0.0.1:{a.P2PPort}", "add");
@@ -59,14 +36,14 @@ public sealed class P2PTests
             {
             }
         }
-        var banned = await Eventually(() => Json(a, "listbanned"), l => l.GetArrayLength() == 1, "the attacker is banned");
+        var banned = await TestWait.UntilAsync(() => a.CliJsonAsync("listbanned"), l => l.GetArrayLength() == 1, "the attacker is banned");
         Assert.Equal("127.0.0.1", banned[0].GetProperty("address").GetString());
         // The ban refuses new connections from the address; b's established connection keeps going.
-        var after = await Json(a, "getpeerinfo");
+        var after = await a.CliJsonAsync("getpeerinfo");
         Assert.Equal(1, after.GetArrayLength());
         Assert.True(after[0].GetProperty("handshake").GetBoolean());
         Assert.Equal(0, (await a.CliAsync("clearbanned")).ExitCode);
-        Assert.Equal(0, (await Json(a, "listbanned")).GetArrayLength());
+        Assert.Equal(0, (await a.CliJsonAsync("listbanned")).GetArrayLength());
         dir.Succeeded();
     }
 }

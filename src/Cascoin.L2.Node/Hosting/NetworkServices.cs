@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Cascoin.L2.Chain;
 using Cascoin.L2.Network;
 using Cascoin.L2.Node.Configuration;
+using Cascoin.L2.Sequencing.Relay;
 using Cascoin.L2.Settlement.L1;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -27,16 +28,18 @@ public static class NetworkServices
             BestHeights = () => (provider.GetService<L1Chain>()?.Height ?? 0,
                 provider.GetService<L2Blockchain>() is { HasGenesis: true } l2 ? l2.Head.Number : 0),
         });
-        services.AddHostedService(provider => new P2PService(provider.GetRequiredService<P2PNode>(), settings));
+        services.AddHostedService(provider => new P2PService(provider.GetRequiredService<P2PNode>(), provider.GetService<L1Relay>(), settings));
         return services;
     }
 }
 
 /// <summary>Starts the P2P transport with the node and closes every connection when it stops.</summary>
-public sealed class P2PService(P2PNode p2p, NodeSettings settings) : IHostedService
+public sealed class P2PService(P2PNode p2p, L1Relay? l1Relay, NodeSettings settings) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        // Protocol handlers first, so the first peer's messages find them.
+        l1Relay?.Start();
         try
         {
             p2p.Start();

@@ -2,6 +2,7 @@ using Cascoin.L2.Node.Configuration;
 using Cascoin.L2.Rpc;
 using Cascoin.L2.Rpc.Modules.Settlement;
 using Cascoin.L2.Settlement;
+using Cascoin.L2.Sequencing.Relay;
 using Cascoin.L2.Settlement.L1;
 using Cascoin.L2.State.Smt;
 using Cascoin.L2.Storage;
@@ -49,6 +50,8 @@ public static class SettlementServices
             provider.GetRequiredService<ILogger<L1Chain>>()));
         // The L2 side reaches the settlement layer only through this port.
         services.AddSingleton<IL1Client>(provider => new EmbeddedL1Client(provider.GetRequiredService<L1Chain>()));
+        services.AddSingleton(provider => new L1Relay(provider.GetRequiredService<Network.P2PNode>(), provider.GetRequiredService<L1Chain>(),
+            provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<L1Relay>>()));
         services.AddSingleton<IRpcModule, L1RpcModule>();
         services.AddSingleton<IRpcModule, SettlementRpcModule>();
         if (settings.L1BlockTimeSeconds is { } seconds)

@@ -21,7 +21,7 @@ public sealed record L1ChainChange(ulong ForkHeight, IReadOnlyList<L1Block> Disc
 /// reconsiderblock. A block's state, block record, receipts and active-chain entry are one write
 /// batch; a reorganization first reverts to the fork in one batch, then connects block by block.
 /// </summary>
-public sealed class L1Chain
+public sealed partial class L1Chain
 {
     /// <summary>2026-01-01T00:00:00Z, so every regtest node has the same genesis.</summary>
     public const ulong GenesisTimestamp = 1_767_225_600_000;
@@ -168,8 +168,9 @@ public sealed class L1Chain
             if (trial.TryApply(transaction) is { } error)
                 return error;
             _mempool.Add(transaction);
-            return null;
         }
+        TransactionAccepted?.Invoke(transaction);
+        return null;
     }
 
     /// <summary>
@@ -338,8 +339,11 @@ public sealed class L1Chain
                 if (!kept.Contains(transaction.Id) && _mempool.All(t => t.Id != transaction.Id))
                     _mempool.Add(transaction);
             }
-            _logger.LogInformation("L1 reorganization at height {Fork}: {Disconnected} blocks disconnected, {Connected} connected; tip {Height} {Hash}",
-                forkHeight, disconnected.Count, connected.Count, _active.Count - 1, _active[^1]);
+            if (disconnected.Count > 0)
+                _logger.LogInformation("L1 reorganization at height {Fork}: {Disconnected} blocks disconnected, {Connected} connected; tip {Height} {Hash}",
+                    forkHeight, disconnected.Count, connected.Count, _active.Count - 1, _active[^1]);
+            else
+                _logger.LogDebug("L1 tip {Height} {Hash} ({Connected} blocks connected)", _active.Count - 1, _active[^1], connected.Count);
             Changed?.Invoke(new L1ChainChange(forkHeight, disconnected, connected));
             if (!failed)
                 return;

@@ -37,6 +37,9 @@ public interface IL1Rpc
     [RpcMethod("getbalance", "Returns the wallet's total spendable balance on the settlement chain.", Returns = "n (numeric) CAS")]
     Amount GetBalance();
 
+    [RpcMethod("getrawmempool", "Returns the ids of the settlement transactions waiting to be mined (received over RPC or from peers).", Returns = "[\"txid\", ...]")]
+    IReadOnlyList<string> GetRawMempool();
+
     [RpcMethod("sendtoaddress", "Sends CAS on the settlement chain from the wallet (mined with the next block).", Returns = "\"txid\"")]
     string SendToAddress([RpcParam("the recipient")] string address, [RpcParam("the amount in CAS")] JsonElement amount);
 
@@ -154,6 +157,8 @@ public sealed class L1RpcModule : IRpcModule, IL1Rpc
         var state = _l1.StateAtTip();
         return _wallet.Addresses.Aggregate(Amount.Zero, (sum, address) => sum + state.GetAccount(address).Balance);
     }
+
+    public IReadOnlyList<string> GetRawMempool() => _l1.Mempool.Select(t => t.Id.ToString()).ToList();
 
     public string SendToAddress(string address, JsonElement amount)
     {
