@@ -35,6 +35,12 @@ public sealed record ChainParameters
     /// <summary>How far a block's timestamp may run ahead of the validating node's clock.</summary>
     public TimeSpan MaxFutureTimestamp { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Largest withdrawal (SPEC §2: 10,000 CAS per transaction). The L1 bridge never pays more, so the L2
+    /// refuses a larger one instead of burning funds that could never be paid out.
+    /// </summary>
+    public Amount MaxWithdrawalPerTransaction { get; init; } = Amount.FromCas(10_000);
+
     /// <summary>Largest encoded transaction accepted (bytes).</summary>
     public int MaxTransactionBytes { get; init; } = Transactions.Transaction.MaxEncodedSize;
 

@@ -25,6 +25,8 @@ public static class TransactionRules
         }
         if (transaction.ChainId != parameters.ChainId)
             return new TxRejection(TxRejectReason.WrongChainId, $"transaction is for chain {transaction.ChainId}, this is chain {parameters.ChainId}");
+        if (transaction.Type == TransactionType.Withdrawal && transaction.Value > parameters.MaxWithdrawalPerTransaction)
+            return new TxRejection(TxRejectReason.WithdrawalTooLarge, $"a withdrawal is at most {parameters.MaxWithdrawalPerTransaction} CAS; the bridge would never pay {transaction.Value} CAS");
         if (transaction.Sender is null)
             return new TxRejection(TxRejectReason.BadSignature, "the signature does not recover a public key for this transaction");
         var intrinsic = IntrinsicGas.Of(transaction);

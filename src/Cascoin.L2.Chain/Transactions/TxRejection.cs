@@ -20,6 +20,7 @@ public enum TxRejectReason
     MempoolFull,
     SenderQueueFull,
     BlockFull,
+    WithdrawalTooLarge,
 }
 
 /// <summary>A refusal: the reason and a message for people, e.g. "nonce too low: account nonce is 5, transaction has 3".</summary>
@@ -45,6 +46,7 @@ public sealed record TxRejection(TxRejectReason Reason, string Message)
         TxRejectReason.MempoolFull => "mempool-full",
         TxRejectReason.SenderQueueFull => "too-many-pending-from-sender",
         TxRejectReason.BlockFull => "block-gas-exhausted",
+        TxRejectReason.WithdrawalTooLarge => "withdrawal-too-large",
         _ => Reason.ToString(),
     };
 
