@@ -79,7 +79,8 @@ internal static class TransactionMix
                 3 => new Candidate(Transaction.CreateUnsigned(TransactionType.Transfer, Tx.ChainId, nonce, payee, Amount.FromSat(1), maxFee, tip, gasLimit, data), TxRejectReason.BadSignature),
                 4 => new Candidate(Signed(TransactionType.ContractDeploy, nonce, 0, maxFee, tip), TxRejectReason.UnsupportedType),
                 5 => new Candidate(Signed(TransactionType.Transfer, nonce, 1, effectiveBase - 1, 0), TxRejectReason.FeeTooLow),
-                _ => new Candidate(Signed(TransactionType.Withdrawal, nonce, Unaffordable, maxFee, tip), TxRejectReason.InsufficientFunds),
+                // Above the 10,000 CAS withdrawal limit, which is checked before the balance.
+                _ => new Candidate(Signed(TransactionType.Withdrawal, nonce, Unaffordable, maxFee, tip), TxRejectReason.WithdrawalTooLarge),
             });
         }
         return candidates;
