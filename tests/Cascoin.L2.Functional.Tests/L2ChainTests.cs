@@ -38,19 +38,9 @@ public sealed partial class L2ChainTests(ITestOutputHelper output)
 
     // ---- cascoin-cli ----
 
-    /// <summary>Runs cascoin-cli, requires exit code 0 and an empty stderr; returns stdout without the final newline.</summary>
-    private static async Task<string> CliAsync(TestNode node, params string[] arguments)
-    {
-        var result = await node.CliAsync(arguments);
-        Assert.True(result.ExitCode == 0 && result.Stderr.Length == 0, $"cascoin-cli {string.Join(' ', arguments)}: {result}");
-        return result.Stdout.TrimEnd('\n');
-    }
+    private static Task<string> CliAsync(TestNode node, params string[] arguments) => CliCalls.OkAsync(node, arguments);
 
-    private static async Task<JsonElement> CliJsonAsync(TestNode node, params string[] arguments)
-    {
-        using var document = JsonDocument.Parse(await CliAsync(node, arguments));
-        return document.RootElement.Clone();
-    }
+    private static Task<JsonElement> CliJsonAsync(TestNode node, params string[] arguments) => CliCalls.JsonAsync(node, arguments);
 
     private static async Task<Amount> CliBalanceAsync(TestNode node, string address, params string[] block) =>
         Amount.Parse(await CliAsync(node, ["l2_getbalance", address, .. block]));
@@ -72,11 +62,7 @@ public sealed partial class L2ChainTests(ITestOutputHelper output)
     private string AssertCliError(ProgramResult result, int code, string messageStart, string what)
     {
         output.WriteLine($"{what} → {result.Stderr.ReplaceLineEndings(" ").Trim()}");
-        Assert.True(result.ExitCode == Math.Abs(code) % 256, $"{what}: expected exit code {Math.Abs(code) % 256}: {result}");
-        Assert.Equal("", result.Stdout);
-        var header = $"error code: {code.ToString(CultureInfo.InvariantCulture)}\nerror message:\n";
-        Assert.True(result.Stderr.StartsWith(header, StringComparison.Ordinal), $"{what}: expected \"{header}\": {result}");
-        var message = result.Stderr[header.Length..].TrimEnd('\n');
+        var message = CliCalls.ErrorMessage(result, code, what);
         Assert.True(message.StartsWith(messageStart, StringComparison.Ordinal), $"{what}: expected a message starting \"{messageStart}\", got \"{message}\"");
         return message;
     }

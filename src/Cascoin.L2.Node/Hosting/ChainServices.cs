@@ -90,7 +90,12 @@ public static class ChainServices
         if (settings.EffectiveL2ChainId != DevelopmentChain.ChainId)
         {
             var record = DeployedRecord(settings, l1);
-            parameters = parameters with { BlockTime = TimeSpan.FromMilliseconds(record.BlockTimeMs), BlockGasLimit = record.GasLimit };
+            parameters = parameters with
+            {
+                BlockTime = TimeSpan.FromMilliseconds(record.BlockTimeMs),
+                BlockGasLimit = record.GasLimit,
+                MaxWithdrawalPerTransaction = l1!.Parameters.MaxWithdrawalPerTransaction,
+            };
         }
         return settings.L2BlockTimeMs is { } blockTime ? parameters with { BlockTime = TimeSpan.FromMilliseconds(blockTime) } : parameters;
     }

@@ -152,8 +152,13 @@ public sealed partial class L1Chain
         }
     }
 
-    /// <summary>Queues a transaction for the next mined block after checking it could be mined now (signature, nonce in sequence, fee).</summary>
-    public string? Submit(L1Transaction transaction)
+    /// <summary>
+    /// Queues a transaction for the next mined block after checking it could be mined now (signature,
+    /// nonce in sequence, fee). With <paramref name="refuseFailingCall"/> a transaction whose contract
+    /// call would fail in that trial is refused too, with the contract's reason: a wallet caller then
+    /// learns why at once instead of paying a fee for a failed receipt.
+    /// </summary>
+    public string? Submit(L1Transaction transaction, bool refuseFailingCall = false)
     {
         ArgumentNullException.ThrowIfNull(transaction);
         lock (_lock)
@@ -167,6 +172,8 @@ public sealed partial class L1Chain
                 trial.TryApply(pending);
             if (trial.TryApply(transaction) is { } error)
                 return error;
+            if (refuseFailingCall && trial.Receipts[^1] is { Success: false } failed)
+                return failed.Error ?? "call-failed";
             _mempool.Add(transaction);
         }
         TransactionAccepted?.Invoke(transaction);

@@ -20,11 +20,18 @@ internal sealed class L1Payer(L1Chain l1, KeyWallet wallet, NetworkParameters ne
     public PrivateKey KeyOf(Address address) =>
         wallet.GetKey(address) ?? throw new RpcException(RpcErrorCode.WalletError, $"Private key for address {address.ToBase58(network)} is not known");
 
-    /// <summary>Signs <paramref name="call"/> with <paramref name="from"/>'s key at its next nonce, queues it for the next L1 block and returns the txid.</summary>
-    public string Submit(Address from, L1Call call)
+    /// <summary>
+    /// Signs <paramref name="call"/> with <paramref name="from"/>'s key at its next nonce, queues it for the next L1 block and returns the txid.
+    /// A call that would fail if mined now (a second payment, a proof that does not verify, a period not over) is refused
+    /// with the contract's reason, like bitcoind's mempool acceptance: nothing is queued and no fee is spent.
+    /// </summary>
+    public string Submit(Address from, L1Call call) =>
+        Submit(L1Transaction.Sign(call.Kind, l1.PendingNonce(from), l1.Parameters.MinimumFee, call.ToBytes(), KeyOf(from), network));
+
+    /// <summary>Queues a signed transaction (see <see cref="Submit(Address, L1Call)"/>) and returns its txid.</summary>
+    public string Submit(L1Transaction transaction)
     {
-        var transaction = L1Transaction.Sign(call.Kind, l1.PendingNonce(from), l1.Parameters.MinimumFee, call.ToBytes(), KeyOf(from), network);
-        if (l1.Submit(transaction) is { } error)
+        if (l1.Submit(transaction, refuseFailingCall: true) is { } error)
             throw new RpcException(error.StartsWith("insufficient", StringComparison.Ordinal) ? RpcErrorCode.WalletInsufficientFunds : RpcErrorCode.VerifyRejected, error);
         return transaction.Id.ToString();
     }

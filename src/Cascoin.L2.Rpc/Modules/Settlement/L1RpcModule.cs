@@ -43,6 +43,9 @@ public interface IL1Rpc
     [RpcMethod("sendtoaddress", "Sends CAS on the settlement chain from the wallet (mined with the next block).", Returns = "\"txid\"")]
     string SendToAddress([RpcParam("the recipient")] string address, [RpcParam("the amount in CAS")] JsonElement amount);
 
+    [RpcMethod("sendrawtransaction", "Submits a signed settlement transaction (hex); refused with the reason when it could not be mined or its call would fail now.", Returns = "\"txid\"")]
+    string SendRawTransaction([RpcParam("the signed transaction, hex")] string hexstring);
+
     [RpcMethod("setreputation", "Regtest: sets an address's HAT v2 score (0..100) with the next block.", Returns = "\"txid\"")]
     string SetReputation([RpcParam("the address")] string address, [RpcParam("the score, 0..100")] int score);
 
@@ -168,6 +171,21 @@ public sealed class L1RpcModule : IRpcModule, IL1Rpc
             throw new RpcException(RpcErrorCode.TypeError, "Invalid amount for send");
         var from = _payer.Richest(value + _l1.Parameters.MinimumFee);
         return _payer.Submit(from, new TransferCall(to, value));
+    }
+
+    public string SendRawTransaction(string hexstring)
+    {
+        var bytes = RpcArguments.Hex(hexstring, "hexstring");
+        L1Transaction transaction;
+        try
+        {
+            transaction = L1Transaction.Decode(bytes);
+        }
+        catch (DecodeException ex)
+        {
+            throw new RpcException(RpcErrorCode.DeserializationError, $"TX decode failed: {ex.Message}");
+        }
+        return _payer.Submit(transaction);
     }
 
     public string SetReputation(string address, int score)

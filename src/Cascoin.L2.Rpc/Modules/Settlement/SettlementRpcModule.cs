@@ -61,7 +61,7 @@ public interface ISettlementRpc
         [RpcParam("the message bytes, hex")] string data, [RpcParam("the sender (wallet address; default: the richest)")] string? fromaddress = null);
 
     [RpcMethod("l2_getmessage", "Status of an L2→L1 message (by its L2 txid) or of an L1→L2 message (by its queue number).", Returns = "{ id, direction, status, from, to, data, ... }")]
-    MessageStatusDto GetMessage([RpcParam("an L2 txid, or a queue number for L1→L2")] string id);
+    MessageStatusDto GetMessage([RpcParam("an L2 txid, or a queue number (number or string) for L1→L2")] JsonElement id);
 
     [RpcMethod("l2_executemessage", "Executes a final L2→L1 message on L1 with its proof, once.", Returns = "\"txid\" (L1)")]
     string ExecuteMessage([RpcParam("the message's L2 txid")] string txid);
@@ -151,12 +151,14 @@ public sealed class SettlementRpcModule : IRpcModule, ISettlementRpc
         var record = WithdrawalOf(l2, id);
         var chain = ChainRecordOf(l2);
         var l1Height = _l1.Height;
-        if (_l1.StateAtTip().IsMarked(SettlementKeys.WithdrawalPaid(chain.ChainId, id)))
+        var state = _l1.StateAtTip();
+        if (state.IsMarked(SettlementKeys.WithdrawalPaid(chain.ChainId, id)))
             return new WithdrawalStatusDto(id.ToString(), "paid", record.Recipient.ToBase58(_network), record.Amount, record.Block, null, null, l1Height);
         if (AnchorCovering(chain, record.Block) is not { } anchor)
             return new WithdrawalStatusDto(id.ToString(), "pending", record.Recipient.ToBase58(_network), record.Amount, record.Block, null, null, l1Height);
-        var finalAt = anchor.PostedHeight + chain.ChallengePeriod;
-        return new WithdrawalStatusDto(id.ToString(), l1Height >= finalAt ? "finalizable" : "anchored", record.Recipient.ToBase58(_network), record.Amount,
+        // The period the bridge enforces: a quarter of the challenge period for an owner with a high HAT score.
+        var finalAt = anchor.PostedHeight + Bridge.WithdrawalPeriod(state, _l1.Parameters, chain, record);
+        return new WithdrawalStatusDto(id.ToString(), CanBeMinedBy(finalAt) ? "finalizable" : "anchored", record.Recipient.ToBase58(_network), record.Amount,
             record.Block, anchor.Index, finalAt, l1Height);
     }
 
@@ -225,27 +227,42 @@ public sealed class SettlementRpcModule : IRpcModule, ISettlementRpc
         }
     }
 
-    public MessageStatusDto GetMessage(string id)
+    public MessageStatusDto GetMessage(JsonElement id)
     {
         var (l2, _) = RequireL2();
         var chain = ChainRecordOf(l2);
-        if (ulong.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var sequence))
+        if (QueueNumber(id) is { } sequence)
         {
             var queued = _l1.StateAtTip().GetL1Message(chain.ChainId, sequence) ?? throw new RpcException(RpcErrorCode.InvalidAddressOrKey, $"no L1→L2 message {sequence}");
             var delivered = l2.GetRecord(BridgeKeys.Delivered(sequence));
-            return new MessageStatusDto(id, "l1-to-l2", delivered is null ? "queued" : "delivered", queued.Sender.ToBase58(_network),
+            return new MessageStatusDto(sequence.ToString(System.Globalization.CultureInfo.InvariantCulture), "l1-to-l2", delivered is null ? "queued" : "delivered", queued.Sender.ToBase58(_network),
                 queued.Recipient.ToBase58(_network), Convert.ToHexStringLower(queued.Data), null, null, null);
         }
-        var txid = RpcArguments.Hash(id, "id");
+        var txid = id.ValueKind == JsonValueKind.String
+            ? RpcArguments.Hash(id.GetString()!, "id")
+            : throw RpcException.InvalidParams("parameter 'id' must be an L2 txid or a queue number");
         var bytes = l2.GetRecord(BridgeKeys.Message(txid)) ?? throw new RpcException(RpcErrorCode.InvalidAddressOrKey, $"no L2→L1 message {txid} in the L2 state");
         var record = L2MessageRecord.FromBytes(bytes);
         var anchor = AnchorCovering(chain, record.Block);
         var executed = _l1.StateAtTip().IsMarked(SettlementKeys.MessageExecuted(chain.ChainId, txid));
         var finalAt = anchor is null ? (ulong?)null : anchor.PostedHeight + chain.ChallengePeriod;
-        var status = executed ? "executed" : anchor is null ? "pending" : _l1.Height >= finalAt ? "executable" : "anchored";
+        var status = executed ? "executed" : anchor is null ? "pending" : CanBeMinedBy(finalAt!.Value) ? "executable" : "anchored";
         return new MessageStatusDto(txid.ToString(), "l2-to-l1", status, record.Sender.ToBase58(_network), record.Target.ToBase58(_network),
             Convert.ToHexStringLower(record.Data), record.Block, anchor?.Index, finalAt);
     }
+
+    /// <summary>
+    /// A queue number given as a JSON number or a decimal string: cascoin-cli (like bitcoin-cli) sends
+    /// an argument that parses as JSON as JSON, so "l2_getmessage 3" arrives as the number 3.
+    /// </summary>
+    private static ulong? QueueNumber(JsonElement id) => id.ValueKind switch
+    {
+        JsonValueKind.Number => id.TryGetUInt64(out var number)
+            ? number
+            : throw RpcException.InvalidParameter($"a queue number is a whole number 0..{ulong.MaxValue}, got {id.GetRawText()}"),
+        JsonValueKind.String when ulong.TryParse(id.GetString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) => number,
+        _ => null,
+    };
 
     public string ExecuteMessage(string txid)
     {
@@ -270,6 +287,12 @@ public sealed class SettlementRpcModule : IRpcModule, ISettlementRpc
 
     public IReadOnlyList<AffectedDto> GetReorgs() =>
         (_monitor?.Affected ?? []).Select(a => new AffectedDto(a.TransactionId.ToString(), a.RevertedBlock, a.Outcome)).ToList();
+
+    /// <summary>
+    /// Whether a call sent now can pass a rule that holds from L1 height <paramref name="height"/>: it is
+    /// mined (and checked) in the next block, so this matches what l2_finalizewithdrawal / l2_executemessage accept.
+    /// </summary>
+    private bool CanBeMinedBy(ulong height) => _l1.Height + 1 >= height;
 
     private (L2Blockchain Chain, TxPool Pool) RequireL2() =>
         _l2 is not null && _pool is not null ? (_l2, _pool) : throw new RpcException(RpcErrorCode.MiscError, "this node runs no L2 chain");

@@ -1,0 +1,37 @@
+using System.Globalization;
+using System.Text.Json;
+using Cascoin.L2.TestKit;
+
+namespace Cascoin.L2.Functional.Tests;
+
+/// <summary>
+/// cascoin-cli calls with the checks every functional test makes: a success is exit code 0 with an
+/// empty stderr; an RPC error is bitcoin-cli's "error code: N / error message: ..." on stderr, nothing
+/// on stdout and the exit code |N| (mod 256, as the OS keeps 8 bits).
+/// </summary>
+internal static class CliCalls
+{
+    /// <summary>Runs cascoin-cli, requires success; returns stdout without the final newline.</summary>
+    public static async Task<string> OkAsync(TestNode node, params string[] arguments)
+    {
+        var result = await node.CliAsync(arguments);
+        Assert.True(result.ExitCode == 0 && result.Stderr.Length == 0, $"cascoin-cli {string.Join(' ', arguments)}: {result}");
+        return result.Stdout.TrimEnd('\n');
+    }
+
+    public static async Task<JsonElement> JsonAsync(TestNode node, params string[] arguments)
+    {
+        using var document = JsonDocument.Parse(await OkAsync(node, arguments));
+        return document.RootElement.Clone();
+    }
+
+    /// <summary>Checks that <paramref name="result"/> is the RPC error <paramref name="code"/> and returns its message.</summary>
+    public static string ErrorMessage(ProgramResult result, int code, string what)
+    {
+        Assert.True(result.ExitCode == Math.Abs(code) % 256, $"{what}: expected exit code {Math.Abs(code) % 256}: {result}");
+        Assert.Equal("", result.Stdout);
+        var header = $"error code: {code.ToString(CultureInfo.InvariantCulture)}\nerror message:\n";
+        Assert.True(result.Stderr.StartsWith(header, StringComparison.Ordinal), $"{what}: expected \"{header}\": {result}");
+        return result.Stderr[header.Length..].TrimEnd('\n');
+    }
+}

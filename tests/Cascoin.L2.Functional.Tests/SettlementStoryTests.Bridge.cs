@@ -1,0 +1,105 @@
+using System.Text.Json;
+using Cascoin.L2.Primitives;
+
+namespace Cascoin.L2.Functional.Tests;
+
+public sealed partial class SettlementStoryTests
+{
+    /// <summary>The story's wallet addresses: U deposits, V receives on L2 and withdraws to R (score 0); U also withdraws to H (score 90, the fast path).</summary>
+    private sealed record Users(string U, string V, string R, string H);
+
+    /// <summary>A withdrawal paid on L1, and the finalization transaction as mined (getblock verbosity 2).</summary>
+    private sealed record PaidWithdrawal(string TxId, string Recipient, JsonElement Finalization);
+
+    private async Task<(Users Users, PaidWithdrawal Paid)> DepositTransferWithdrawAndFinalizeAsync()
+    {
+        var users = new Users(await NewAddressAsync(), await NewAddressAsync(), await NewAddressAsync(), await NewAddressAsync());
+        var (u, v, r, h) = users;
+
+        // Some L1 CAS for each so they pay their own L1 fees (finalization, emergency exit); H gets the fast-withdrawal score.
+        foreach (var address in new[] { u, v, r, h })
+            await CliAsync("sendtoaddress", address, "1");
+        await CliAsync("setreputation", h, "90");
+        var deposit = await CliAsync("l2_deposit", Text(_chainId), "20", u);
+        await MineAsync(1);
+        var depositHeight = await L1HeightAsync();
+        _deposited += Amount.FromCas(20);
+        var depositBlock = await CliJsonAsync("getblock", await CliAsync("getblockhash", Text(depositHeight)), "2");
+        Succeeded(depositBlock.GetProperty("tx").EnumerateArray().ToArray(), deposit, "deposit");
+        await AssertWalletAsync();
+
+        // Minted on L2 once its L1 block has the one confirmation regtest asks for.
+        Credit(u, Amount.FromCas(20));
+        await WaitUntilAsync("the deposit is minted on L2", async () => await L2BalanceAsync(u) == Amount.FromCas(20));
+        var info = await ChainInfoAsync();
+        Assert.Equal(Amount.FromCas(20), AmountOf(info.GetProperty("locked")));
+        Assert.Equal(1UL, info.GetProperty("l1messages").GetUInt64());
+
+        await TransferAsync(u, v, "3");
+        await TransferAsync(v, u, "0.5");
+        await AssertL2BalancesAsync();
+
+        // Two withdrawals in one batch: to R (score 0: the whole challenge period) and to H (score 90: a quarter of it).
+        var toR = await WithdrawAsync(v, r, "1.5");
+        var toH = await WithdrawAsync(u, h, "0.25");
+        await AssertL2BalancesAsync();
+        var pending = await CliJsonAsync("l2_getwithdrawalstatus", toR.TxId);
+        Assert.Equal("pending", pending.GetProperty("status").GetString());
+        Assert.Equal(r, pending.GetProperty("recipient").GetString());
+        Assert.Equal(JsonValueKind.Null, pending.GetProperty("finalatheight").ValueKind);
+
+        info = await WaitForAnchorAsync(Math.Max(toR.L2Block, toH.L2Block), u);
+        var anchorIndex = info.GetProperty("anchors").GetUInt64() - 1;
+        var posted = info.GetProperty("lastanchorheight").GetUInt64();
+        Assert.Equal(posted, await L1HeightAsync());
+        var fastPeriod = Rules.DefaultChallengePeriod / Rules.FastWithdrawalDivisor;
+
+        // Each is refused one block before its period ends and paid in the first block that may pay it.
+        await FinalizeAtTheBoundaryAsync(toH, anchorIndex, posted + fastPeriod);
+        var paid = await FinalizeAtTheBoundaryAsync(toR, anchorIndex, posted + Rules.DefaultChallengePeriod);
+        info = await ChainInfoAsync();
+        Assert.Equal(Amount.FromCas(20) - Amount.Parse("1.75"), AmountOf(info.GetProperty("locked")));
+        Assert.Equal(Amount.Parse("1.75"), AmountOf(info.GetProperty("withdrawntoday")));
+        await AssertL2BalancesAsync();
+        return (users, paid);
+    }
+
+    /// <summary>A withdrawal sent with l2_withdraw, mined (burned) on L2.</summary>
+    private sealed record SentWithdrawal(string TxId, string Recipient, Amount Amount, ulong L2Block);
+
+    private async Task<SentWithdrawal> WithdrawAsync(string from, string l1Recipient, string amount)
+    {
+        var txid = await CliAsync("-named", "l2_withdraw", $"amount={amount}", $"l1address={l1Recipient}", $"fromaddress={from}");
+        var receipt = await MinedAsync(txid, from, Amount.Parse(amount), null);
+        return new SentWithdrawal(txid, l1Recipient, Amount.Parse(amount), receipt.GetProperty("blocknumber").GetUInt64());
+    }
+
+    /// <summary>
+    /// With the tip two blocks before <paramref name="finalAt"/>: status "anchored" and l2_finalizewithdrawal
+    /// refused (it would be mined one block early); one block later "finalizable", accepted and paid in block
+    /// <paramref name="finalAt"/>, the recipient paying its own fee (which leaves the wallet: mined outside).
+    /// </summary>
+    private async Task<PaidWithdrawal> FinalizeAtTheBoundaryAsync(SentWithdrawal withdrawal, ulong anchorIndex, ulong finalAt)
+    {
+        await MineToHeightAsync(finalAt - 2);
+        var early = await CliJsonAsync("l2_getwithdrawalstatus", withdrawal.TxId);
+        Assert.Equal("anchored", early.GetProperty("status").GetString());
+        Assert.Equal(anchorIndex, early.GetProperty("anchorindex").GetUInt64());
+        Assert.Equal(finalAt, early.GetProperty("finalatheight").GetUInt64());
+        Assert.Equal(withdrawal.Amount, AmountOf(early.GetProperty("amount")));
+        await CliFailsAsync(-26, $"anchor {Text(anchorIndex)} is final at L1 height {Text(finalAt)} (now {Text(finalAt - 1)})", "l2_finalizewithdrawal", withdrawal.TxId);
+
+        await MineAsync(1);
+        Assert.Equal("finalizable", (await CliJsonAsync("l2_getwithdrawalstatus", withdrawal.TxId)).GetProperty("status").GetString());
+        var finalization = await CliAsync("l2_finalizewithdrawal", withdrawal.TxId);
+        var mined = await MineOutsideAsync();
+        Assert.Equal(finalAt, await L1HeightAsync());
+        var transaction = Succeeded(mined, finalization, "finalizewithdrawal");
+        Assert.Equal(withdrawal.Recipient, transaction.GetProperty("from").GetString());
+        _paidOut += withdrawal.Amount;
+        await AssertWalletAsync();
+        var status = await CliJsonAsync("l2_getwithdrawalstatus", withdrawal.TxId);
+        Assert.Equal("paid", status.GetProperty("status").GetString());
+        return new PaidWithdrawal(withdrawal.TxId, withdrawal.Recipient, transaction);
+    }
+}
