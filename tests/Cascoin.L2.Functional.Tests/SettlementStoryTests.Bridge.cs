@@ -5,7 +5,7 @@ namespace Cascoin.L2.Functional.Tests;
 
 public sealed partial class SettlementStoryTests
 {
-    /// <summary>The story's wallet addresses: U deposits, V receives on L2 and withdraws to R (score 0); U also withdraws to H (score 90, the fast path).</summary>
+    /// <summary>The story's wallet addresses: U deposits, V receives on L2 and withdraws to R; U (score 90, the fast path) also withdraws to H.</summary>
     private sealed record Users(string U, string V, string R, string H);
 
     /// <summary>A withdrawal paid on L1, and the finalization transaction as mined (getblock verbosity 2).</summary>
@@ -16,10 +16,11 @@ public sealed partial class SettlementStoryTests
         var users = new Users(await NewAddressAsync(), await NewAddressAsync(), await NewAddressAsync(), await NewAddressAsync());
         var (u, v, r, h) = users;
 
-        // Some L1 CAS for each so they pay their own L1 fees (finalization, emergency exit); H gets the fast-withdrawal score.
+        // Some L1 CAS for each so they pay their own L1 fees (finalization, emergency exit); U gets the fast-withdrawal score.
         foreach (var address in new[] { u, v, r, h })
             await CliAsync("sendtoaddress", address, "1");
-        await CliAsync("setreputation", h, "90");
+        // The fast path follows the withdrawal's owner (its L2 sender), not its recipient or whoever finalizes it.
+        await CliAsync("setreputation", u, "90");
         var deposit = await CliAsync("l2_deposit", Text(_chainId), "20", u);
         await MineAsync(1);
         var depositHeight = await L1HeightAsync();
@@ -39,7 +40,7 @@ public sealed partial class SettlementStoryTests
         await TransferAsync(v, u, "0.5");
         await AssertL2BalancesAsync();
 
-        // Two withdrawals in one batch: to R (score 0: the whole challenge period) and to H (score 90: a quarter of it).
+        // Two withdrawals in one batch: V's to R (V's score 0: the whole challenge period) and U's to H (U's score 90: a quarter of it).
         var toR = await WithdrawAsync(v, r, "1.5");
         var toH = await WithdrawAsync(u, h, "0.25");
         await AssertL2BalancesAsync();
@@ -87,7 +88,7 @@ public sealed partial class SettlementStoryTests
         Assert.Equal(anchorIndex, early.GetProperty("anchorindex").GetUInt64());
         Assert.Equal(finalAt, early.GetProperty("finalatheight").GetUInt64());
         Assert.Equal(withdrawal.Amount, AmountOf(early.GetProperty("amount")));
-        await CliFailsAsync(-26, $"anchor {Text(anchorIndex)} is final at L1 height {Text(finalAt)} (now {Text(finalAt - 1)})", "l2_finalizewithdrawal", withdrawal.TxId);
+        await CliFailsAsync(-26, $"withdrawal {withdrawal.TxId} can be paid from L1 height {Text(finalAt)} (now {Text(finalAt - 1)})", "l2_finalizewithdrawal", withdrawal.TxId);
 
         await MineAsync(1);
         Assert.Equal("finalizable", (await CliJsonAsync("l2_getwithdrawalstatus", withdrawal.TxId)).GetProperty("status").GetString());
