@@ -47,6 +47,15 @@ public sealed class EmbeddedL1Client : IL1Client
             && new ContractContext(state, _chain.Parameters, _chain.Height, sequencer, Hash256.Zero).IsEligibleSequencer(chain, sequencer);
     }
 
+    public IReadOnlyList<(Address Address, Amount Stake, byte Score)> EligibleSequencers(ulong chainId)
+    {
+        var state = _chain.StateAtTip();
+        if (state.GetChain(chainId) is not { } chain)
+            return [];
+        return new ContractContext(state, _chain.Parameters, _chain.Height, Address.Zero, Hash256.Zero).EligibleSequencers(chain)
+            .Select(a => (a, state.GetStake(chainId, a).Bonded, state.GetAccount(a).HatScore)).ToList();
+    }
+
     public ulong PendingNonce(Address sender) => _chain.PendingNonce(sender);
 
     public string? Submit(L1Transaction transaction) => _chain.Submit(transaction);

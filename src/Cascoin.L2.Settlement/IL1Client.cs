@@ -33,6 +33,9 @@ public interface IL1Client
     /// <summary>Whether <paramref name="sequencer"/> has the stake and score to sequence (and anchor) <paramref name="chainId"/> at the tip.</summary>
     bool IsEligibleSequencer(ulong chainId, Address sequencer);
 
+    /// <summary>The sequencers eligible on <paramref name="chainId"/> at the tip with their bonded stake and HAT score, in bonding order.</summary>
+    IReadOnlyList<(Address Address, Amount Stake, byte Score)> EligibleSequencers(ulong chainId);
+
     /// <summary>The next nonce of <paramref name="sender"/>, counting its transactions waiting to be mined.</summary>
     ulong PendingNonce(Address sender);
 

@@ -131,6 +131,9 @@ public sealed class SettlementMonitor
                 return;
             if (Record is not { } chain || chain.Status is not (ChainStatus.Active or ChainStatus.Paused))
                 return;
+            // Followers (full nodes that are not sequencers) never post: the contract would refuse them.
+            if (!_l1.IsEligibleSequencer(ChainId, _sequencer))
+                return;
             if (_anchorInFlight is { } pending && _l1.IsPending(pending))
                 return;
             _anchorInFlight = null;

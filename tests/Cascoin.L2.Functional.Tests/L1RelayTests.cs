@@ -8,9 +8,9 @@ public sealed class L1RelayTests
 {
     private static async Task<string> Tip(TestNode node) => (await node.CliAsync("getbestblockhash")).Stdout.Trim();
 
-    private static async Task<long> Height(TestNode node) => (await node.CliJsonAsync("getblockcount")).GetInt64();
+    private static async Task<long> Height(TestNode node) => (await CliCalls.JsonAsync(node, "getblockcount")).GetInt64();
 
-    private static Task<JsonElement> Mine(TestNode node, int blocks) => node.CliJsonAsync("generate", blocks.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    private static Task<JsonElement> Mine(TestNode node, int blocks) => CliCalls.JsonAsync(node, "generate", blocks.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     private static async Task Converged(TestNode a, TestNode b, long height) =>
         await TestWait.UntilAsync(async () => (await Tip(a), await Tip(b), await Height(b)), t => t.Item1 == t.Item2 && t.Item3 == height, $"both nodes at height {height} with one tip");
@@ -38,7 +38,7 @@ public sealed class L1RelayTests
             await Mine(b, 1);
             await Converged(a, b, 102);
             // b's wallet holds the payee and the miner address, which earned the payment's fee.
-            Assert.Equal(7.0001m, (await b.CliJsonAsync("getbalance")).GetDecimal());
+            Assert.Equal(7.0001m, (await CliCalls.JsonAsync(b, "getbalance")).GetDecimal());
         }
 
         // Partition: a mines 2 blocks alone, b (restarted without peers) mines 4 on its own branch.

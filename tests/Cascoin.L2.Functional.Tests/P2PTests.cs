@@ -16,10 +16,10 @@ public sealed class P2PTests
         await using var b = new TestNode(Path.Combine(dir.Path, "b"), [$"-addnode=127.0.0.1:{a.P2PPort}"]);
         await b.StartAsync();
 
-        var peers = await TestWait.UntilAsync(() => a.CliJsonAsync("getpeerinfo"), p => p.GetArrayLength() == 1 && p[0].GetProperty("handshake").GetBoolean(), "b connects to a");
+        var peers = await TestWait.UntilAsync(() => CliCalls.JsonAsync(a, "getpeerinfo"), p => p.GetArrayLength() == 1 && p[0].GetProperty("handshake").GetBoolean(), "b connects to a");
         Assert.True(peers[0].GetProperty("inbound").GetBoolean());
         Assert.StartsWith("/cascoind:", peers[0].GetProperty("subver").GetString(), StringComparison.Ordinal);
-        var info = await b.CliJsonAsync("getnetworkinfo");
+        var info = await CliCalls.JsonAsync(b, "getnetworkinfo");
         Assert.True(info.GetProperty("networkactive").GetBoolean());
         Assert.Equal(1, info.GetProperty("connections_out").GetInt32());
         var added = await b.CliAsync("addnode", $"127.0.0.1:{a.P2PPort}", "add");
@@ -36,14 +36,14 @@ public sealed class P2PTests
             {
             }
         }
-        var banned = await TestWait.UntilAsync(() => a.CliJsonAsync("listbanned"), l => l.GetArrayLength() == 1, "the attacker is banned");
+        var banned = await TestWait.UntilAsync(() => CliCalls.JsonAsync(a, "listbanned"), l => l.GetArrayLength() == 1, "the attacker is banned");
         Assert.Equal("127.0.0.1", banned[0].GetProperty("address").GetString());
         // The ban refuses new connections from the address; b's established connection keeps going.
-        var after = await a.CliJsonAsync("getpeerinfo");
+        var after = await CliCalls.JsonAsync(a, "getpeerinfo");
         Assert.Equal(1, after.GetArrayLength());
         Assert.True(after[0].GetProperty("handshake").GetBoolean());
         Assert.Equal(0, (await a.CliAsync("clearbanned")).ExitCode);
-        Assert.Equal(0, (await a.CliJsonAsync("listbanned")).GetArrayLength());
+        Assert.Equal(0, (await CliCalls.JsonAsync(a, "listbanned")).GetArrayLength());
         dir.Succeeded();
     }
 }

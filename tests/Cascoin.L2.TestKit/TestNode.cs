@@ -54,16 +54,6 @@ public sealed class TestNode : IAsyncDisposable
     public Task<ProgramResult> CliAsync(params string[] arguments) =>
         ProgramRun.RunAsync(ProductPaths.Cli, [.. CliArguments, .. arguments], TimeSpan.FromSeconds(60));
 
-    /// <summary>Runs cascoin-cli and parses its output as JSON; a non-zero exit fails with the whole result.</summary>
-    public async Task<JsonElement> CliJsonAsync(params string[] arguments)
-    {
-        var result = await CliAsync(arguments);
-        if (result.ExitCode != 0)
-            throw new InvalidOperationException($"cascoin-cli {string.Join(' ', arguments)} failed: {result}");
-        using var document = JsonDocument.Parse(result.Stdout);
-        return document.RootElement.Clone();
-    }
-
     public Task<ProgramResult> CliWithStdinAsync(string stdin, params string[] arguments) =>
         ProgramRun.RunAsync(ProductPaths.Cli, [.. CliArguments, .. arguments], TimeSpan.FromSeconds(60), stdin);
 

@@ -38,7 +38,7 @@ public sealed class TxPool
     }
 
     /// <summary>Raised (outside the lock) after a transaction was accepted.</summary>
-    public event Action? TransactionAdded;
+    public event Action<Transaction>? TransactionAdded;
 
     public bool Contains(Hash256 id)
     {
@@ -128,7 +128,7 @@ public sealed class TxPool
             _byId[transaction.Id] = transaction;
             _senders[sender] = queue;
         }
-        TransactionAdded?.Invoke();
+        TransactionAdded?.Invoke(transaction);
         return null;
     }
 

@@ -7,6 +7,7 @@ using Cascoin.L2.Rpc;
 using Cascoin.L2.Rpc.Modules;
 using Cascoin.L2.Rpc.Modules.L2;
 using Cascoin.L2.Sequencing;
+using Cascoin.L2.Sequencing.Relay;
 using Cascoin.L2.Settlement;
 using Cascoin.L2.Settlement.L1;
 using Cascoin.L2.State;
@@ -58,6 +59,13 @@ public static class ChainServices
                 provider.GetRequiredService<PrivateKey>(),
                 settings.Network,
                 provider.GetRequiredService<ILogger<SettlementMonitor>>()));
+            // A deployed chain is shared with the other nodes that follow it; the development chain is this node's alone.
+            if (settings.EffectiveL2ChainId != DevelopmentChain.ChainId)
+            {
+                services.AddSingleton(provider => new L2Relay(provider.GetRequiredService<Network.P2PNode>(), provider.GetRequiredService<L2Blockchain>(),
+                    provider.GetRequiredService<TxPool>(), provider.GetRequiredService<IL1Client>(), provider.GetRequiredService<TimeProvider>(),
+                    provider.GetRequiredService<ILogger<L2Relay>>()));
+            }
         }
         services.AddSingleton(provider => new SingleSequencerProducer(
             provider.GetRequiredService<L2Blockchain>(),

@@ -28,18 +28,25 @@ public static class NetworkServices
             BestHeights = () => (provider.GetService<L1Chain>()?.Height ?? 0,
                 provider.GetService<L2Blockchain>() is { HasGenesis: true } l2 ? l2.Head.Number : 0),
         });
-        services.AddHostedService(provider => new P2PService(provider.GetRequiredService<P2PNode>(), provider.GetService<L1Relay>(), settings));
+        services.AddHostedService(provider => new P2PService(provider.GetRequiredService<P2PNode>(), provider.GetService<L1Relay>(), provider.GetService<L2Relay>(), settings));
         return services;
     }
 }
 
-/// <summary>Starts the P2P transport with the node and closes every connection when it stops.</summary>
-public sealed class P2PService(P2PNode p2p, L1Relay? l1Relay, NodeSettings settings) : IHostedService
+/// <summary>
+/// Starts the P2P transport with the node (and the relays of the settlement chain and of a deployed
+/// L2 chain), asks peers for missing L2 blocks every second, and closes every connection when it stops.
+/// </summary>
+public sealed class P2PService(P2PNode p2p, L1Relay? l1Relay, L2Relay? l2Relay, NodeSettings settings) : IHostedService, IDisposable
 {
+    private readonly CancellationTokenSource _stop = new();
+    private Task _sync = Task.CompletedTask;
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         // Protocol handlers first, so the first peer's messages find them.
         l1Relay?.Start();
+        l2Relay?.Start();
         try
         {
             p2p.Start();
@@ -48,8 +55,32 @@ public sealed class P2PService(P2PNode p2p, L1Relay? l1Relay, NodeSettings setti
         {
             throw new NodeStartupException($"unable to bind the P2P port {settings.P2PPort}: {ex.Message}. Is another cascoind running? Choose another -port, or -listen=0.", ex);
         }
+        if (l2Relay is not null)
+            _sync = SyncLoopAsync(l2Relay, _stop.Token);
         return Task.CompletedTask;
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken) => await p2p.DisposeAsync();
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stop.CancelAsync();
+        await _sync;
+        await p2p.DisposeAsync();
+    }
+
+    public void Dispose() => _stop.Dispose();
+
+    /// <summary>A sync that stalled (the settlement view lagged behind a block) resumes without waiting for the next push.</summary>
+    private static async Task SyncLoopAsync(L2Relay relay, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+                relay.SyncIfBehind();
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
 }

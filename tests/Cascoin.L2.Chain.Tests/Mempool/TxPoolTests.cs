@@ -39,14 +39,14 @@ public sealed class TxPoolTests
     public void A_valid_transaction_is_accepted_and_announced()
     {
         var pool = NewPool();
-        var announced = 0;
-        pool.TransactionAdded += () => announced++;
+        var announced = new List<Transaction>();
+        pool.TransactionAdded += announced.Add;
         var transaction = Tx.FromWire(Tx.Transfer(AliceKey, 0, Payee, 1));
         Assert.Null(Add(pool, transaction));
         Assert.Equal(1, pool.Count);
         Assert.True(pool.Contains(transaction.Id));
         Assert.Same(transaction, pool.Get(transaction.Id));
-        Assert.Equal(1, announced);
+        Assert.Same(transaction, Assert.Single(announced));
         Assert.Null(pool.Get(Tx.Transfer(AliceKey, 1, Payee, 1).Id));
     }
 

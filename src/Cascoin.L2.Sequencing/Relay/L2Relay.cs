@@ -1,0 +1,164 @@
+using System.Collections.Concurrent;
+using Cascoin.L2.Chain;
+using Cascoin.L2.Chain.Blocks;
+using Cascoin.L2.Chain.Mempool;
+using Cascoin.L2.Chain.Transactions;
+using Cascoin.L2.Network;
+using Cascoin.L2.Primitives;
+using Cascoin.L2.Settlement;
+using Microsoft.Extensions.Logging;
+
+namespace Cascoin.L2.Sequencing.Relay;
+
+/// <summary>
+/// Shares one deployed L2 chain between nodes: transactions accepted by any node's mempool reach
+/// every node (and so the sequencer), every committed block is pushed to the peers, and a node
+/// that is behind — it started late, was offline, or its settlement view lagged when a block came
+/// — asks for the blocks it lacks (<c>l2getblocks</c>). Blocks are imported with full validation
+/// (re-execution, roots, a seal by a sequencer the L1 calls eligible), never trusted.
+/// </summary>
+public sealed class L2Relay
+{
+    private readonly P2PNode _p2p;
+    private readonly L2Blockchain _chain;
+    private readonly TxPool _pool;
+    private readonly IL1Client _l1;
+    private readonly TimeProvider _time;
+    private readonly ILogger<L2Relay> _logger;
+    private readonly ConcurrentDictionary<long, ulong> _peerHeights = new();
+
+    public L2Relay(P2PNode p2p, L2Blockchain chain, TxPool pool, IL1Client l1, TimeProvider time, ILogger<L2Relay> logger)
+    {
+        ArgumentNullException.ThrowIfNull(p2p);
+        ArgumentNullException.ThrowIfNull(chain);
+        ArgumentNullException.ThrowIfNull(pool);
+        ArgumentNullException.ThrowIfNull(l1);
+        _p2p = p2p;
+        _chain = chain;
+        _pool = pool;
+        _l1 = l1;
+        _time = time;
+        _logger = logger;
+    }
+
+    private ulong ChainId => _chain.Parameters.ChainId;
+
+    private ulong NowMs => (ulong)_time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>Registers the handlers and starts relaying; call before the P2P node starts.</summary>
+    public void Start()
+    {
+        _p2p.Register(L2RelayMessages.Transaction, OnTransaction);
+        _p2p.Register(L2RelayMessages.Block, OnBlock);
+        _p2p.Register(L2RelayMessages.GetBlocks, OnGetBlocks);
+        _p2p.Register(L2RelayMessages.Blocks, OnBlocks);
+        _p2p.PeerConnected += peer =>
+        {
+            _ = peer.Closed.ContinueWith(_ => _peerHeights.TryRemove(peer.Id, out ulong _), TaskScheduler.Default);
+            NoteHeight(peer, peer.Version?.BestL2Height ?? 0);
+            SyncIfBehind();
+        };
+        _pool.TransactionAdded += transaction => _p2p.Broadcast(L2RelayMessages.Transaction, L2RelayMessages.EncodeTransaction(ChainId, transaction));
+        _chain.BlockCommitted += (block, _) => _p2p.Broadcast(L2RelayMessages.Block, L2RelayMessages.EncodeBlock(ChainId, block));
+    }
+
+    /// <summary>Asks peers known to be ahead for the next blocks; the host calls it every second, so a sync that stalled (the L1 view lagged) resumes.</summary>
+    public void SyncIfBehind()
+    {
+        if (!_chain.HasGenesis)
+            return;
+        var head = _chain.Head.Number;
+        foreach (var peer in _p2p.Peers)
+        {
+            if (_peerHeights.TryGetValue(peer.Id, out var height) && height > head)
+            {
+                _p2p.Send(peer, L2RelayMessages.GetBlocks, L2RelayMessages.EncodeGetBlocks(ChainId, head + 1, L2RelayMessages.MaxBlocksPerMessage));
+                return; // one peer at a time: the reply is what every peer would send
+            }
+        }
+    }
+
+    private void NoteHeight(Peer peer, ulong height) => _peerHeights.AddOrUpdate(peer.Id, height, (_, known) => Math.Max(known, height));
+
+    private Task OnTransaction(Peer peer, byte[] payload)
+    {
+        var (chainId, body) = L2RelayMessages.SplitChainId(payload);
+        if (chainId != ChainId)
+            return Task.CompletedTask;
+        var transaction = Transaction.Decode(body.Span);
+        // Refusals are normal here (already held, nonce used, fee below this node's base fee); only new ones are relayed on.
+        if (_pool.Add(transaction, _chain.GetAccount, _chain.NextBaseFee) is { } rejection)
+            _logger.LogDebug("L2 transaction {Id} from {Peer} not taken: {Rejection}", transaction.Id, peer, rejection);
+        return Task.CompletedTask;
+    }
+
+    private Task OnBlock(Peer peer, byte[] payload)
+    {
+        var (chainId, body) = L2RelayMessages.SplitChainId(payload);
+        if (chainId != ChainId)
+            return Task.CompletedTask;
+        var block = Block.Decode(body.Span);
+        NoteHeight(peer, block.Number);
+        TryImport(peer, block);
+        return Task.CompletedTask;
+    }
+
+    private Task OnGetBlocks(Peer peer, byte[] payload)
+    {
+        var (chainId, from, count) = L2RelayMessages.DecodeGetBlocks(payload);
+        if (chainId != ChainId || !_chain.HasGenesis)
+            return Task.CompletedTask;
+        var blocks = new List<Block>();
+        var bytes = 0;
+        for (var number = from; number <= _chain.Head.Number && blocks.Count < count && bytes < L2RelayMessages.MaxReplyBytes; number++)
+        {
+            var block = _chain.GetBlock(number)!;
+            blocks.Add(block);
+            bytes += block.ToBytes().Length;
+        }
+        _p2p.Send(peer, L2RelayMessages.Blocks, L2RelayMessages.EncodeBlocks(ChainId, blocks));
+        return Task.CompletedTask;
+    }
+
+    private Task OnBlocks(Peer peer, byte[] payload)
+    {
+        var (chainId, blocks) = L2RelayMessages.DecodeBlocks(payload);
+        if (chainId != ChainId)
+            return Task.CompletedTask;
+        foreach (var block in blocks)
+        {
+            NoteHeight(peer, block.Number);
+            if (!TryImport(peer, block))
+                return Task.CompletedTask;
+        }
+        // A full reply means more may follow.
+        if (blocks.Count > 0)
+            SyncIfBehind();
+        return Task.CompletedTask;
+    }
+
+    /// <returns>false when the block could not be imported now (a gap, or it does not validate here yet).</returns>
+    private bool TryImport(Peer peer, Block block)
+    {
+        if (!_chain.HasGenesis)
+            return false;
+        var head = _chain.Head;
+        if (block.Number <= head.Number)
+            return true; // already have this height (ours or the same block)
+        if (block.Number > head.Number + 1 || block.Header.ParentHash != head.Hash)
+        {
+            SyncIfBehind();
+            return false;
+        }
+        var sequencers = _l1.EligibleSequencers(ChainId).Select(s => s.Address).ToHashSet();
+        if (_chain.Import(block, NowMs, sequencers) is { } rejection)
+        {
+            // Not scored: a follower whose settlement view lags refuses a valid block until its L1 catches up.
+            _logger.LogInformation("L2 block {Number} {Hash} from {Peer} not imported: {Rejection}", block.Number, block.Hash, peer, rejection);
+            return false;
+        }
+        _pool.RemoveCommitted(block.Transactions, _chain.GetAccount);
+        _logger.LogDebug("Imported L2 block {Number} {Hash} from {Peer}", block.Number, block.Hash, peer);
+        return true;
+    }
+}
