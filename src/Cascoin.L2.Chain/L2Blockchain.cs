@@ -238,47 +238,69 @@ public sealed class L2Blockchain
     }
 
     /// <summary>
-    /// Validates <paramref name="block"/> fully — header, seal by one of <paramref name="sequencers"/>,
-    /// re-execution of every transaction, roots and gas — and commits it; or says why it is invalid.
+    /// Validates <paramref name="block"/> fully — header, seals by <paramref name="sequencers"/> (the
+    /// producer among them, and <paramref name="quorum"/> satisfied when given), re-execution of every
+    /// transaction, roots and gas — and commits it; or says why it is invalid.
     /// </summary>
-    public BlockRejection? Import(Block block, ulong nowMs, IReadOnlySet<Address> sequencers)
+    /// <param name="quorum">Why the signers are not enough (null: they are); null: any one sequencer's seal suffices.</param>
+    public BlockRejection? Import(Block block, ulong nowMs, IReadOnlySet<Address> sequencers, Func<IReadOnlyList<Address>, string?>? quorum = null)
     {
         ArgumentNullException.ThrowIfNull(block);
         ArgumentNullException.ThrowIfNull(sequencers);
+        var header = block.Header;
+        var signers = block.RecoverSigners(Parameters.ChainId);
+        if (signers is null || signers.Count == 0)
+            return new BlockRejection(BlockRejectReason.BadSignature, "the block carries no valid sequencer signature");
+        if (!signers.Contains(header.Sequencer) || !signers.All(sequencers.Contains) || signers.Distinct().Count() != signers.Count)
+            return new BlockRejection(BlockRejectReason.UnknownSequencer, $"block sealed by {string.Join(", ", signers)}, producer {header.Sequencer}: not distinct active sequencers of this chain");
+        if (quorum?.Invoke(signers) is { } missing)
+            return new BlockRejection(BlockRejectReason.UnknownSequencer, missing);
+        lock (_writeLock)
+        {
+            var (produced, rejection) = Validate(block, nowMs);
+            if (produced is null)
+                return rejection;
+            CommitLocked(produced);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Checks a block proposed on the head — everything but its seals: header rules, the L1 messages,
+    /// transactions and receipts roots, gas, and the state root by re-execution — and prepares its
+    /// state. Nothing is written: <see cref="TryCommit"/> commits the result (with the block's final
+    /// signatures) while the head is still its parent.
+    /// </summary>
+    public (ProducedBlock? Produced, BlockRejection? Rejection) Validate(Block block, ulong nowMs)
+    {
+        ArgumentNullException.ThrowIfNull(block);
         lock (_writeLock)
         {
             var parent = Head;
             var header = block.Header;
             if (HeaderRules.Check(parent, header, Parameters, nowMs) is { } headerRejection)
-                return headerRejection;
-            var signers = block.RecoverSigners(Parameters.ChainId);
-            if (signers is null || signers.Count == 0)
-                return new BlockRejection(BlockRejectReason.BadSignature, "the block carries no valid sequencer signature");
-            if (!signers.Contains(header.Sequencer) || !signers.All(sequencers.Contains))
-                return new BlockRejection(BlockRejectReason.UnknownSequencer, $"block sealed by {string.Join(", ", signers)}, producer {header.Sequencer}: not an active sequencer of this chain");
+                return (null, headerRejection);
             if (header.L1MessagesRoot != L1MessagesRoot(block.Transactions))
-                return new BlockRejection(BlockRejectReason.BadL1MessagesRoot, "the L1 messages root does not match the block's queue entries");
+                return (null, new BlockRejection(BlockRejectReason.BadL1MessagesRoot, "the L1 messages root does not match the block's queue entries"));
             if (MerkleRoot.Compute(block.Transactions.Select(t => t.Id).ToList()) != header.TransactionsRoot)
-                return new BlockRejection(BlockRejectReason.BadTransactionsRoot, "the transactions root does not match the transactions");
+                return (null, new BlockRejection(BlockRejectReason.BadTransactionsRoot, "the transactions root does not match the transactions"));
 
-            // Single-sequencer chains: the producer is the whole active set (see FeeSplit); the
-            // sequencer network brings the other sequencers' share.
+            // Fees go to the producer as the whole active set (see FeeSplit); the sequencer network's share comes with it.
             var execution = NewExecution(header.Number, header.BaseFee, header.Sequencer, header.L1AnchorHeight);
             for (var i = 0; i < block.Transactions.Count; i++)
             {
                 if (execution.TryApply(block.Transactions[i]) is { } rejection)
-                    return new BlockRejection(BlockRejectReason.InvalidTransaction, $"transaction {i} ({block.Transactions[i].Id}): {rejection}");
+                    return (null, new BlockRejection(BlockRejectReason.InvalidTransaction, $"transaction {i} ({block.Transactions[i].Id}): {rejection}"));
             }
             var outcome = execution.Finish();
             if (outcome.GasUsed != header.GasUsed)
-                return new BlockRejection(BlockRejectReason.WrongGasUsed, $"gas used is {outcome.GasUsed}, the header says {header.GasUsed}");
+                return (null, new BlockRejection(BlockRejectReason.WrongGasUsed, $"gas used is {outcome.GasUsed}, the header says {header.GasUsed}"));
             if (MerkleRoot.Compute(outcome.Receipts.Select(r => r.Hash()).ToList()) != header.ReceiptsRoot)
-                return new BlockRejection(BlockRejectReason.BadReceiptsRoot, "the receipts root does not match re-execution");
+                return (null, new BlockRejection(BlockRejectReason.BadReceiptsRoot, "the receipts root does not match re-execution"));
             var state = _state.Prepare(header.Number, outcome.Changes, outcome.Records);
             if (state.StateRoot != header.StateRoot)
-                return new BlockRejection(BlockRejectReason.BadStateRoot, $"re-execution gives state root {state.StateRoot.ToHex()}, the header says {header.StateRoot.ToHex()}");
-            CommitLocked(new ProducedBlock(block, outcome, state, []));
-            return null;
+                return (null, new BlockRejection(BlockRejectReason.BadStateRoot, $"re-execution gives state root {state.StateRoot.ToHex()}, the header says {header.StateRoot.ToHex()}"));
+            return (new ProducedBlock(block, outcome, state, []), null);
         }
     }
 
