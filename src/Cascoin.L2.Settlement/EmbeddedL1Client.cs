@@ -47,12 +47,21 @@ public sealed class EmbeddedL1Client : IL1Client
             && new ContractContext(state, _chain.Parameters, _chain.Height, sequencer, Hash256.Zero).IsEligibleSequencer(chain, sequencer);
     }
 
-    public IReadOnlyList<(Address Address, Amount Stake, byte Score)> EligibleSequencers(ulong chainId)
+    public IReadOnlyList<(Address Address, Amount Stake, byte Score)>? EligibleSequencers(ulong chainId, ulong? atHeight = null)
     {
-        var state = _chain.StateAtTip();
+        var height = atHeight ?? _chain.Height;
+        L1StateView state;
+        try
+        {
+            state = _chain.StateAt(height);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            return null; // not synced that far
+        }
         if (state.GetChain(chainId) is not { } chain)
             return [];
-        return new ContractContext(state, _chain.Parameters, _chain.Height, Address.Zero, Hash256.Zero).EligibleSequencers(chain)
+        return new ContractContext(state, _chain.Parameters, height, Address.Zero, Hash256.Zero).EligibleSequencers(chain)
             .Select(a => (a, state.GetStake(chainId, a).Bonded, state.GetAccount(a).HatScore)).ToList();
     }
 

@@ -33,8 +33,12 @@ public interface IL1Client
     /// <summary>Whether <paramref name="sequencer"/> has the stake and score to sequence (and anchor) <paramref name="chainId"/> at the tip.</summary>
     bool IsEligibleSequencer(ulong chainId, Address sequencer);
 
-    /// <summary>The sequencers eligible on <paramref name="chainId"/> at the tip with their bonded stake and HAT score, in bonding order.</summary>
-    IReadOnlyList<(Address Address, Amount Stake, byte Score)> EligibleSequencers(ulong chainId);
+    /// <summary>
+    /// The sequencers eligible on <paramref name="chainId"/> with their bonded stake and HAT score, in
+    /// bonding order, as of L1 height <paramref name="atHeight"/> (the tip when null); null when this
+    /// node's settlement chain has not reached that height yet.
+    /// </summary>
+    IReadOnlyList<(Address Address, Amount Stake, byte Score)>? EligibleSequencers(ulong chainId, ulong? atHeight = null);
 
     /// <summary>The next nonce of <paramref name="sender"/>, counting its transactions waiting to be mined.</summary>
     ulong PendingNonce(Address sender);

@@ -7,6 +7,7 @@ using Cascoin.L2.Rpc;
 using Cascoin.L2.Rpc.Modules;
 using Cascoin.L2.Rpc.Modules.L2;
 using Cascoin.L2.Sequencing;
+using Cascoin.L2.Sequencing.Election;
 using Cascoin.L2.Sequencing.Relay;
 using Cascoin.L2.Settlement;
 using Cascoin.L2.Settlement.L1;
@@ -62,8 +63,9 @@ public static class ChainServices
             // A deployed chain is shared with the other nodes that follow it; the development chain is this node's alone.
             if (settings.EffectiveL2ChainId != DevelopmentChain.ChainId)
             {
+                services.AddSingleton(provider => new SequencerSchedules(provider.GetRequiredService<L2Blockchain>(), provider.GetRequiredService<IL1Client>()));
                 services.AddSingleton(provider => new L2Relay(provider.GetRequiredService<Network.P2PNode>(), provider.GetRequiredService<L2Blockchain>(),
-                    provider.GetRequiredService<TxPool>(), provider.GetRequiredService<IL1Client>(), provider.GetRequiredService<TimeProvider>(),
+                    provider.GetRequiredService<TxPool>(), provider.GetRequiredService<SequencerSchedules>(), provider.GetRequiredService<TimeProvider>(),
                     provider.GetRequiredService<ILogger<L2Relay>>()));
             }
         }

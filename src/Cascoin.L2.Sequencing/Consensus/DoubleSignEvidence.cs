@@ -3,8 +3,10 @@ using Cascoin.L2.Primitives;
 namespace Cascoin.L2.Sequencing.Consensus;
 
 /// <summary>
-/// Proof that <paramref name="Sequencer"/> accepted two different blocks at one height: both signed
-/// votes, which anyone can re-check (<see cref="IsValid"/>). This is what the staking contract slashes for.
+/// Two ACCEPTs by <paramref name="Sequencer"/> for different blocks said to be at one height, both
+/// signatures re-checkable (<see cref="IsValid"/>). An ACCEPT signs the block's seal hash, which
+/// commits to the height through the header; slashing on L1 therefore also needs the two headers,
+/// which the proposals carry.
 /// </summary>
 public sealed record DoubleSignEvidence(Address Sequencer, L2Vote First, L2Vote Second)
 {

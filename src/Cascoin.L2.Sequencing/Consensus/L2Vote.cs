@@ -1,3 +1,4 @@
+using Cascoin.L2.Chain.Blocks;
 using Cascoin.L2.Crypto;
 using Cascoin.L2.Primitives;
 
@@ -14,7 +15,9 @@ public enum VoteKind : byte
 /// <summary>
 /// L2VOTE (SPEC §7): a sequencer's signed verdict on the block <paramref name="BlockHash"/> proposed
 /// at <paramref name="Height"/> of chain <paramref name="ChainId"/>. The voter is whoever the 65-byte
-/// recoverable signature recovers to, so a vote cannot claim someone else's stake.
+/// recoverable signature recovers to, so a vote cannot claim someone else's stake. An ACCEPT signs
+/// exactly the block's seal hash, so the ACCEPTs that finalize a block are the signatures it then
+/// carries (the header hash commits to the height); REJECT and ABSTAIN sign a domain-tagged hash.
 /// Encoding: <c>chainId u64 ‖ height u64 ‖ blockHash (32) ‖ kind u8 ‖ signature (65)</c>.
 /// </summary>
 public sealed record L2Vote(ulong ChainId, ulong Height, Hash256 BlockHash, VoteKind Kind, byte[] Signature)
@@ -23,9 +26,11 @@ public sealed record L2Vote(ulong ChainId, ulong Height, Hash256 BlockHash, Vote
 
     private static readonly byte[] Domain = "CascoinL2/vote/v1"u8.ToArray();
 
-    /// <summary>What the voter signs: SHA-256d(domain ‖ chain id ‖ height ‖ block hash ‖ kind).</summary>
+    /// <summary>What the voter signs: for ACCEPT the block's seal hash; otherwise SHA-256d(domain ‖ chain id ‖ height ‖ block hash ‖ kind).</summary>
     public static Hash256 SigningHash(ulong chainId, ulong height, Hash256 blockHash, VoteKind kind)
     {
+        if (kind == VoteKind.Accept)
+            return Block.SealHash(chainId, blockHash);
         var writer = new SpanWriter(Domain.Length + 49);
         writer.WriteBytes(Domain);
         writer.WriteUInt64(chainId);

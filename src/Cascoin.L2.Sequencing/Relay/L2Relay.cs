@@ -5,7 +5,7 @@ using Cascoin.L2.Chain.Mempool;
 using Cascoin.L2.Chain.Transactions;
 using Cascoin.L2.Network;
 using Cascoin.L2.Primitives;
-using Cascoin.L2.Settlement;
+using Cascoin.L2.Sequencing.Election;
 using Microsoft.Extensions.Logging;
 
 namespace Cascoin.L2.Sequencing.Relay;
@@ -15,28 +15,29 @@ namespace Cascoin.L2.Sequencing.Relay;
 /// every node (and so the sequencer), every committed block is pushed to the peers, and a node
 /// that is behind — it started late, was offline, or its settlement view lagged when a block came
 /// — asks for the blocks it lacks (<c>l2getblocks</c>). Blocks are imported with full validation
-/// (re-execution, roots, a seal by a sequencer the L1 calls eligible), never trusted.
+/// (re-execution, roots, seals by more than 2/3 of the stake × score of the sequencers the L1
+/// calls eligible), never trusted.
 /// </summary>
 public sealed class L2Relay
 {
     private readonly P2PNode _p2p;
     private readonly L2Blockchain _chain;
     private readonly TxPool _pool;
-    private readonly IL1Client _l1;
+    private readonly SequencerSchedules _schedules;
     private readonly TimeProvider _time;
     private readonly ILogger<L2Relay> _logger;
     private readonly ConcurrentDictionary<long, ulong> _peerHeights = new();
 
-    public L2Relay(P2PNode p2p, L2Blockchain chain, TxPool pool, IL1Client l1, TimeProvider time, ILogger<L2Relay> logger)
+    public L2Relay(P2PNode p2p, L2Blockchain chain, TxPool pool, SequencerSchedules schedules, TimeProvider time, ILogger<L2Relay> logger)
     {
         ArgumentNullException.ThrowIfNull(p2p);
         ArgumentNullException.ThrowIfNull(chain);
         ArgumentNullException.ThrowIfNull(pool);
-        ArgumentNullException.ThrowIfNull(l1);
+        ArgumentNullException.ThrowIfNull(schedules);
         _p2p = p2p;
         _chain = chain;
         _pool = pool;
-        _l1 = l1;
+        _schedules = schedules;
         _time = time;
         _logger = logger;
     }
@@ -150,8 +151,7 @@ public sealed class L2Relay
             SyncIfBehind();
             return false;
         }
-        var sequencers = _l1.EligibleSequencers(ChainId).Select(s => s.Address).ToHashSet();
-        if (_chain.Import(block, NowMs, sequencers) is { } rejection)
+        if (_chain.Import(block, NowMs, _schedules.MembersAt(block.Header), signers => _schedules.CheckQuorum(block.Header, signers)) is { } rejection)
         {
             // Not scored: a follower whose settlement view lags refuses a valid block until its L1 catches up.
             _logger.LogInformation("L2 block {Number} {Hash} from {Peer} not imported: {Rejection}", block.Number, block.Hash, peer, rejection);
