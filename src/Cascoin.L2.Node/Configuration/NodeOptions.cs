@@ -13,6 +13,7 @@ public static class NodeOptions
         OptionSpec.List("debug", "category", "Output debug logging for <category> (default: none). -debug or -debug=1 logs every category. Categories: " + string.Join(", ", LogCategories.Names), "Debugging/Testing options") with { ImplicitValue = "1" },
         OptionSpec.Flag("l2", "Run the layer-2 node (default: 1; -nol2 runs the settlement side only)", "Layer 2 options"),
         OptionSpec.Text("l2chainid", "id", "Follow the L2 chain with this 64-bit chain id (decimal or 0x-hex; regtest default: 1, the development chain)", "Layer 2 options"),
+        OptionSpec.Integer("l2leadertimeout", "ms", "A deployed chain's next sequencer claims the height after the leader is silent this long (default: 2000)", 200, 600_000, "Layer 2 options"),
         OptionSpec.Integer("l2blocktime", "ms", "Produce an L2 block every <ms> milliseconds when transactions wait (default: 500, regtest: 100)", 10, 60_000, "Layer 2 options"),
         OptionSpec.Text("l2genesis", "file", "Create the L2 genesis state from this JSON file: {\"timestamp\": ms, \"alloc\": {\"<address>\": {\"balance\": CAS, \"hatscore\": 0..100}}} (regtest default: the development account of README.md)", "Layer 2 options"),
         OptionSpec.Integer("l1blocktime", "s", "Regtest: mine a block of the embedded settlement chain every <s> seconds (default: only on generate)", 1, 3600, "Settlement options"),

@@ -18,6 +18,9 @@ public sealed record NodeSettings
 
     /// <summary>Null: the network's default block time.</summary>
     public long? L2BlockTimeMs { get; init; }
+
+    /// <summary>-l2leadertimeout: leader silence before failover on a deployed chain.</summary>
+    public TimeSpan L2LeaderTimeout { get; init; } = TimeSpan.FromSeconds(2);
     public string? L2GenesisPath { get; init; }
     public required int MaxMempoolTransactions { get; init; }
     public required int P2PPort { get; init; }
@@ -140,6 +143,7 @@ public sealed record NodeSettings
             L2Enabled = l2Enabled,
             L2ChainId = ParseChainId(s.GetText("l2chainid")),
             L2BlockTimeMs = s.GetText("l2blocktime") is null ? null : s.GetInteger("l2blocktime", 0),
+            L2LeaderTimeout = TimeSpan.FromMilliseconds(s.GetInteger("l2leadertimeout", 2000)),
             L2GenesisPath = genesis,
             MaxMempoolTransactions = (int)s.GetInteger("maxmempooltx", 100_000),
             L1BlockTimeSeconds = s.GetText("l1blocktime") is null ? null : s.GetInteger("l1blocktime", 0),

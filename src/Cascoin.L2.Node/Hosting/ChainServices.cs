@@ -7,6 +7,7 @@ using Cascoin.L2.Rpc;
 using Cascoin.L2.Rpc.Modules;
 using Cascoin.L2.Rpc.Modules.L2;
 using Cascoin.L2.Sequencing;
+using Cascoin.L2.Sequencing.Consensus;
 using Cascoin.L2.Sequencing.Election;
 using Cascoin.L2.Sequencing.Relay;
 using Cascoin.L2.Settlement;
@@ -67,6 +68,15 @@ public static class ChainServices
                 services.AddSingleton(provider => new L2Relay(provider.GetRequiredService<Network.P2PNode>(), provider.GetRequiredService<L2Blockchain>(),
                     provider.GetRequiredService<TxPool>(), provider.GetRequiredService<SequencerSchedules>(), provider.GetRequiredService<TimeProvider>(),
                     provider.GetRequiredService<ILogger<L2Relay>>()));
+                services.AddSingleton(provider => new SequencerNetwork(provider.GetRequiredService<Network.P2PNode>(), provider.GetRequiredService<L2Blockchain>(),
+                    provider.GetRequiredService<TxPool>(), provider.GetRequiredService<SequencerSchedules>(), provider.GetRequiredService<PrivateKey>(),
+                    new ConsensusOptions
+                    {
+                        BlockTime = provider.GetRequiredService<ChainParameters>().BlockTime,
+                        LeaderTimeout = settings.L2LeaderTimeout,
+                        Endpoint = $"127.0.0.1:{settings.P2PPort}",
+                    },
+                    provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<SequencerNetwork>>()));
             }
         }
         services.AddSingleton(provider => new SingleSequencerProducer(
@@ -82,6 +92,7 @@ public static class ChainServices
             provider.GetRequiredService<SingleSequencerProducer>(),
             provider.GetRequiredService<StatePruner>(),
             provider.GetService<SettlementMonitor>(),
+            provider.GetService<SequencerNetwork>(),
             provider.GetRequiredService<GenesisSpec>(),
             provider.GetRequiredService<PrivateKey>(),
             settings.Network,

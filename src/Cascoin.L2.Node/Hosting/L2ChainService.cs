@@ -2,6 +2,7 @@ using Cascoin.L2.Chain;
 using Cascoin.L2.Crypto;
 using Cascoin.L2.Primitives;
 using Cascoin.L2.Sequencing;
+using Cascoin.L2.Sequencing.Consensus;
 using Cascoin.L2.Settlement;
 using Cascoin.L2.State;
 using Microsoft.Extensions.Hosting;
@@ -10,8 +11,9 @@ using Microsoft.Extensions.Logging;
 namespace Cascoin.L2.Node.Hosting;
 
 /// <summary>
-/// Starts the L2 chain: creates or checks the genesis block before RPC answers, then runs the
-/// single-sequencer block producer and the state pruner (woken by each committed block) until the node stops.
+/// Starts the L2 chain: creates or checks the genesis block before RPC answers, then runs block
+/// production — the sequencer network on a deployed chain, the single-sequencer producer on the
+/// development chain — and the state pruner (woken by each committed block) until the node stops.
 /// </summary>
 public sealed class L2ChainService : BackgroundService
 {
@@ -19,17 +21,19 @@ public sealed class L2ChainService : BackgroundService
     private readonly SingleSequencerProducer _producer;
     private readonly StatePruner _pruner;
     private readonly SettlementMonitor? _settlement;
+    private readonly SequencerNetwork? _sequencers;
     private readonly GenesisSpec _genesis;
     private readonly PrivateKey _sequencerKey;
     private readonly NetworkParameters _network;
     private readonly ILogger<L2ChainService> _logger;
 
-    public L2ChainService(L2Blockchain chain, SingleSequencerProducer producer, StatePruner pruner, SettlementMonitor? settlement, GenesisSpec genesis, PrivateKey sequencerKey, NetworkParameters network, ILogger<L2ChainService> logger)
+    public L2ChainService(L2Blockchain chain, SingleSequencerProducer producer, StatePruner pruner, SettlementMonitor? settlement, SequencerNetwork? sequencers, GenesisSpec genesis, PrivateKey sequencerKey, NetworkParameters network, ILogger<L2ChainService> logger)
     {
         _chain = chain;
         _producer = producer;
         _pruner = pruner;
         _settlement = settlement;
+        _sequencers = sequencers;
         _genesis = genesis;
         _sequencerKey = sequencerKey;
         _network = network;
@@ -50,6 +54,8 @@ public sealed class L2ChainService : BackgroundService
         {
             _settlement.Start();
             _producer.BlockedReason = _settlement.ProductionBlockedReason;
+            if (_sequencers is not null)
+                _sequencers.BlockedReason = _settlement.ProductionBlockedReason;
         }
         var head = _chain.Head;
         _logger.LogInformation("L2 chain {ChainId}: head block {Number} {Hash}, state root {Root}; sequencer {Sequencer}, block time {BlockTime} ms",
@@ -65,7 +71,10 @@ public sealed class L2ChainService : BackgroundService
         var settling = _settlement?.RunAsync(stoppingToken) ?? Task.CompletedTask;
         try
         {
-            await _producer.RunAsync(stoppingToken);
+            if (_sequencers is not null)
+                await _sequencers.RunAsync(stoppingToken);
+            else
+                await _producer.RunAsync(stoppingToken);
         }
         finally
         {

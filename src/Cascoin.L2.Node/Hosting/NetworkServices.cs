@@ -28,7 +28,8 @@ public static class NetworkServices
             BestHeights = () => (provider.GetService<L1Chain>()?.Height ?? 0,
                 provider.GetService<L2Blockchain>() is { HasGenesis: true } l2 ? l2.Head.Number : 0),
         });
-        services.AddHostedService(provider => new P2PService(provider.GetRequiredService<P2PNode>(), provider.GetService<L1Relay>(), provider.GetService<L2Relay>(), settings));
+        services.AddHostedService(provider => new P2PService(provider.GetRequiredService<P2PNode>(), provider.GetService<L1Relay>(), provider.GetService<L2Relay>(),
+            provider.GetService<Sequencing.Consensus.SequencerNetwork>(), settings));
         return services;
     }
 }
@@ -37,7 +38,8 @@ public static class NetworkServices
 /// Starts the P2P transport with the node (and the relays of the settlement chain and of a deployed
 /// L2 chain), asks peers for missing L2 blocks every second, and closes every connection when it stops.
 /// </summary>
-public sealed class P2PService(P2PNode p2p, L1Relay? l1Relay, L2Relay? l2Relay, NodeSettings settings) : IHostedService, IDisposable
+public sealed class P2PService(P2PNode p2p, L1Relay? l1Relay, L2Relay? l2Relay, Sequencing.Consensus.SequencerNetwork? sequencers, NodeSettings settings)
+    : IHostedService, IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private Task _sync = Task.CompletedTask;
@@ -47,6 +49,7 @@ public sealed class P2PService(P2PNode p2p, L1Relay? l1Relay, L2Relay? l2Relay, 
         // Protocol handlers first, so the first peer's messages find them.
         l1Relay?.Start();
         l2Relay?.Start();
+        sequencers?.Start();
         try
         {
             p2p.Start();

@@ -34,6 +34,9 @@ public sealed class SequencerSchedules
     public IReadOnlyList<SequencerWeight>? SetAt(ulong l1Height) =>
         _l1.EligibleSequencers(_chain.Parameters.ChainId, l1Height)?.Select(s => new SequencerWeight(s.Address, s.Stake, s.Score)).ToList();
 
+    /// <summary>The eligible set at the settlement chain's tip (what announcements are checked against).</summary>
+    public IReadOnlyList<SequencerWeight> CurrentSet() => SetAt(_l1.Tip.Height) ?? [];
+
     /// <summary>
     /// The schedule for block <paramref name="height"/> referencing L1 height <paramref name="l1AnchorHeight"/>;
     /// null when the block that seeds the slot is not stored here or the L1 view lacks the height.
