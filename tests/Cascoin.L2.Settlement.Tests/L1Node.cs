@@ -37,6 +37,16 @@ internal sealed class L1Node : IDisposable
         }
     }
 
+    /// <summary>Runs <paramref name="test"/> on a fresh regtest settlement chain; the directory is kept when it fails.</summary>
+    public static void Run(string name, Action<L1Node> test, SettlementParameters? parameters = null)
+    {
+        ArgumentNullException.ThrowIfNull(test);
+        using var directory = Cascoin.L2.TestKit.TestDirectory.Create(name);
+        using (var node = new L1Node(directory.Combine("l1"), parameters ?? SettlementParameters.Regtest))
+            test(node);
+        directory.Succeeded();
+    }
+
     public L1Chain Chain { get; }
 
     public SettlementParameters Parameters => Chain.Parameters;
