@@ -110,4 +110,34 @@ public sealed class StakingTests
             Assert.Equal(matured - burned, l1.Balance(Sequencer) + l1.Balance(L1Node.Miner) + stake.Bonded + stake.Unbonding);
         });
     }
+
+    /// <summary>
+    /// Stake unbonded in the block that posts a forced transaction is released on the very block its
+    /// deadline passes (regtest: both 20 blocks). The miss is judged first: the stake was held while the
+    /// transaction waited, so it is slashed before what is left is paid back.
+    /// </summary>
+    [Fact]
+    public void Stake_released_on_the_deadline_block_is_slashed_before_it_is_paid_back()
+    {
+        WithChain(nameof(Stake_released_on_the_deadline_block_is_slashed_before_it_is_paid_back), (l1, chainId) =>
+        {
+            Assert.Equal(l1.Parameters.UnbondDelay, l1.Parameters.ForcedInclusionDeadline);
+            Assert.True(l1.Execute(Sequencer, new BondCall(chainId, Amount.FromCas(10))).Success);
+            var user = TestKeys.Key(83);
+            var forced = Transaction.Sign(Transaction.CreateUnsigned(TransactionType.Transfer, chainId, 0, TestKeys.Outsider("y"), Amount.FromSat(1), 1, 0, 21_000, null), user);
+            l1.Submit(Sequencer, new ForceIncludeCall(chainId, forced.ToBytes()));
+            l1.Submit(Sequencer, new UnbondCall(chainId, Amount.FromCas(10)));
+            l1.Mine();
+            var deadline = l1.Height + l1.Parameters.ForcedInclusionDeadline;
+            Assert.Equal(new StakeRecord(Amount.FromCas(10), Amount.FromCas(10), deadline), StakeOf(l1, chainId, SequencerAddress));
+            while (l1.Height + 1 < deadline)
+                l1.Mine();
+            var balance = l1.Balance(Sequencer);
+
+            l1.Mine();
+
+            Assert.Equal(new StakeRecord(Amount.FromCas(9), Amount.Zero, 0), StakeOf(l1, chainId, SequencerAddress));
+            Assert.Equal(balance + Amount.FromCas(9), l1.Balance(Sequencer));
+        });
+    }
 }
