@@ -14,6 +14,8 @@ internal static class Refusal
     public static void AssertRefused(SettlementKit kit, PrivateKey caller, L1Call call, string reason, params Address[] watched)
     {
         ArgumentNullException.ThrowIfNull(kit);
+        // The block must hold this call alone (no anchor of the sequencer, say), or other balances move with their fees.
+        Assert.Empty(kit.L1.Chain.Mempool);
         var callerAddress = TestKeys.AddressOf(caller);
         var others = watched.Append(kit.SequencerAddress).Concat(kit.Users.Select(TestKeys.AddressOf)).Where(a => a != callerAddress).Distinct().ToList();
         var balances = others.ToDictionary(a => a, kit.L1.Balance);
@@ -21,7 +23,7 @@ internal static class Refusal
         var record = kit.Record;
         var stake = kit.SequencerStake;
 
-        var receipt = kit.L1.Execute(caller, call);
+        var receipt = kit.Execute(caller, call);
 
         Assert.False(receipt.Success, $"{call.Kind} was expected to fail with \"{reason}\"");
         Assert.Contains(reason, receipt.Error, StringComparison.Ordinal);

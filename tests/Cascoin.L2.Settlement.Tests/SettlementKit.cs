@@ -212,6 +212,14 @@ internal sealed class SettlementKit : IDisposable
             MineL1();
     }
 
+    /// <summary>Submits an L1 call, mines it (the monitor catching up) and returns its receipt.</summary>
+    public L1Receipt Execute(PrivateKey key, L1Call call)
+    {
+        var transaction = L1.Submit(key, call);
+        MineL1();
+        return L1.ReceiptOf(transaction.Id);
+    }
+
     // ---- L2 transactions ----
 
     public ulong MaxFeePerGas => _flatFees ? L2.Parameters.MinGasPrice : 20;

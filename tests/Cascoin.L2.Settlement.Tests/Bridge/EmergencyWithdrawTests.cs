@@ -51,7 +51,7 @@ public sealed class EmergencyWithdrawTests
             while (kit.Record.Status != ChainStatus.Emergency)
                 kit.MineL1();
             Assert.Equal(first.Index, kit.LastFinalAnchor!.Index);
-            Assert.True(kit.L1.Execute(payer, kit.EmergencyCall(TestKeys.AddressOf(payer), first)).Success);
+            Assert.True(kit.Execute(payer, kit.EmergencyCall(TestKeys.AddressOf(payer), first)).Success);
 
             kit.WaitFinal(second);
 

@@ -38,7 +38,7 @@ public sealed class FastWithdrawalTests
     private static PrivateKey ScoredCaller(SettlementKit kit, byte score)
     {
         var caller = kit.Users[1];
-        Assert.True(kit.L1.Execute(caller, new SetReputationCall(TestKeys.AddressOf(caller), score)).Success);
+        Assert.True(kit.Execute(caller, new SetReputationCall(TestKeys.AddressOf(caller), score)).Success);
         return caller;
     }
 
@@ -51,7 +51,7 @@ public sealed class FastWithdrawalTests
             MineToFastFinal(kit, anchor);
             var owner = kit.Users[0];
             var before = kit.L1.Balance(owner);
-            var receipt = kit.L1.Execute(owner, kit.FinalizeCall(id));
+            var receipt = kit.Execute(owner, kit.FinalizeCall(id));
             Assert.True(receipt.Success, receipt.Error);
             Assert.Equal(before + Amount.FromCas(2) - kit.L1.Fee, kit.L1.Balance(owner));
         });
@@ -66,7 +66,7 @@ public sealed class FastWithdrawalTests
             MineToFastFinal(kit, anchor);
             var owner = TestKeys.AddressOf(kit.Users[0]);
             var before = kit.L1.Balance(owner);
-            var receipt = kit.L1.Execute(kit.Users[2], kit.FinalizeCall(id));
+            var receipt = kit.Execute(kit.Users[2], kit.FinalizeCall(id));
             Assert.True(receipt.Success, receipt.Error);
             Assert.Equal(before + Amount.FromCas(2), kit.L1.Balance(owner));
         });

@@ -47,7 +47,7 @@ public sealed class ForgedProofProperty(FinalWithdrawalFixture fixture) : IClass
         bytes[bit / 8] ^= (byte)(1 << (bit % 8));
         var forged = inProof ? genuine with { Proof = bytes } : genuine with { WithdrawalRecord = bytes };
 
-        var receipt = kit.L1.Execute(kit.Users[1], forged);
+        var receipt = kit.Execute(kit.Users[1], forged);
 
         Assert.False(receipt.Success);
         // A flipped amount can leave the money range: then the record does not even decode.

@@ -42,7 +42,7 @@ public sealed class WithdrawalFinalizationTests
             var before = kit.L1.Balance(user);
             Assert.Equal(Deposited, kit.Record.Locked);
 
-            var receipt = kit.L1.Execute(user, kit.FinalizeCall(id));
+            var receipt = kit.Execute(user, kit.FinalizeCall(id));
 
             Assert.True(receipt.Success, receipt.Error);
             Assert.Equal(before + Withdrawn - kit.L1.Fee, kit.L1.Balance(user));
@@ -57,7 +57,7 @@ public sealed class WithdrawalFinalizationTests
         WithFinalWithdrawal(nameof(A_second_finalization_of_the_same_withdrawal_is_refused), (kit, id) =>
         {
             var call = kit.FinalizeCall(id);
-            Assert.True(kit.L1.Execute(kit.Users[1], call).Success);
+            Assert.True(kit.Execute(kit.Users[1], call).Success);
             Refusal.AssertRefused(kit, kit.Users[1], call, $"withdrawal {id} was already paid");
         });
     }
@@ -73,7 +73,7 @@ public sealed class WithdrawalFinalizationTests
                 kit.MineL1();
             Refusal.AssertRefused(kit, kit.Users[1], kit.FinalizeCall(id), $"anchor {anchor.Index} is final at L1 height {anchor.PostedHeight + kit.Record.ChallengePeriod}");
             // The very next block is the first where it is final.
-            Assert.True(kit.L1.Execute(kit.Users[1], kit.FinalizeCall(id)).Success);
+            Assert.True(kit.Execute(kit.Users[1], kit.FinalizeCall(id)).Success);
         });
     }
 
@@ -115,7 +115,7 @@ public sealed class WithdrawalFinalizationTests
             var call = kit.FinalizeCall(id) with { WithdrawalId = unknown };
             Refusal.AssertRefused(kit, kit.Users[1], call, $"the proof does not show withdrawal {unknown}");
             // Unknown to the contract too: the real one is still payable.
-            Assert.True(kit.L1.Execute(kit.Users[1], kit.FinalizeCall(id)).Success);
+            Assert.True(kit.Execute(kit.Users[1], kit.FinalizeCall(id)).Success);
         });
     }
 

@@ -88,7 +88,7 @@ public sealed class DepositSupplyProperty
             var record = kit.WithdrawalOf(id);
             if (kit.AnchorCovering(record.Block) is not { } anchor || !anchor.IsFinalAt(kit.L1.Height + 1, kit.Record.ChallengePeriod))
                 continue;
-            var receipt = kit.L1.Execute(kit.Users[0], kit.FinalizeCall(id));
+            var receipt = kit.Execute(kit.Users[0], kit.FinalizeCall(id));
             if (!receipt.Success)
             {
                 Assert.StartsWith("circuit breaker", receipt.Error, StringComparison.Ordinal);

@@ -55,7 +55,7 @@ public sealed class EmergencyExitProperty
                 var before = kit.L1.Balance(owner);
                 var call = kit.EmergencyCall(owner, root);
 
-                var receipt = kit.L1.Execute(holder, call);
+                var receipt = kit.Execute(holder, call);
 
                 Assert.True(receipt.Success, receipt.Error);
                 Assert.Equal(before + balance - kit.L1.Fee, kit.L1.Balance(owner));

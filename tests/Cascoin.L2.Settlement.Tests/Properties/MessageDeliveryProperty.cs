@@ -84,17 +84,17 @@ public sealed class MessageDeliveryProperty(MessagingChainFixture fixture) : ICl
         var sent = toL1.Select(m => (Message: m, Transaction: kit.SendL2(m.Sender, TransactionType.L2ToL1Message, m.Target, Amount.Zero, m.Data))).ToList();
         var anchor = kit.AnchorHead();
         var executor = kit.Users[0];
-        var early = kit.L1.Execute(executor, kit.ExecuteCall(sent[0].Transaction.Id));
+        var early = kit.Execute(executor, kit.ExecuteCall(sent[0].Transaction.Id));
         Assert.False(early.Success);
         Assert.Equal($"anchor {anchor.Index} is final at L1 height {anchor.PostedHeight + kit.Record.ChallengePeriod} (now {kit.L1.Height})", early.Error);
         kit.WaitFinal(anchor);
         foreach (var ((sender, target, data), transaction) in sent)
         {
             var call = kit.ExecuteCall(transaction.Id);
-            var executed = kit.L1.Execute(executor, call);
+            var executed = kit.Execute(executor, call);
             Assert.True(executed.Success, executed.Error);
             Assert.Equal($"message {transaction.Id} from L2 {TestKeys.AddressOf(sender)} to {target}: {Convert.ToHexStringLower(data)}", executed.Event);
-            var again = kit.L1.Execute(executor, call);
+            var again = kit.Execute(executor, call);
             Assert.False(again.Success);
             Assert.Equal($"message {transaction.Id} was already executed", again.Error);
             Assert.Null(again.Event);
