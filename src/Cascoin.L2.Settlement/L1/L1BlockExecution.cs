@@ -7,8 +7,8 @@ namespace Cascoin.L2.Settlement.L1;
 /// The L1 state transition of one block: transactions in order (a transaction that cannot pay its
 /// fee or has the wrong nonce cannot be in the block; one whose contract call fails still pays its
 /// fee and uses its nonce, and changes nothing else), then the per-block duties: the reward of
-/// the block <see cref="SettlementParameters.CoinbaseMaturity"/> back matures, unbonded stakes are
-/// released, forced-inclusion deadlines are enforced, and chains without a valid anchor for the
+/// the block <see cref="SettlementParameters.CoinbaseMaturity"/> back matures, forced-inclusion deadlines
+/// are enforced, unbonded stakes are released, and chains without a valid anchor for the
 /// emergency window enter emergency mode. Pure over the parent state.
 /// </summary>
 public sealed class L1BlockExecution
@@ -142,8 +142,10 @@ public sealed class L1BlockExecution
         var context = new ContractContext(State, _parameters, Height, Address.Zero, Hash256.Zero);
         foreach (var chainId in State.GetChainIds())
         {
-            Staking.ReleaseMatured(context, State.GetChain(chainId)!);
+            // Misses first: stake whose unbond delay ends on a deadline block was held while the forced
+            // transaction waited, so it is slashed before what is left is paid back.
             ForcedInclusion.EnforceDeadlines(context, State.GetChain(chainId)!);
+            Staking.ReleaseMatured(context, State.GetChain(chainId)!);
             var chain = State.GetChain(chainId)!;
             if (chain.Status is ChainStatus.Active or ChainStatus.Paused && Height > chain.LastAnchorHeight + _parameters.EmergencyWindow)
                 State.SetChain(chain with

@@ -65,12 +65,10 @@ public sealed partial class L1Chain
             ActivateBestChainLocked();
             if (_invalid.Contains(block.Hash))
                 return (L1BlockAcceptance.Invalid, "the block failed validation on its branch");
-            if (header.Height >= (ulong)_active.Count || _active[(int)header.Height] != block.Hash)
-                return (L1BlockAcceptance.SideBranch, null);
-            // Transactions the new blocks mined (or made impossible) leave the mempool.
-            var state = StateAtTipLocked();
-            _mempool.RemoveAll(t => t.RecoverSender(_network) is not { } sender || state.GetAccount(sender).Nonce > t.Nonce);
-            return (L1BlockAcceptance.Connected, null);
+            // Moving to the block's branch also took what it mined out of the mempool.
+            return header.Height < (ulong)_active.Count && _active[(int)header.Height] == block.Hash
+                ? (L1BlockAcceptance.Connected, null)
+                : (L1BlockAcceptance.SideBranch, null);
         }
     }
 

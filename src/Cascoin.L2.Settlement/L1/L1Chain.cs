@@ -346,6 +346,9 @@ public sealed partial class L1Chain
                 if (!kept.Contains(transaction.Id) && _mempool.All(t => t.Id != transaction.Id))
                     _mempool.Add(transaction);
             }
+            // What the new branch mined (or made stale by using its nonce) is not waiting any more, as after Mine.
+            var tip = StateAtTipLocked();
+            _mempool.RemoveAll(t => tip.GetAccount(t.RecoverSender(_network) ?? Address.Zero).Nonce > t.Nonce);
             if (disconnected.Count > 0)
                 _logger.LogInformation("L1 reorganization at height {Fork}: {Disconnected} blocks disconnected, {Connected} connected; tip {Height} {Hash}",
                     forkHeight, disconnected.Count, connected.Count, _active.Count - 1, _active[^1]);
