@@ -337,23 +337,27 @@ public sealed class L2Blockchain
     }
 
     /// <summary>
-    /// Accounts as the next block's user transactions will see them: committed state plus the
-    /// confirmed deposits the block takes first. After a revert, transactions of deposit-funded
-    /// accounts are checked against this, since the deposit that funded them is about to return.
+    /// Runs <paramref name="transactions"/> in order on the head as the next block would — after the
+    /// confirmed L1 queue entries it takes first, but without the block's gas or per-sender limits —
+    /// and says for each whether it applies (null) or why not. Nothing is written. A revert uses it to
+    /// decide which undone transactions still hold, including those paid by a deposit or a transfer
+    /// that comes back with them.
     /// </summary>
-    public Func<Address, AccountState> AccountsAfterQueuedEntries()
+    public IReadOnlyList<TxRejection?> Simulate(IReadOnlyList<Transaction> transactions)
     {
-        var credits = new Dictionary<Address, Amount>();
-        if (Settlement is { } settlement && HasGenesis)
+        ArgumentNullException.ThrowIfNull(transactions);
+        lock (_writeLock)
         {
-            foreach (var entry in QueuedEntries(Cursor, settlement.ConfirmedTip.Height).Where(e => e.Type == TransactionType.Deposit))
-                credits[entry.To] = credits.GetValueOrDefault(entry.To) + entry.Value;
+            var parent = Head;
+            var anchorHeight = Math.Max(Settlement?.ConfirmedTip.Height ?? parent.L1AnchorHeight, parent.L1AnchorHeight);
+            var unlimited = Parameters with { BlockGasLimit = ulong.MaxValue, RateLimitPerBlock = int.MaxValue, HighScoreRateLimit = int.MaxValue };
+            var settlement = Settlement;
+            var execution = new BlockExecution(unlimited, parent.Number + 1, NextBaseFee, Address.Zero, [], _state.GetAccount, _state.GetRecord,
+                settlement is null ? null : settlement.GetQueued) { L1AnchorHeight = anchorHeight };
+            foreach (var queued in QueuedEntries(execution.Cursor, anchorHeight, int.MaxValue))
+                execution.TryApply(queued);
+            return transactions.Select(execution.TryApply).ToList();
         }
-        return address =>
-        {
-            var account = GetAccount(address);
-            return credits.TryGetValue(address, out var credit) ? account with { Balance = account.Balance + credit } : account;
-        };
     }
 
     /// <summary>Whether confirmed L1 queue entries wait for a block (so an idle producer should make one).</summary>

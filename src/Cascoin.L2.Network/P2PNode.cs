@@ -240,12 +240,14 @@ public sealed class P2PNode : IAsyncDisposable
             _logger.LogInformation("Disconnected {Peer}: {Reason}", peer, peer.CloseReason);
             peer.Dispose();
         }, TaskScheduler.Default);
-        _ = Task.Run(peer.SendLoopAsync);
-        _ = Task.Run(() => ReadLoopAsync(peer));
+        // Our version is queued before the read loop starts: answering the other side's version with a
+        // verack first would put our verack ahead of our version on the wire, which the peer punishes.
         var (l1, l2) = BestHeights();
         var version = new VersionMessage(VersionMessage.CurrentProtocolVersion, _options.Services, _time.GetUtcNow().ToUnixTimeSeconds(), _localNonce,
             _options.UserAgent, l1, l2, (ushort)(_options.Listen?.Port ?? 0));
         Send(peer, "version", version.ToBytes());
+        _ = Task.Run(peer.SendLoopAsync);
+        _ = Task.Run(() => ReadLoopAsync(peer));
         _logger.LogDebug("Connected {Peer}", peer);
         return peer;
     }

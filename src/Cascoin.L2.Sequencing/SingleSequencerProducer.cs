@@ -86,8 +86,8 @@ public sealed class SingleSequencerProducer
             return produced;
         }
         _pool.RemoveCommitted(produced.Block.Transactions, _chain.GetAccount);
-        // Refused for a lasting reason (not merely "block full" or "rate limited"): they would be offered again forever.
-        var dropped = produced.Skipped.Where(s => s.Rejection.Reason is not (TxRejectReason.BlockFull or TxRejectReason.RateLimited)).ToList();
+        // Refused for a lasting reason (not "block full", "rate limited" or funds still to come): they would be offered again forever.
+        var dropped = produced.Skipped.Where(s => s.Rejection.IsLasting).ToList();
         if (dropped.Count > 0)
         {
             _pool.Remove(dropped.Select(s => s.Transaction.Id));

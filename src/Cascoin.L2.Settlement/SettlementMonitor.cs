@@ -6,6 +6,7 @@ using Cascoin.L2.Crypto;
 using Cascoin.L2.Primitives;
 using Cascoin.L2.Settlement.Contracts;
 using Cascoin.L2.Settlement.L1;
+using Cascoin.L2.State.Accounts;
 using Microsoft.Extensions.Logging;
 
 namespace Cascoin.L2.Settlement;
@@ -218,25 +219,32 @@ public sealed class SettlementMonitor
 
     /// <summary>
     /// Puts the user transactions of reverted blocks back in the mempool in their original order and
-    /// reports those that no longer apply. They are checked against the accounts as the next block
-    /// will see them (confirmed deposits credited first: the deposit that funded a replayed
-    /// transaction is re-read from the L1 into that block). The same senders' waiting transactions
-    /// have higher nonces, so they step aside and queue again behind the replayed ones.
+    /// reports those that no longer apply. Whether one applies is decided by running them all, in
+    /// order, on the reverted head after the queue entries the next block takes first
+    /// (<see cref="L2Blockchain.Simulate"/>), so a transaction paid by a deposit still on L1, or by a
+    /// transfer replayed before it, is kept. The same senders' newer waiting transactions step aside
+    /// and queue again behind the replayed ones (checked the same way; they were never in a block,
+    /// so they are logged, not reported).
     /// </summary>
     private List<AffectedTransaction> Replay(IReadOnlyList<Block> reverted)
     {
-        var replayed = reverted.SelectMany(b => b.Transactions.Where(IsUserTransaction).Select(t => (Transaction: t, Block: b.Number))).ToList();
+        var replayed = reverted.SelectMany(b => b.Transactions.Where(IsUserTransaction).Select(t => (Transaction: t, Block: (ulong?)b.Number))).ToList();
         var waiting = _pool.RemoveSenders(replayed.Select(r => r.Transaction.Sender).OfType<Address>());
-        var accounts = _l2.AccountsAfterQueuedEntries();
+        var all = replayed.Concat(waiting.Select(t => (Transaction: t, Block: (ulong?)null))).ToList();
+        var outcomes = _l2.Simulate(all.Select(a => a.Transaction).ToList());
+        // The simulation settled affordability in order (funds arriving between a sender's
+        // transactions included): the mempool checks nonces and fees, not the balance, of these.
+        var funded = new Func<Address, AccountState>(address => _l2.GetAccount(address) with { Balance = Amount.MaxMoney });
         var affected = new List<AffectedTransaction>();
-        foreach (var (transaction, number) in replayed)
+        for (var i = 0; i < all.Count; i++)
         {
-            if (_pool.Add(transaction, accounts, _l2.NextBaseFee) is { } rejection)
+            var (transaction, block) = all[i];
+            var rejection = outcomes[i] ?? _pool.Add(transaction, funded, _l2.NextBaseFee);
+            if (rejection is null)
+                continue;
+            if (block is { } number)
                 affected.Add(new AffectedTransaction(transaction.Id, number, rejection.ToString()));
-        }
-        foreach (var transaction in waiting)
-        {
-            if (_pool.Add(transaction, accounts, _l2.NextBaseFee) is { } rejection)
+            else
                 _logger.LogInformation("Waiting transaction {Id} left the mempool after the revert: {Rejection}", transaction.Id, rejection);
         }
         return affected;

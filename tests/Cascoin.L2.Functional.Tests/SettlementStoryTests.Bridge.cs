@@ -50,19 +50,26 @@ public sealed partial class SettlementStoryTests
         Assert.Equal(JsonValueKind.Null, pending.GetProperty("finalatheight").ValueKind);
 
         info = await WaitForAnchorAsync(Math.Max(toR.L2Block, toH.L2Block), u);
-        var anchorIndex = info.GetProperty("anchors").GetUInt64() - 1;
-        var posted = info.GetProperty("lastanchorheight").GetUInt64();
-        Assert.Equal(posted, await L1HeightAsync());
+        Assert.Equal(info.GetProperty("lastanchorheight").GetUInt64(), await L1HeightAsync());
         var fastPeriod = Rules.DefaultChallengePeriod / Rules.FastWithdrawalDivisor;
 
         // Each is refused one block before its period ends and paid in the first block that may pay it.
-        await FinalizeAtTheBoundaryAsync(toH, anchorIndex, posted + fastPeriod);
-        var paid = await FinalizeAtTheBoundaryAsync(toR, anchorIndex, posted + Rules.DefaultChallengePeriod);
+        var (hAnchor, hPosted) = await AnchorOfAsync(toH);
+        await FinalizeAtTheBoundaryAsync(toH, hAnchor, hPosted + fastPeriod);
+        var (rAnchor, rPosted) = await AnchorOfAsync(toR);
+        var paid = await FinalizeAtTheBoundaryAsync(toR, rAnchor, rPosted + Rules.DefaultChallengePeriod);
         info = await ChainInfoAsync();
         Assert.Equal(Amount.FromCas(20) - Amount.Parse("1.75"), AmountOf(info.GetProperty("locked")));
         Assert.Equal(Amount.Parse("1.75"), AmountOf(info.GetProperty("withdrawntoday")));
         await AssertL2BalancesAsync();
         return (users, paid);
+    }
+
+    /// <summary>The anchor that covers <paramref name="withdrawal"/> (as l2_getwithdrawalstatus says) and the L1 height that posted it.</summary>
+    private async Task<(ulong Index, ulong PostedAt)> AnchorOfAsync(SentWithdrawal withdrawal)
+    {
+        var index = (await CliJsonAsync("l2_getwithdrawalstatus", withdrawal.TxId)).GetProperty("anchorindex").GetUInt64();
+        return (index, _anchorPostedAt[index]);
     }
 
     /// <summary>A withdrawal sent with l2_withdraw, mined (burned) on L2.</summary>

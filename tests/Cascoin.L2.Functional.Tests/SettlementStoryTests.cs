@@ -36,6 +36,7 @@ public sealed partial class SettlementStoryTests(ITestOutputHelper output) : IAs
     private readonly TestDirectory _dir = TestDirectory.Create("settlement-story");
     private readonly Dictionary<string, Amount> _l2 = [];
     private readonly List<SentTransaction> _sent = [];
+    private readonly Dictionary<ulong, ulong> _anchorPostedAt = [];
     private readonly HashSet<string> _wallet = [];
     private TestNode? _node;
     private ulong _chainId;
@@ -294,9 +295,16 @@ public sealed partial class SettlementStoryTests(ITestOutputHelper output) : IAs
                 return info;
             Assert.True(watch.Elapsed < PollTimeout, $"no anchor covers L2 block {l2Block} after {PollTimeout.TotalSeconds} s (last anchored {anchored})");
             if (await L2HeadAsync() < Math.Max(l2Block, anchored + Rules.BatchInterval))
+            {
                 await TransferAsync(pump, pump, "0.00000001");
-            else
-                await MineAsync(1);
+                continue;
+            }
+            await MineAsync(1);
+            // Which L1 block posted which anchor: batches are cut by the producer's timing, so two
+            // withdrawals sent one after the other may land in different anchors.
+            var mined = await ChainInfoAsync();
+            if (mined.GetProperty("anchors").GetUInt64() is > 0 and var count)
+                _anchorPostedAt[count - 1] = mined.GetProperty("lastanchorheight").GetUInt64();
         }
     }
 }

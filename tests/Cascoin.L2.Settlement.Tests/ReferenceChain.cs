@@ -26,13 +26,20 @@ internal sealed class ReferenceChain : IDisposable
         Chain = new L2Blockchain(kit.L2.Parameters, _database, _state, NullLogger<L2Blockchain>.Instance);
         var genesis = kit.L2.GetBlock(0)!.Header;
         Chain.EnsureGenesis(new GenesisSpec(genesis.Timestamp, []));
-        Chain.Settlement = new EmbeddedSettlementView(kit.L1.Chain, kit.ChainId);
+        Chain.Settlement = new SettlementLayerView(new EmbeddedL1Client(kit.L1.Chain), kit.ChainId);
         var produced = Chain.Produce(userTransactions, genesis.Timestamp + 100, kit.Sequencer);
         Chain.Commit(produced);
         Skipped = produced.Skipped.Select(s => s.Transaction.Id).ToHashSet();
     }
 
     public L2Blockchain Chain { get; }
+
+    /// <summary>One more block with what the L1 has queued since (deposits that came back later) and no user transactions.</summary>
+    public void ProduceQueued(SettlementKit kit)
+    {
+        ArgumentNullException.ThrowIfNull(kit);
+        Chain.Commit(Chain.Produce([], Chain.Head.Timestamp + 100, kit.Sequencer));
+    }
 
     /// <summary>The user transactions that do not apply on this L1.</summary>
     public IReadOnlySet<Primitives.Hash256> Skipped { get; }

@@ -62,7 +62,7 @@ internal sealed partial class SettlementKit : IDisposable
         _flatFees = flatFees;
         _l2Clock = l2.Head.Timestamp;
         Pool = new TxPool(l2.Parameters, new TxPoolOptions());
-        Monitor = new SettlementMonitor(l1.Chain, l2, Pool, sequencer, L1Node.Network, NullLogger<SettlementMonitor>.Instance);
+        Monitor = new SettlementMonitor(new EmbeddedL1Client(l1.Chain), l2, Pool, sequencer, L1Node.Network, NullLogger<SettlementMonitor>.Instance);
         Monitor.Start();
         Sync();
     }
@@ -176,7 +176,7 @@ internal sealed partial class SettlementKit : IDisposable
         L2.Commit(produced);
         Pool.RemoveCommitted(produced.Block.Transactions, L2.GetAccount);
         // Refused for a lasting reason: the producer drops them rather than offer them forever.
-        Pool.Remove(produced.Skipped.Where(s => s.Rejection.Reason is not (TxRejectReason.BlockFull or TxRejectReason.RateLimited)).Select(s => s.Transaction.Id));
+        Pool.Remove(produced.Skipped.Where(s => s.Rejection.IsLasting).Select(s => s.Transaction.Id));
         Sync();
         return produced;
     }

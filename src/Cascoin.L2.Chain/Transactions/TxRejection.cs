@@ -50,5 +50,13 @@ public sealed record TxRejection(TxRejectReason Reason, string Message)
         _ => Reason.ToString(),
     };
 
+    /// <summary>
+    /// Whether a block refusing the transaction means it will never fit: not so for a full block, the
+    /// sender's per-block allowance, or funds that an earlier transaction of the same block (or the
+    /// next block) may still bring. Producers drop lasting refusals from the mempool; the others
+    /// stay, and the mempool's revalidation after the block removes what truly cannot pay.
+    /// </summary>
+    public bool IsLasting => Reason is not (TxRejectReason.BlockFull or TxRejectReason.RateLimited or TxRejectReason.InsufficientFunds);
+
     public override string ToString() => $"{Code}: {Message}";
 }

@@ -249,7 +249,7 @@ public sealed class SequencerNetwork
     /// <summary>Transactions the block refused for a lasting reason leave the mempool (they would be offered forever).</summary>
     private void DropLastingRefusals(ProducedBlock produced)
     {
-        var dropped = produced.Skipped.Where(s => s.Rejection.Reason is not (TxRejectReason.BlockFull or TxRejectReason.RateLimited)).ToList();
+        var dropped = produced.Skipped.Where(s => s.Rejection.IsLasting).ToList();
         if (dropped.Count > 0)
             _pool.Remove(dropped.Select(s => s.Transaction.Id));
     }

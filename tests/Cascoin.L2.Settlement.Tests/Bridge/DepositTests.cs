@@ -28,11 +28,14 @@ public sealed class DepositTests
         });
     }
 
-    [Fact]
-    public void A_deposit_of_nothing_is_below_the_minimum_and_refused()
+    [Theory]
+    [InlineData(0L)]
+    [InlineData(99_999L)]
+    public void A_deposit_below_the_minimum_is_refused(long sat)
     {
-        SettlementKit.Run(nameof(A_deposit_of_nothing_is_below_the_minimum_and_refused), new KitOptions(), kit =>
-            Refusal.AssertRefused(kit, kit.Users[0], new DepositCall(kit.ChainId, Amount.Zero, TestKeys.AddressOf(kit.Users[0])), "a deposit is 0 < amount"));
+        SettlementKit.Run($"{nameof(A_deposit_below_the_minimum_is_refused)}-{sat}", new KitOptions(), kit =>
+            Refusal.AssertRefused(kit, kit.Users[0], new DepositCall(kit.ChainId, Amount.FromSat(sat), TestKeys.AddressOf(kit.Users[0])),
+                $"deposit below the minimum of {kit.L1.Parameters.MinDeposit} CAS"));
     }
 
     [Fact]
@@ -43,7 +46,7 @@ public sealed class DepositTests
         {
             var limit = kit.L1.Parameters.MaxDepositPerTransaction;
             Refusal.AssertRefused(kit, kit.Users[0], new DepositCall(kit.ChainId, limit + Amount.FromSat(1), TestKeys.AddressOf(kit.Users[0])),
-                $"a deposit is 0 < amount ≤ {limit} CAS");
+                $"deposit limit: {limit} CAS per transaction");
         });
     }
 

@@ -30,7 +30,7 @@ public sealed class EmergencyWithdrawTests
     /// start: otherwise a balance proven once could be proven again differently, and exits that were
     /// valid a block ago stop verifying.
     /// </summary>
-    [Fact(Skip = "needs fix: (c) the emergency exit root moves when an anchor pending at the emergency's start becomes final (Bridge.EmergencyWithdraw proves against Anchors.LastFinal at the current height): the payee is paid 4 CAS of the third user's deposit")]
+    [Fact]
     public void The_exit_root_stays_the_one_final_when_the_emergency_began()
     {
         SettlementKit.Run(nameof(The_exit_root_stays_the_one_final_when_the_emergency_began), new KitOptions { ChallengePeriod = 40 }, kit =>

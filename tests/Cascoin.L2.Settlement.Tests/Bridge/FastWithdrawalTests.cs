@@ -57,7 +57,7 @@ public sealed class FastWithdrawalTests
         });
     }
 
-    [Fact(Skip = "needs fix: (b) Bridge.FinalizeWithdrawal takes the fast path from the score of the L1 caller, not of the withdrawal's owner")]
+    [Fact]
     public void A_high_score_owners_withdrawal_is_fast_whoever_finalizes_it()
     {
         SettlementKit.Run(nameof(A_high_score_owners_withdrawal_is_fast_whoever_finalizes_it), new KitOptions(), kit =>
@@ -72,7 +72,7 @@ public sealed class FastWithdrawalTests
         });
     }
 
-    [Fact(Skip = "needs fix: (b) Bridge.FinalizeWithdrawal takes the fast path from the score of the L1 caller, so a high-score caller shortens anyone's withdrawal")]
+    [Fact]
     public void A_high_score_caller_cannot_shorten_a_low_score_owners_withdrawal()
     {
         SettlementKit.Run(nameof(A_high_score_caller_cannot_shorten_a_low_score_owners_withdrawal), new KitOptions(), kit =>
@@ -80,7 +80,7 @@ public sealed class FastWithdrawalTests
             var (id, anchor) = Withdraw(kit, 10);
             var caller = ScoredCaller(kit, 90);
             MineToFastFinal(kit, anchor);
-            Refusal.AssertRefused(kit, caller, kit.FinalizeCall(id), $"anchor {anchor.Index} is final at L1 height {anchor.PostedHeight + kit.Record.ChallengePeriod}",
+            Refusal.AssertRefused(kit, caller, kit.FinalizeCall(id), $"withdrawal {id} can be paid from L1 height {anchor.PostedHeight + kit.Record.ChallengePeriod}",
                 TestKeys.AddressOf(kit.Users[0]));
         });
     }

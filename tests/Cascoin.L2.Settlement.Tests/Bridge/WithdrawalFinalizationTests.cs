@@ -71,7 +71,7 @@ public sealed class WithdrawalFinalizationTests
             // Mined in the next block: one before the anchor is final.
             while (kit.L1.Height + 2 < anchor.PostedHeight + kit.Record.ChallengePeriod)
                 kit.MineL1();
-            Refusal.AssertRefused(kit, kit.Users[1], kit.FinalizeCall(id), $"anchor {anchor.Index} is final at L1 height {anchor.PostedHeight + kit.Record.ChallengePeriod}");
+            Refusal.AssertRefused(kit, kit.Users[1], kit.FinalizeCall(id), $"withdrawal {id} can be paid from L1 height {anchor.PostedHeight + kit.Record.ChallengePeriod}");
             // The very next block is the first where it is final.
             Assert.True(kit.Execute(kit.Users[1], kit.FinalizeCall(id)).Success);
         });
@@ -133,23 +133,31 @@ public sealed class WithdrawalFinalizationTests
             Refusal.AssertRefused(kit, kit.Users[1], kit.FinalizeCall(id) with { ChainId = kit.ChainId + 1 }, $"unknown chain {kit.ChainId + 1}"));
     }
 
+    /// <summary>The bridge never pays more than 10,000 CAS at once, so the L2 refuses to burn more: nothing is lost.</summary>
     [Fact]
-    public void A_withdrawal_above_the_per_transaction_limit_is_never_paid()
+    public void A_withdrawal_above_the_per_transaction_limit_is_refused_on_L2_and_nothing_burns()
     {
         // Rewards large enough to bridge more than the 10,000 CAS limit (two deposits, each within the deposit limit).
         var options = new KitOptions { Settlement = SettlementParameters.Regtest with { BlockReward = Amount.FromCas(6_000) } };
-        SettlementKit.Run(nameof(A_withdrawal_above_the_per_transaction_limit_is_never_paid), options, kit =>
+        SettlementKit.Run(nameof(A_withdrawal_above_the_per_transaction_limit_is_refused_on_L2_and_nothing_burns), options, kit =>
         {
             var user = kit.Users[0];
+            var address = TestKeys.AddressOf(user);
             var limit = kit.L1.Parameters.MaxWithdrawalPerTransaction;
             kit.Deposit(user, Amount.FromCas(6_000));
             kit.Deposit(user, Amount.FromCas(5_000));
             kit.MineL1();
             kit.ProduceL2();
-            var withdrawal = kit.SendL2(user, TransactionType.Withdrawal, TestKeys.AddressOf(user), limit + Amount.FromSat(1));
+            var before = kit.L2Balance(address);
+            Assert.Equal(Amount.FromCas(11_000), before);
+
+            var rejection = kit.SubmitL2(kit.SignL2(user, TransactionType.Withdrawal, address, limit + Amount.FromSat(1)));
+
+            Assert.Equal(TxRejectReason.OverLimit, rejection?.Reason);
             kit.ProduceL2();
-            kit.WaitFinal(kit.AnchorHead());
-            Refusal.AssertRefused(kit, user, kit.FinalizeCall(withdrawal.Id), $"withdrawal limit: {limit} CAS per transaction");
+            Assert.Equal(before, kit.L2Balance(address));
+            // Exactly the limit is fine.
+            kit.SendL2(user, TransactionType.Withdrawal, address, limit);
         });
     }
 

@@ -77,7 +77,7 @@ public sealed class ReorgRecoveryTests
         });
     }
 
-    [Fact(Skip = "needs fix: (a) RecoverTo does not take a sender's waiting mempool transactions out before replaying its undone ones, so the undone ones are refused (nonce-too-low) and the waiting ones can never be mined")]
+    [Fact]
     public void A_senders_waiting_transactions_follow_its_replayed_ones()
     {
         SettlementKit.Run(nameof(A_senders_waiting_transactions_follow_its_replayed_ones), new KitOptions(), kit =>
