@@ -135,6 +135,26 @@ public sealed class P2PNode : IAsyncDisposable
 
     public void ClearBanned() => _banned.Clear();
 
+    private volatile bool _active = true;
+
+    /// <summary>
+    /// Whether the node talks to peers (bitcoind's setnetworkactive). Off closes every connection,
+    /// refuses inbound ones and stops reconnecting; on resumes, persistent peers included.
+    /// </summary>
+    public bool Active
+    {
+        get => _active;
+        set
+        {
+            _active = value;
+            if (value)
+                return;
+            foreach (var peer in _peers.Values)
+                peer.Close("network deactivated");
+            _logger.LogInformation("P2P network deactivated");
+        }
+    }
+
     private async Task AcceptLoopAsync()
     {
         while (!_stop.IsCancellationRequested)
@@ -154,9 +174,9 @@ public sealed class P2PNode : IAsyncDisposable
                 continue;
             }
             var remote = (IPEndPoint)socket.RemoteEndPoint!;
-            if (IsBanned(remote.Address) || _peers.Values.Count(p => p.Inbound) >= _options.MaxInbound)
+            if (!_active || IsBanned(remote.Address) || _peers.Values.Count(p => p.Inbound) >= _options.MaxInbound)
             {
-                _logger.LogDebug("Refused inbound connection from {Remote}: {Why}", remote, IsBanned(remote.Address) ? "banned" : "inbound limit");
+                _logger.LogDebug("Refused inbound connection from {Remote}: {Why}", remote, !_active ? "network inactive" : IsBanned(remote.Address) ? "banned" : "inbound limit");
                 socket.Dispose();
                 continue;
             }
@@ -174,6 +194,8 @@ public sealed class P2PNode : IAsyncDisposable
             {
                 foreach (var endpoint in _persistent.Keys)
                 {
+                    if (!_active)
+                        break;
                     if (_peers.Values.Any(p => !p.Inbound && p.RemoteEndPoint.Equals(endpoint)))
                         continue;
                     if (_peers.Values.Count(p => !p.Inbound) >= _options.MaxOutbound)
@@ -211,7 +233,7 @@ public sealed class P2PNode : IAsyncDisposable
     public async Task<Peer?> ConnectAsync(IPEndPoint endpoint)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
-        if (IsBanned(endpoint.Address))
+        if (!_active || IsBanned(endpoint.Address))
             return null;
         var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try

@@ -43,6 +43,7 @@ public static class RpcServices
 
         services.AddSingleton<IRpcModule, ControlRpcModule>();
         services.AddSingleton<IRpcModule, NetworkRpcModule>();
+        services.AddSingleton<IRpcModule, Rpc.Modules.Sequencing.SequencerRpcModule>();
         services.AddSingleton<IRpcModule, BlockchainRpcModule>();
         return services;
     }

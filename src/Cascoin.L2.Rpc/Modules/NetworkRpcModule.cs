@@ -21,6 +21,9 @@ public interface INetworkRpc
 
     [RpcMethod("clearbanned", "Lifts every ban.", Returns = "null")]
     object? ClearBanned();
+
+    [RpcMethod("setnetworkactive", "Disables (false) or enables (true) all P2P activity: off closes every connection and refuses new ones.", Returns = "true|false (the new state)")]
+    bool SetNetworkActive([RpcParam("true to enable, false to disable")] bool state);
 }
 
 public sealed record PeerInfo(long Id, string Addr, bool Inbound, uint Version, string Subver, string Services, ulong StartingHeight,
@@ -84,6 +87,12 @@ public sealed class NetworkRpcModule : IRpcModule, INetworkRpc
     public IReadOnlyList<BanInfo> ListBanned() =>
         P2P.Banned.Select(b => new BanInfo(b.Key.ToString(), b.Value.ToUnixTimeSeconds())).ToList();
 
+    public bool SetNetworkActive(bool state)
+    {
+        P2P.Active = state;
+        return state;
+    }
+
     public object? ClearBanned()
     {
         P2P.ClearBanned();
@@ -98,7 +107,7 @@ public sealed class NetworkRpcModule : IRpcModule, INetworkRpc
         [],
         LocalRelay: false,
         TimeOffset: 0,
-        NetworkActive: _p2p is not null,
+        NetworkActive: _p2p?.Active ?? false,
         Connections: _p2p?.Peers.Count ?? 0,
         ConnectionsIn: _p2p?.Peers.Count(p => p.Inbound) ?? 0,
         ConnectionsOut: _p2p?.Peers.Count(p => !p.Inbound) ?? 0,

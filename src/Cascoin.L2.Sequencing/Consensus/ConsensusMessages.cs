@@ -31,7 +31,7 @@ public static class ConsensusMessages
         if (payload.Length < 12)
             throw new DecodeException("a proposal is at least 12 bytes");
         var round = BinaryPrimitives.ReadUInt32LittleEndian(payload[8..]);
-        if (round > 10_000)
+        if (round > 1_000_000)
             throw new DecodeException($"round {round} is beyond any failover");
         return (BinaryPrimitives.ReadUInt64LittleEndian(payload), (int)round, Block.Decode(payload[12..]));
     }

@@ -18,7 +18,9 @@ namespace Cascoin.L2.Sequencing.Consensus;
 /// <c>l2vote</c>; once ACCEPTs hold more than 2/3 of the set's stake × score, each node commits the
 /// block carrying those signatures. A leader silent for <see cref="ConsensusOptions.LeaderTimeout"/>
 /// is replaced by the next in the ranking (round 1, then 2, …), which re-proposes the best block it
-/// already holds for the height, if any. A sequencer that has not heard from more than half of the
+/// already holds for the height, if any; rounds count from the parent block's timestamp, so every
+/// node with a sane clock agrees on them, and proposals of the two rounds before and the round after
+/// this node's own are accepted. A sequencer that has not heard from more than half of the
 /// set's weight recently (SEQANNOUNCE and votes are its signals) does not propose: in a partition
 /// only the side with the majority goes on, and the other side catches up by sync when it heals.
 /// With a single sequencer this is plain block production: its own seal is the quorum.
@@ -44,7 +46,6 @@ public sealed class SequencerNetwork
     // The height being decided: everything below is reset when the head moves.
     private Hash256 _parentHash;
     private ulong _height;
-    private long _parentSeenAt;
     private readonly Dictionary<Hash256, ProducedBlock> _proposals = [];
     private readonly HashSet<int> _proposedRounds = [];
     private readonly List<L2Vote> _bufferedVotes = [];
@@ -191,7 +192,7 @@ public sealed class SequencerNetwork
             return;
         }
         var solo = schedule.Sequencers.Count == 1;
-        var elapsed = _time.GetElapsedTime(_parentSeenAt);
+        var elapsed = SinceParent();
         var hasWork = _pool.Count > 0 || _chain.HasQueuedEntries();
         // Round 0 waits for work or the heartbeat; a failover round proposes at once.
         if (round == 0 && !hasWork && elapsed < (solo ? _options.SoloHeartbeat : _options.LeaderTimeout / 2))
@@ -270,7 +271,8 @@ public sealed class SequencerNetwork
                 return Task.CompletedTask; // this node's settlement view is behind: the finalized block will come by sync
             var slot = SequencerSchedules.SlotOf(_height);
             // The producer must lead one of the rounds this node has reached (one ahead for clock skew).
-            var allowed = Enumerable.Range(0, CurrentRound() + 2).Any(r => schedule.Leader(slot, r) == block.Header.Sequencer);
+            var current = CurrentRound();
+            var allowed = Enumerable.Range(Math.Max(0, current - 2), Math.Min(current, 2) + 2).Any(r => schedule.Leader(slot, r) == block.Header.Sequencer);
             if (!allowed)
             {
                 _logger.LogInformation("Ignored L2 block {Height} proposal from {Peer}: {Producer} does not lead slot {Slot} by round {Round}",
@@ -424,8 +426,15 @@ public sealed class SequencerNetwork
         return _schedules.For(_height, Math.Max(anchor, _chain.Head.L1AnchorHeight));
     }
 
-    /// <summary>Failover round: how many leader timeouts have passed since this node saw the parent.</summary>
-    private int CurrentRound() => (int)Math.Min(10_000, _time.GetElapsedTime(_parentSeenAt) / _options.LeaderTimeout);
+    /// <summary>
+    /// Time since the parent block's timestamp. Rounds count from the timestamp every node shares, not
+    /// from when each node happened to see the parent (nodes started seconds apart would disagree on
+    /// the round, and so on the leader).
+    /// </summary>
+    private TimeSpan SinceParent() => TimeSpan.FromMilliseconds(Math.Max(0, (double)NowMs - _chain.Head.Timestamp));
+
+    /// <summary>Failover round: how many leader timeouts have passed since the parent block.</summary>
+    private int CurrentRound() => (int)Math.Min(1_000_000, SinceParent() / _options.LeaderTimeout);
 
     private void ResetIfHeadMoved()
     {
@@ -434,7 +443,6 @@ public sealed class SequencerNetwork
             return;
         _parentHash = head.Hash;
         _height = head.Number + 1;
-        _parentSeenAt = _time.GetTimestamp();
         _proposals.Clear();
         _proposedRounds.Clear();
         _bufferedVotes.Clear();

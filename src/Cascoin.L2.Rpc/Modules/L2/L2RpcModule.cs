@@ -174,7 +174,8 @@ public sealed class L2RpcModule : IRpcModule, IL2Rpc
             header.StateRoot.ToHex(), header.TransactionsRoot.ToHex(), header.ReceiptsRoot.ToHex(), header.L1MessagesRoot.ToHex(),
             header.Sequencer.ToBase58(_network), header.Timestamp, header.GasLimit, header.GasUsed, header.BaseFee,
             header.L1AnchorHeight, header.L1AnchorHash.ToString(), block.ToBytes().Length, block.Transactions.Count, transactions,
-            block.Signatures.Select(Convert.ToHexStringLower).ToList());
+            block.Signatures.Select(Convert.ToHexStringLower).ToList(),
+            block.RecoverSigners(_chain.Parameters.ChainId)?.Select(a => a.ToBase58(_network)).ToList() ?? []);
     }
 
     public TransactionDto GetTransaction(string txid)

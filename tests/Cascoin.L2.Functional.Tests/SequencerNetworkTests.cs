@@ -1,0 +1,245 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Cascoin.L2.TestKit;
+using Xunit.Abstractions;
+
+namespace Cascoin.L2.Functional.Tests;
+
+/// <summary>
+/// SPEC §7 on real processes: four staked sequencers and one full node on loopback agree on one L2
+/// chain under load, survive the leader's kill -9, take it back, stop a cut-off sequencer from
+/// producing until it rejoins, and ban a peer that sends an oversized frame.
+/// </summary>
+public sealed class SequencerNetworkTests(ITestOutputHelper output) : IAsyncDisposable
+{
+    private const int Sequencers = 4;
+    private static readonly TimeSpan LeaderTimeout = TimeSpan.FromMilliseconds(1000);
+
+    private readonly TestDirectory _dir = TestDirectory.Create("sequencer-network");
+    private readonly TestNode?[] _nodes = new TestNode?[Sequencers + 1];
+    private readonly string[] _sequencerAddresses = new string[Sequencers];
+    private string _chainId = "";
+
+    private TestNode Node(int index) => _nodes[index] ?? throw new InvalidOperationException($"node {index} is not running");
+
+    private string Directory(int index) => Path.Combine(_dir.Path, $"n{index}");
+
+    private static Task<string> Cli(TestNode node, params string[] arguments) => CliCalls.OkAsync(node, arguments);
+
+    private static Task<JsonElement> Json(TestNode node, params string[] arguments) => CliCalls.JsonAsync(node, arguments);
+
+    private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static async Task<ulong> L2Height(TestNode node) => (await Json(node, "l2_blocknumber")).GetUInt64();
+
+    private static async Task<JsonElement> L2Block(TestNode node, ulong number) => await Json(node, "l2_getblockbynumber", Text((long)number));
+
+    private IEnumerable<int> Running => Enumerable.Range(0, _nodes.Length).Where(i => _nodes[i] is not null);
+
+    /// <summary>Starts node <paramref name="index"/> with persistent connections to every running node.</summary>
+    private async Task StartAsync(int index, bool onChain)
+    {
+        List<string> arguments = [.. Running.Where(i => i != index).Select(i => $"-addnode=127.0.0.1:{Node(i).P2PPort}")];
+        if (onChain)
+            arguments.AddRange([$"-l2chainid={_chainId}", $"-l2leadertimeout={Text((long)LeaderTimeout.TotalMilliseconds)}"]);
+        var node = new TestNode(Directory(index), arguments);
+        _nodes[index] = node;
+        await node.StartAsync();
+    }
+
+    private async Task StopAllAsync()
+    {
+        foreach (var i in Running.ToList())
+        {
+            await Node(i).DisposeAsync();
+            _nodes[i] = null;
+        }
+    }
+
+    /// <summary>Every running node (but <paramref name="except"/>) has the same settlement tip.</summary>
+    private async Task L1ConvergedAsync(int? except = null)
+    {
+        await TestWait.UntilAsync(async () =>
+        {
+            var tips = new HashSet<string>();
+            foreach (var i in Running.Where(i => i != except))
+                tips.Add(await Cli(Node(i), "getbestblockhash"));
+            return tips.Count;
+        }, count => count == 1, "every node has the same settlement tip");
+    }
+
+    /// <summary>Every running node (but <paramref name="except"/>) has block ≥ <paramref name="height"/> with the same hash and state root there.</summary>
+    private async Task<ulong> L2ConvergedAsync(ulong height, int? except = null)
+    {
+        var nodes = Running.Where(i => i != except).ToList();
+        await TestWait.UntilAsync(async () =>
+        {
+            var least = ulong.MaxValue;
+            foreach (var i in nodes)
+                least = Math.Min(least, await L2Height(Node(i)));
+            return least;
+        }, least => least >= height, $"nodes {string.Join(",", nodes)} reach L2 block {height}", TimeSpan.FromSeconds(60));
+        var blocks = new List<(string Hash, string Root)>();
+        foreach (var i in nodes)
+        {
+            var block = await L2Block(Node(i), height);
+            blocks.Add((block.GetProperty("hash").GetString()!, block.GetProperty("stateroot").GetString()!));
+        }
+        Assert.Single(blocks.Distinct());
+        return height;
+    }
+
+    [Fact]
+    public async Task Four_sequencers_and_a_full_node_agree_fail_over_rejoin_refuse_a_partition_and_ban_a_bad_peer()
+    {
+        var watch = Stopwatch.StartNew();
+        await DeployWithFourSequencersAsync();
+        output.WriteLine($"deployed chain {_chainId} with {Sequencers} staked sequencers: {watch.ElapsedMilliseconds} ms");
+
+        await StopAllAsync();
+        for (var i = 0; i <= Sequencers; i++)
+            await StartAsync(i, onChain: true);
+        var leader = await Json(Node(0), "l2_getleader");
+        Assert.Equal(Sequencers, leader.GetProperty("ranking").GetArrayLength());
+        var announced = await TestWait.UntilAsync(() => Json(Node(Sequencers), "l2_getsequencers", "true"), s => s.GetArrayLength() == Sequencers, "the full node hears every sequencer announce itself");
+        Assert.Equal(_sequencerAddresses.Order(), announced.EnumerateArray().Select(s => s.GetProperty("address").GetString()!).Order());
+
+        // Load: a deposit, then transfers sent to every node; all five agree on every block and state root.
+        var alice = await Cli(Node(0), "getnewaddress");
+        var bob = await Cli(Node(0), "getnewaddress");
+        var key = await Cli(Node(0), "dumpprivkey", alice);
+        foreach (var i in Running.Where(i => i != 0))
+            await Cli(Node(i), "importprivkey", key);
+        await Cli(Node(0), "l2_deposit", _chainId, "100", alice);
+        await Json(Node(0), "generate", "1");
+        await TestWait.UntilAsync(() => Json(Node(Sequencers), "l2_getbalance", alice), b => b.GetDecimal() == 100m, "the deposit is minted and reaches the full node");
+        for (var n = 0; n < 10; n++)
+        {
+            // One node at a time: the nonce comes from the node's view of the pending transactions.
+            var sender = Node(n % _nodes.Length);
+            var sent = await Json(sender, "l2_sendtransaction", alice, bob, "1");
+            await TestWait.UntilAsync(() => Json(sender, "l2_gettransactionreceipt", sent.GetProperty("txid").GetString()!), r => r.ValueKind == JsonValueKind.Object, "the transfer is final");
+        }
+        var height = await L2ConvergedAsync(await L2Height(Node(0)));
+        foreach (var i in Running)
+            Assert.Equal(10m, (await Json(Node(i), "l2_getbalance", bob)).GetDecimal());
+        var sealedBy = (await L2Block(Node(0), height)).GetProperty("signatures").GetArrayLength();
+        Assert.True(sealedBy >= 3, $"a finalized block carries more than 2/3 of the four sequencers' seals, got {sealedBy}");
+        output.WriteLine($"load agreed at L2 block {height}: {watch.ElapsedMilliseconds} ms");
+
+        await LeaderKilledAsync();
+        output.WriteLine($"failover and rejoin: {watch.ElapsedMilliseconds} ms");
+        await PartitionedSequencerAsync();
+        output.WriteLine($"partition and heal: {watch.ElapsedMilliseconds} ms");
+        await OversizedFrameBannedAsync();
+        output.WriteLine($"bad peer banned: {watch.ElapsedMilliseconds} ms");
+        _dir.Succeeded();
+    }
+
+    /// <summary>generate 110 on node 0; deploy; each of nodes 1..3 gets CAS, stakes; every sequencer gets a score of 90.</summary>
+    private async Task DeployWithFourSequencersAsync()
+    {
+        await StartAsync(0, onChain: false);
+        await Json(Node(0), "generate", "110");
+        _chainId = (await Json(Node(0), "l2_deploy", "network")).GetProperty("chainid").GetUInt64().ToString(CultureInfo.InvariantCulture);
+        await Json(Node(0), "generate", "1");
+        _sequencerAddresses[0] = (await Json(Node(0), "l2_getchaininfo", _chainId)).GetProperty("deployer").GetString()!;
+        for (var i = 1; i <= Sequencers; i++)
+            await StartAsync(i, onChain: false);
+        await L1ConvergedAsync();
+        for (var i = 1; i < Sequencers; i++)
+        {
+            // The block a node mines names its sequencer address as the miner.
+            var mined = (await Json(Node(i), "generate", "1"))[0].GetString()!;
+            _sequencerAddresses[i] = (await Json(Node(i), "getblock", mined)).GetProperty("miner").GetString()!;
+            await L1ConvergedAsync();
+            await Cli(Node(0), "sendtoaddress", _sequencerAddresses[i], "20");
+            await Json(Node(0), "generate", "1");
+            await L1ConvergedAsync();
+            await Cli(Node(i), "l2_stake", _chainId, "10");
+            await TestWait.UntilAsync(async () => (await Json(Node(0), "getrawmempool")).GetArrayLength(), n => n == 1, "the stake reaches node 0");
+            await Json(Node(0), "generate", "1");
+            await L1ConvergedAsync();
+        }
+        foreach (var address in _sequencerAddresses)
+            await Cli(Node(0), "setreputation", address, "90");
+        await Json(Node(0), "generate", "1");
+        await L1ConvergedAsync();
+        var info = await Json(Node(Sequencers), "l2_getchaininfo", _chainId);
+        Assert.Equal("ACTIVE", info.GetProperty("status").GetString());
+        Assert.Equal(Sequencers, info.GetProperty("sequencers").EnumerateArray().Count(s => s.GetProperty("eligible").GetBoolean()));
+    }
+
+    /// <summary>kill -9 of the current leader: the next in the ranking produces within two timeouts, no finalized block is lost, and the restarted node syncs and signs again.</summary>
+    private async Task LeaderKilledAsync()
+    {
+        var leader = (await Json(Node(0), "l2_getleader")).GetProperty("leader").GetString()!;
+        var victim = Array.IndexOf(_sequencerAddresses, leader);
+        Assert.True(victim >= 0, $"the leader {leader} is one of the four sequencers");
+        var survivor = victim == 0 ? 1 : 0;
+        var lastFinal = await L2Height(Node(victim));
+        Node(victim).Process.Kill();
+        var killedAt = Stopwatch.StartNew();
+        var before = await L2Height(Node(survivor));
+        await TestWait.UntilAsync(() => L2Height(Node(survivor)), h => h > before, "a surviving sequencer produces after the leader's death", 2 * LeaderTimeout + TimeSpan.FromSeconds(10));
+        output.WriteLine($"leader {leader} (node {victim}) killed at L2 block {lastFinal}; next block after {killedAt.ElapsedMilliseconds} ms (timeout {LeaderTimeout.TotalMilliseconds} ms)");
+        Assert.True(killedAt.Elapsed < 2 * LeaderTimeout + TimeSpan.FromSeconds(2), $"the next leader took {killedAt.ElapsedMilliseconds} ms");
+        // What the dead leader had finalized is on every survivor, unchanged.
+        await Node(victim).DisposeAsync();
+        _nodes[victim] = null;
+        await L2ConvergedAsync(lastFinal);
+
+        await StartAsync(victim, onChain: true);
+        var now = await L2Height(Node(survivor));
+        await L2ConvergedAsync(now);
+        // Back in the set: its seal is on blocks again (the first 3 of 4 ACCEPTs finalize, so not on every one).
+        await TestWait.UntilAsync(async () => (await L2Block(Node(0), await L2Height(Node(0)))).GetProperty("signers").EnumerateArray().Select(s => s.GetString()),
+            signers => signers.Contains(leader), "the restarted sequencer signs again");
+    }
+
+    /// <summary>A sequencer cut off from the others does not produce; once reconnected it converges on their chain.</summary>
+    private async Task PartitionedSequencerAsync()
+    {
+        const int cut = 2;
+        Assert.False((await Json(Node(cut), "setnetworkactive", "false")).GetBoolean());
+        var isolatedAt = await L2Height(Node(cut));
+        var others = await L2Height(Node(0));
+        await L2ConvergedAsync(others + 5, except: cut);
+        Assert.True(await L2Height(Node(cut)) <= isolatedAt + 1, "the isolated sequencer finalized nothing on its own");
+        Assert.Contains("partition rule", Node(cut).ReadLog(), StringComparison.Ordinal);
+
+        Assert.True((await Json(Node(cut), "setnetworkactive", "true")).GetBoolean());
+        await L2ConvergedAsync(await L2Height(Node(0)));
+    }
+
+    /// <summary>A raw client announcing a frame larger than the limit is banned; the network keeps producing.</summary>
+    private async Task OversizedFrameBannedAsync()
+    {
+        var target = Node(1);
+        using (var attacker = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
+        {
+            await attacker.ConnectAsync(new IPEndPoint(IPAddress.Loopback, target.P2PPort));
+            var header = new byte[24];
+            Convert.FromHexString("fabfb5da").CopyTo(header, 0);
+            "version"u8.CopyTo(header.AsSpan(4));
+            BitConverter.GetBytes(uint.MaxValue).CopyTo(header, 16);
+            await attacker.SendAsync(header);
+            var buffer = new byte[4096];
+            while (await attacker.ReceiveAsync(buffer).WaitAsync(TimeSpan.FromSeconds(20)) > 0)
+            {
+            }
+        }
+        await TestWait.UntilAsync(() => Json(target, "listbanned"), l => l.GetArrayLength() == 1, "the sender of the oversized frame is banned");
+        var height = await L2Height(Node(0));
+        await L2ConvergedAsync(height + 3);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAllAsync();
+        _dir.Dispose();
+    }
+}
