@@ -13,12 +13,19 @@ namespace Cascoin.L2.Bench;
 /// pre-signs <c>--txs</c> transfers, submits them over JSON-RPC in batches from several connections,
 /// and waits until every one is in a committed block. Reports committed transactions per second
 /// (first submission to last commit), confirmation latency, and how that compares with
-/// single-thread signature verification of the same transactions.
+/// single-thread signature verification of the same transactions. With <c>--nodes N</c> (N ≥ 2)
+/// it runs a deployed chain with N staked sequencers instead: the accounts are funded through the
+/// bridge (deposits, then transfers), the connections submit to every node in turn, and a
+/// transaction counts once node 0 commits its block, which is when more than 2/3 of the
+/// sequencers signed it (<c>finality_*_ms</c>).
 /// </summary>
 internal sealed class E2eBenchmark : IBenchmark
 {
-    private const ulong ChainId = 1;
+    private const ulong DevelopmentChainId = 1;
     private const ulong MaxFeePerGas = 1_000;
+
+    /// <summary>A deployed chain's accounts are funded through the bridge, so each pays a smaller fee cap (the base fee stays near its floor at these loads).</summary>
+    private const ulong NetworkMaxFeePerGas = 100;
     private const ulong PriorityFeePerGas = 1;
     private static readonly Amount FundingPerAccount = Amount.FromCas(1_000);
     private static readonly Amount TransferValue = Amount.FromSat(1_000);
@@ -30,6 +37,7 @@ internal sealed class E2eBenchmark : IBenchmark
     public IReadOnlyList<BenchOption> Options { get; } =
     [
         new("accounts", "funded sending accounts", "200"),
+        new("nodes", "1: the development chain on one node; N ≥ 2: a deployed chain with N sequencer nodes", "1"),
         new("txs", "transfers submitted", "20000"),
         new("connections", "concurrent RPC connections submitting", "4"),
         new("batch", "transactions per JSON-RPC batch request", "100"),
@@ -48,6 +56,7 @@ internal sealed class E2eBenchmark : IBenchmark
         var connections = arguments.GetInt("connections", 1, 256);
         var batchSize = arguments.GetInt("batch", 1, 1000);
         var blockTime = arguments.GetInt("blocktime", 10, 60_000);
+        var nodeCount = arguments.GetInt("nodes", 1, 16);
         if ((txCount + accountCount - 1) / accountCount > 1000)
             throw new BenchUsageException("at most 1,000 transactions per account (the mempool's per-sender limit): raise --accounts");
         var daemon = arguments.GetString("cascoind") is { Length: > 0 } given ? given : RegtestNode.FindDaemon();
@@ -57,31 +66,32 @@ internal sealed class E2eBenchmark : IBenchmark
         {
             var keys = Enumerable.Range(0, accountCount).Select(DeterministicKey).ToArray();
             var addresses = keys.Select(k => Address.FromPublicKey(k.PublicKey.AsSpan())).ToArray();
-            progress.WriteLine($"e2e: signing {txCount} transfers from {accountCount} accounts");
-            var transactions = Sign(keys, addresses, txCount);
-            var verifyRate = MeasureVerification(transactions);
-
             Directory.CreateDirectory(directory);
-            var genesis = Path.Combine(directory, "genesis.json");
-            await File.WriteAllTextAsync(genesis, GenesisJson(addresses));
-            using var node = await RegtestNode.StartAsync(daemon, directory,
-                [$"-l2genesis={genesis}", $"-l2blocktime={blockTime}", $"-maxmempooltx={Math.Max(100_000, txCount + 1000)}"], progress);
-            progress.WriteLine($"e2e: cascoind up on RPC port {node.RpcPort}; submitting over {connections} connections in batches of {batchSize}");
+            var chainArguments = new[] { $"-l2blocktime={blockTime}", $"-maxmempooltx={Math.Max(100_000, txCount + 1000)}" };
+            if (nodeCount == 1)
+            {
+                progress.WriteLine($"e2e: signing {txCount} transfers from {accountCount} accounts");
+                var transactions = Sign(keys, addresses, txCount, DevelopmentChainId, MaxFeePerGas);
+                var verifyRate = MeasureVerification(transactions);
+                var genesis = Path.Combine(directory, "genesis.json");
+                await File.WriteAllTextAsync(genesis, GenesisJson(addresses));
+                using var node = await RegtestNode.StartAsync(daemon, directory, [$"-l2genesis={genesis}", .. chainArguments], progress);
+                progress.WriteLine($"e2e: cascoind up on RPC port {node.RpcPort}; submitting over {connections} connections in batches of {batchSize}");
+                var outcome = await SubmitAndWatchAsync([node], transactions, accountCount, connections, batchSize, progress);
+                WriteResult(result, 1, accountCount, txCount, outcome, verifyRate, finality: false);
+                return;
+            }
 
-            var outcome = await SubmitAndWatchAsync(node, transactions, accountCount, connections, batchSize, progress);
-            var confirm = outcome.ConfirmMs;
-            Array.Sort(confirm);
-            var tps = txCount / outcome.Elapsed.TotalSeconds;
-            result.WriteNumber("nodes", 1);
-            result.WriteNumber("accounts", accountCount);
-            result.WriteNumber("txs", txCount);
-            result.WriteNumber("tps", Math.Round(tps));
-            result.WriteNumber("p50_confirm_ms", Math.Round(Percentile(confirm, 0.50), 1));
-            result.WriteNumber("p99_confirm_ms", Math.Round(Percentile(confirm, 0.99), 1));
-            result.WriteNumber("blocks", outcome.Blocks);
-            result.WriteNumber("verify_per_s", Math.Round(verifyRate));
-            result.WriteNumber("tps_over_verify", Math.Round(tps / verifyRate, 3));
-            result.WriteString("secp256k1", Secp256k1Backends.Best.Name);
+            var perAccount = Amount.FromSat(((txCount + accountCount - 1) / accountCount) * ((long)IntrinsicGas.Base * (long)NetworkMaxFeePerGas + TransferValue.Sat) + 1_000_000);
+            var funding = BridgeFunding.Plan(accountCount, perAccount);
+            using var network = await SequencerNetworkSetup.StartAsync(daemon, directory, nodeCount, funding.L1Blocks, [.. chainArguments], progress);
+            await funding.FundAsync(network, keys, addresses, progress);
+            progress.WriteLine($"e2e: signing {txCount} transfers from {accountCount} accounts");
+            var signed = Sign(keys, addresses, txCount, network.ChainId, NetworkMaxFeePerGas);
+            var rate = MeasureVerification(signed);
+            progress.WriteLine($"e2e: submitting over {connections} connections to {nodeCount} nodes in batches of {batchSize}");
+            var measured = await SubmitAndWatchAsync(network.Nodes, signed, accountCount, connections, batchSize, progress);
+            WriteResult(result, nodeCount, accountCount, txCount, measured, rate, finality: true);
         }
         finally
         {
@@ -90,14 +100,37 @@ internal sealed class E2eBenchmark : IBenchmark
         }
     }
 
-    private static PrivateKey DeterministicKey(int index)
+    private static void WriteResult(Utf8JsonWriter result, int nodes, int accounts, int txs, Outcome outcome, double verifyRate, bool finality)
+    {
+        var confirm = outcome.ConfirmMs;
+        Array.Sort(confirm);
+        var tps = txs / outcome.Elapsed.TotalSeconds;
+        result.WriteNumber("nodes", nodes);
+        result.WriteNumber("accounts", accounts);
+        result.WriteNumber("txs", txs);
+        result.WriteNumber("tps", Math.Round(tps));
+        result.WriteNumber("p50_confirm_ms", Math.Round(Percentile(confirm, 0.50), 1));
+        result.WriteNumber("p99_confirm_ms", Math.Round(Percentile(confirm, 0.99), 1));
+        if (finality)
+        {
+            // Node 0 commits a block once more than 2/3 of the sequencers' weight signed it: confirmation is finality.
+            result.WriteNumber("finality_p50_ms", Math.Round(Percentile(confirm, 0.50), 1));
+            result.WriteNumber("finality_p99_ms", Math.Round(Percentile(confirm, 0.99), 1));
+        }
+        result.WriteNumber("blocks", outcome.Blocks);
+        result.WriteNumber("verify_per_s", Math.Round(verifyRate));
+        result.WriteNumber("tps_over_verify", Math.Round(tps / verifyRate, 3));
+        result.WriteString("secp256k1", Secp256k1Backends.Best.Name);
+    }
+
+    internal static PrivateKey DeterministicKey(int index)
     {
         var seed = SHA256.HashData(BitConverter.GetBytes(index).Concat("cascoin-bench e2e"u8.ToArray()).ToArray());
         return PrivateKey.FromBytes(seed) ?? throw new InvalidOperationException("seed is not a key");
     }
 
     /// <summary>Account i sends its k-th transfer to account i+1+k: every account sends and receives.</summary>
-    private static Transaction[] Sign(PrivateKey[] keys, Address[] addresses, int count)
+    private static Transaction[] Sign(PrivateKey[] keys, Address[] addresses, int count, ulong chainId, ulong maxFeePerGas)
     {
         var transactions = new Transaction[count];
         var n = keys.Length;
@@ -105,8 +138,8 @@ internal sealed class E2eBenchmark : IBenchmark
         {
             for (int index = account, nonce = 0; index < count; index += n, nonce++)
             {
-                var unsigned = Transaction.CreateUnsigned(TransactionType.Transfer, ChainId, (ulong)nonce, addresses[(account + 1 + nonce) % n],
-                    TransferValue, MaxFeePerGas, PriorityFeePerGas, IntrinsicGas.Base);
+                var unsigned = Transaction.CreateUnsigned(TransactionType.Transfer, chainId, (ulong)nonce, addresses[(account + 1 + nonce) % n],
+                    TransferValue, maxFeePerGas, PriorityFeePerGas, IntrinsicGas.Base);
                 transactions[index] = Transaction.Sign(unsigned, keys[account]);
             }
         });
@@ -134,7 +167,7 @@ internal sealed class E2eBenchmark : IBenchmark
 
     private sealed record Outcome(TimeSpan Elapsed, double[] ConfirmMs, int Blocks);
 
-    private static async Task<Outcome> SubmitAndWatchAsync(RegtestNode node, Transaction[] transactions, int accounts, int connections, int batchSize, TextWriter progress)
+    private static async Task<Outcome> SubmitAndWatchAsync(IReadOnlyList<RegtestNode> nodes, Transaction[] transactions, int accounts, int connections, int batchSize, TextWriter progress)
     {
         var index = new Dictionary<string, int>(transactions.Length);
         for (var i = 0; i < transactions.Length; i++)
@@ -143,7 +176,7 @@ internal sealed class E2eBenchmark : IBenchmark
         var confirmed = new long[transactions.Length];
         var clock = Stopwatch.StartNew();
 
-        using var watcherClient = new RpcClient(node.RpcPort, node.Cookie);
+        using var watcherClient = new RpcClient(nodes[0].RpcPort, nodes[0].Cookie);
         var startBlock = (await watcherClient.CallAsync("l2_blocknumber")).GetUInt64();
         using var done = new CancellationTokenSource();
         var blocksWithTransactions = 0;
@@ -182,6 +215,8 @@ internal sealed class E2eBenchmark : IBenchmark
         var start = clock.ElapsedTicks;
         var senders = Enumerable.Range(0, connections).Select(c => Task.Run(async () =>
         {
+            // Connections are spread over the nodes: every node's mempool relays to the leader.
+            var node = nodes[c % nodes.Count];
             using var client = new RpcClient(node.RpcPort, node.Cookie);
             // Transactions are laid out round-robin over the accounts (see Sign): index i belongs to account i % accounts.
             var mine = Enumerable.Range(0, transactions.Length).Where(i => i % accounts % connections == c).ToList();

@@ -32,6 +32,9 @@ public sealed class L2Blockchain
     private readonly BlockStore _blocks;
     private readonly ILogger<L2Blockchain> _logger;
     private readonly Lock _writeLock = new();
+
+    /// <summary>Blocks with at least this many transactions recover their senders in parallel before execution.</summary>
+    private const int ParallelRecoveryThreshold = 64;
     private volatile BlockHeader? _head;
 
     public L2Blockchain(ChainParameters parameters, NodeDatabase database, StateManager state, ILogger<L2Blockchain> logger)
@@ -285,6 +288,9 @@ public sealed class L2Blockchain
             if (MerkleRoot.Compute(block.Transactions.Select(t => t.Id).ToList()) != header.TransactionsRoot)
                 return (null, new BlockRejection(BlockRejectReason.BadTransactionsRoot, "the transactions root does not match the transactions"));
 
+            // Senders are recovered in parallel first (cached on each transaction); execution is sequential.
+            if (block.Transactions.Count >= ParallelRecoveryThreshold)
+                Parallel.ForEach(block.Transactions, transaction => _ = transaction.Sender);
             // Fees go to the producer as the whole active set (see FeeSplit); the sequencer network's share comes with it.
             var execution = NewExecution(header.Number, header.BaseFee, header.Sequencer, header.L1AnchorHeight);
             for (var i = 0; i < block.Transactions.Count; i++)

@@ -9,16 +9,19 @@ internal sealed class RegtestNode : IDisposable
 {
     private readonly Process _process;
 
-    private RegtestNode(Process process, string dataDirectory, int rpcPort)
+    private RegtestNode(Process process, string dataDirectory, int rpcPort, int p2pPort)
     {
         _process = process;
         DataDirectory = dataDirectory;
         RpcPort = rpcPort;
+        P2PPort = p2pPort;
     }
 
     public string DataDirectory { get; }
 
     public int RpcPort { get; }
+
+    public int P2PPort { get; }
 
     public string Cookie => File.ReadAllText(Path.Combine(DataDirectory, "regtest", ".cookie")).Trim();
 
@@ -27,8 +30,9 @@ internal sealed class RegtestNode : IDisposable
     {
         Directory.CreateDirectory(dataDirectory);
         var rpcPort = FreePort();
+        var p2pPort = FreePort();
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { daemonDll, "-regtest", $"-datadir={dataDirectory}", $"-rpcport={rpcPort}", $"-port={FreePort()}" }.Concat(arguments))
+        foreach (var argument in new[] { daemonDll, "-regtest", $"-datadir={dataDirectory}", $"-rpcport={rpcPort}", $"-port={p2pPort}" }.Concat(arguments))
             start.ArgumentList.Add(argument);
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start cascoind");
         // Drain the pipes so the daemon never blocks on a full one.
@@ -36,7 +40,7 @@ internal sealed class RegtestNode : IDisposable
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) progress.WriteLine("cascoind: " + e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var node = new RegtestNode(process, dataDirectory, rpcPort);
+        var node = new RegtestNode(process, dataDirectory, rpcPort, p2pPort);
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < TimeSpan.FromSeconds(60))
         {

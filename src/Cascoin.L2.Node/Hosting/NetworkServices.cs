@@ -72,14 +72,23 @@ public sealed class P2PService(P2PNode p2p, L1Relay? l1Relay, L2Relay? l2Relay, 
 
     public void Dispose() => _stop.Dispose();
 
-    /// <summary>A sync that stalled (the settlement view lagged behind a block) resumes without waiting for the next push.</summary>
+    /// <summary>
+    /// Relays new mempool transactions in batches every 10 ms, and once a second asks peers for missing
+    /// L2 blocks, so a sync that stalled (the settlement view lagged behind a block) resumes without
+    /// waiting for the next push.
+    /// </summary>
     private static async Task SyncLoopAsync(L2Relay relay, CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(10));
+        var ticks = 0;
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken))
-                relay.SyncIfBehind();
+            {
+                relay.FlushTransactions();
+                if (++ticks % 100 == 0)
+                    relay.SyncIfBehind();
+            }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -19,9 +19,10 @@ namespace Cascoin.L2.Sequencing.Consensus;
 /// block carrying those signatures. A leader silent for <see cref="ConsensusOptions.LeaderTimeout"/>
 /// is replaced by the next in the ranking (round 1, then 2, …), which re-proposes the best block it
 /// already holds for the height, if any; rounds count from the parent block's timestamp, so every
-/// node with a sane clock agrees on them, and proposals of the two rounds before and the round after
-/// this node's own are accepted. A sequencer that has not heard from more than half of the
-/// set's weight recently (SEQANNOUNCE and votes are its signals) does not propose: in a partition
+/// node with a sane clock agrees on them, and proposals of any leader up to one round after this
+/// node's own are accepted. A later round's leader claims the height only once the earlier
+/// leaders are silent (no announcement, proposal or vote for 1.5 timeouts). A sequencer that has
+/// not heard from more than half of the set's weight recently (SEQANNOUNCE and votes are its signals) does not propose: in a partition
 /// only the side with the majority goes on, and the other side catches up by sync when it heals.
 /// With a single sequencer this is plain block production: its own seal is the quorum.
 /// </summary>
@@ -106,7 +107,8 @@ public sealed class SequencerNetwork
                 return null;
             var slot = SequencerSchedules.SlotOf(_height);
             var round = CurrentRound();
-            return (_height, slot, round, schedule.Leader(slot, round)!.Value, schedule.Ranking(slot));
+            var ranking = schedule.Ranking(slot);
+            return (_height, slot, round, ranking[LeaderPosition(ranking, round)], ranking);
         }
     }
 
@@ -186,7 +188,9 @@ public sealed class SequencerNetwork
             return;
         var slot = SequencerSchedules.SlotOf(_height);
         var round = CurrentRound();
-        if (schedule.Leader(slot, round) != _self || _proposedRounds.Contains(round))
+        var ranking = schedule.Ranking(slot);
+        var position = LeaderPosition(ranking, round);
+        if (ranking[position] != _self || _proposedRounds.Contains(round))
         {
             TryFinalize();
             return;
@@ -194,8 +198,9 @@ public sealed class SequencerNetwork
         var solo = schedule.Sequencers.Count == 1;
         var elapsed = SinceParent();
         var hasWork = _pool.Count > 0 || _chain.HasQueuedEntries();
-        // Round 0 waits for work or the heartbeat; a failover round proposes at once.
-        if (round == 0 && !hasWork && elapsed < (solo ? _options.SoloHeartbeat : _options.LeaderTimeout / 2))
+        // The first in the ranking waits for work or the heartbeat; one claiming the height after a
+        // silent leader proposes at once.
+        if (position == 0 && !hasWork && elapsed < (solo ? _options.SoloHeartbeat : _options.LeaderTimeout / 2))
             return;
         if (!solo && !ReachesMajority(schedule))
         {
@@ -207,13 +212,32 @@ public sealed class SequencerNetwork
         TryFinalize();
     }
 
+    /// <summary>
+    /// Who leads now: the first in the slot's ranking, among the positions the round has reached, that
+    /// is this node or was heard from within 1.5 timeouts. A leader that still announces itself is slow
+    /// (validating a large block on a busy machine), not dead; claiming the height over it would split
+    /// the votes. Once the round passes the last position, the last one leads.
+    /// </summary>
+    private int LeaderPosition(IReadOnlyList<Address> ranking, int round)
+    {
+        var reached = Math.Min(round, ranking.Count - 1);
+        for (var position = 0; position < reached; position++)
+        {
+            if (ranking[position] == _self || HeardWithin(ranking[position], _options.LeaderTimeout * 1.5))
+                return position;
+        }
+        return reached;
+    }
+
+    private bool HeardWithin(Address sequencer, TimeSpan window) => _heardAt.TryGetValue(sequencer, out var at) && _time.GetElapsedTime(at) <= window;
+
     /// <summary>This node plus the sequencers heard from recently hold more than half of the weight.</summary>
     private bool ReachesMajority(LeaderSchedule schedule)
     {
         var reached = UInt128.Zero;
         foreach (var sequencer in schedule.Sequencers)
         {
-            if (sequencer.Address == _self || (_heardAt.TryGetValue(sequencer.Address, out var at) && _time.GetElapsedTime(at) <= _options.ReachabilityWindow))
+            if (sequencer.Address == _self || HeardWithin(sequencer.Address, _options.ReachabilityWindow))
                 reached += sequencer.Weight;
         }
         return reached * 2 > schedule.TotalWeight;
@@ -257,7 +281,10 @@ public sealed class SequencerNetwork
 
     private Task OnProposal(Peer peer, byte[] payload)
     {
-        var (chainId, round, block) = ConsensusMessages.DecodeProposal(payload);
+        var (chainId, _, decoded) = ConsensusMessages.DecodeProposal(payload);
+        // The mempool's copies of the transactions already know their senders: recovering them again
+        // would double the signature work of every sequencer.
+        var block = new Block(decoded.Header, decoded.Transactions.Select(t => _pool.Get(t.Id) ?? t).ToList(), decoded.Signatures);
         if (chainId != ChainId)
             return Task.CompletedTask;
         lock (_lock)
@@ -271,8 +298,11 @@ public sealed class SequencerNetwork
                 return Task.CompletedTask; // this node's settlement view is behind: the finalized block will come by sync
             var slot = SequencerSchedules.SlotOf(_height);
             // The producer must lead one of the rounds this node has reached (one ahead for clock skew).
+            // Any leader of the rounds up to one after this node's own: a slow round-0 leader whose block
+            // arrives late is still welcome (failover waits for silence, so late blocks are the common case).
             var current = CurrentRound();
-            var allowed = Enumerable.Range(Math.Max(0, current - 2), Math.Min(current, 2) + 2).Any(r => schedule.Leader(slot, r) == block.Header.Sequencer);
+            var ranking = schedule.Ranking(slot);
+            var allowed = ranking.Take(Math.Min(ranking.Count, current + 2)).Contains(block.Header.Sequencer);
             if (!allowed)
             {
                 _logger.LogInformation("Ignored L2 block {Height} proposal from {Peer}: {Producer} does not lead slot {Slot} by round {Round}",

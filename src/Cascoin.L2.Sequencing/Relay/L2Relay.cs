@@ -27,6 +27,7 @@ public sealed class L2Relay
     private readonly TimeProvider _time;
     private readonly ILogger<L2Relay> _logger;
     private readonly ConcurrentDictionary<long, ulong> _peerHeights = new();
+    private readonly ConcurrentQueue<Transaction> _outgoing = new();
 
     public L2Relay(P2PNode p2p, L2Blockchain chain, TxPool pool, SequencerSchedules schedules, TimeProvider time, ILogger<L2Relay> logger)
     {
@@ -49,7 +50,7 @@ public sealed class L2Relay
     /// <summary>Registers the handlers and starts relaying; call before the P2P node starts.</summary>
     public void Start()
     {
-        _p2p.Register(L2RelayMessages.Transaction, OnTransaction);
+        _p2p.Register(L2RelayMessages.Transactions, OnTransactions);
         _p2p.Register(L2RelayMessages.Block, OnBlock);
         _p2p.Register(L2RelayMessages.GetBlocks, OnGetBlocks);
         _p2p.Register(L2RelayMessages.Blocks, OnBlocks);
@@ -59,7 +60,7 @@ public sealed class L2Relay
             NoteHeight(peer, peer.Version?.BestL2Height ?? 0);
             SyncIfBehind();
         };
-        _pool.TransactionAdded += transaction => _p2p.Broadcast(L2RelayMessages.Transaction, L2RelayMessages.EncodeTransaction(ChainId, transaction));
+        _pool.TransactionAdded += _outgoing.Enqueue;
         _chain.BlockCommitted += (block, _) => _p2p.Broadcast(L2RelayMessages.Block, L2RelayMessages.EncodeBlock(ChainId, block));
     }
 
@@ -81,15 +82,37 @@ public sealed class L2Relay
 
     private void NoteHeight(Peer peer, ulong height) => _peerHeights.AddOrUpdate(peer.Id, height, (_, known) => Math.Max(known, height));
 
-    private Task OnTransaction(Peer peer, byte[] payload)
+    /// <summary>
+    /// Sends what entered the mempool since the last call, up to 2,000 transactions a message; the host
+    /// calls it every few milliseconds. Batching keeps the per-frame cost (framing, checksum, a
+    /// handler call per transaction) off the hot path.
+    /// </summary>
+    public void FlushTransactions()
+    {
+        while (!_outgoing.IsEmpty)
+        {
+            var batch = new List<Transaction>(Math.Min(_outgoing.Count, L2RelayMessages.MaxTransactionsPerMessage));
+            while (batch.Count < L2RelayMessages.MaxTransactionsPerMessage && _outgoing.TryDequeue(out var transaction))
+                batch.Add(transaction);
+            _p2p.Broadcast(L2RelayMessages.Transactions, L2RelayMessages.EncodeTransactions(ChainId, batch));
+        }
+    }
+
+    private Task OnTransactions(Peer peer, byte[] payload)
     {
         var (chainId, body) = L2RelayMessages.SplitChainId(payload);
         if (chainId != ChainId)
             return Task.CompletedTask;
-        var transaction = Transaction.Decode(body.Span);
-        // Refusals are normal here (already held, nonce used, fee below this node's base fee); only new ones are relayed on.
-        if (_pool.Add(transaction, _chain.GetAccount, _chain.NextBaseFee) is { } rejection)
-            _logger.LogDebug("L2 transaction {Id} from {Peer} not taken: {Rejection}", transaction.Id, peer, rejection);
+        // Known ones are skipped before their (costly) signature recovery; the others recover in parallel.
+        var fresh = L2RelayMessages.DecodeTransactions(body.Span).Where(t => !_pool.Contains(t.Id)).ToList();
+        if (fresh.Count > 16)
+            Parallel.ForEach(fresh, transaction => _ = transaction.Sender);
+        foreach (var transaction in fresh)
+        {
+            // Refusals are normal here (nonce used, fee below this node's base fee); only new ones are relayed on.
+            if (_pool.Add(transaction, _chain.GetAccount, _chain.NextBaseFee) is { } rejection)
+                _logger.LogDebug("L2 transaction {Id} from {Peer} not taken: {Rejection}", transaction.Id, peer, rejection);
+        }
         return Task.CompletedTask;
     }
 
@@ -98,7 +121,9 @@ public sealed class L2Relay
         var (chainId, body) = L2RelayMessages.SplitChainId(payload);
         if (chainId != ChainId)
             return Task.CompletedTask;
-        var block = Block.Decode(body.Span);
+        var decoded = Block.Decode(body.Span);
+        // The mempool's copies already know their senders.
+        var block = new Block(decoded.Header, decoded.Transactions.Select(t => _pool.Get(t.Id) ?? t).ToList(), decoded.Signatures);
         NoteHeight(peer, block.Number);
         TryImport(peer, block);
         return Task.CompletedTask;

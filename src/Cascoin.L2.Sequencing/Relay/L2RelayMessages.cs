@@ -6,13 +6,16 @@ namespace Cascoin.L2.Sequencing.Relay;
 
 /// <summary>
 /// Payloads of the L2 relay. Each starts with the chain id (u64), so nodes following different L2
-/// chains over one connection ignore each other's traffic: <c>l2tx</c> (one transaction),
+/// chains over one connection ignore each other's traffic: <c>l2txs</c> (CompactSize count ≤ 2,000 ‖
+/// CompactSize-length-prefixed transactions),
 /// <c>l2block</c> (one finalized block), <c>l2getblocks</c> (from u64 ‖ count u16 ≤ 500) and
 /// <c>l2blocks</c> (CompactSize count ‖ CompactSize-length-prefixed blocks).
 /// </summary>
 public static class L2RelayMessages
 {
-    public const string Transaction = "l2tx";
+    public const string Transactions = "l2txs";
+
+    public const int MaxTransactionsPerMessage = 2_000;
     public const string Block = "l2block";
     public const string GetBlocks = "l2getblocks";
     public const string Blocks = "l2blocks";
@@ -22,13 +25,27 @@ public static class L2RelayMessages
     /// <summary>At most this many bytes of blocks in one reply (well under the frame limit).</summary>
     public const int MaxReplyBytes = 16 * 1024 * 1024;
 
-    public static byte[] EncodeTransaction(ulong chainId, Transaction transaction)
+    public static byte[] EncodeTransactions(ulong chainId, IReadOnlyList<Transaction> transactions)
     {
-        ArgumentNullException.ThrowIfNull(transaction);
-        var writer = new SpanWriter(8 + transaction.Size);
+        ArgumentNullException.ThrowIfNull(transactions);
+        var writer = new SpanWriter(16 + transactions.Sum(t => t.Size + 3));
         writer.WriteUInt64(chainId);
-        writer.WriteBytes(transaction.ToBytes());
+        writer.WriteCompactSize((ulong)transactions.Count);
+        foreach (var transaction in transactions)
+            writer.WriteVarBytes(transaction.ToBytes());
         return writer.ToArray();
+    }
+
+    /// <exception cref="DecodeException">not a list of transactions.</exception>
+    public static IReadOnlyList<Transaction> DecodeTransactions(ReadOnlySpan<byte> body)
+    {
+        var reader = new SpanReader(body);
+        var count = (int)reader.ReadCompactSize(MaxTransactionsPerMessage);
+        var transactions = new List<Transaction>(count);
+        for (var i = 0; i < count; i++)
+            transactions.Add(Transaction.Decode(reader.ReadVarBytes(Transaction.MaxEncodedSize)));
+        reader.EnsureEnd();
+        return transactions;
     }
 
     public static byte[] EncodeBlock(ulong chainId, Block block)
