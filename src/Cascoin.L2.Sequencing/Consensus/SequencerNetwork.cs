@@ -257,7 +257,7 @@ public sealed class SequencerNetwork
         {
             produced = _chain.Produce(_pool.SelectForBlock(_chain.NextBaseFee, _chain.GetAccount), NowMs, _key);
             // The L1 tip may have moved between the schedule and the block: the block's own anchor decides.
-            if (_schedules.For(_height, produced.Block.Header.L1AnchorHeight)?.Leader(slot, round) != _self)
+            if (_schedules.For(_height, produced.Block.Header.L1AnchorHeight)?.Ranking(slot) is not { } ranking || ranking[LeaderPosition(ranking, round)] != _self)
                 return;
             DropLastingRefusals(produced);
             _proposals[produced.Block.Hash] = produced;
