@@ -13,7 +13,7 @@ namespace Cascoin.L2.Functional.Tests;
 /// chain under load, survive the leader's kill -9, take it back, stop a cut-off sequencer from
 /// producing until it rejoins, and ban a peer that sends an oversized frame.
 /// </summary>
-public sealed class SequencerNetworkTests(ITestOutputHelper output) : IAsyncDisposable
+public sealed class SequencerNetworkTests(ITestOutputHelper output) : IAsyncLifetime, IAsyncDisposable
 {
     private const int Sequencers = 4;
     private static readonly TimeSpan LeaderTimeout = TimeSpan.FromMilliseconds(1000);
@@ -237,7 +237,12 @@ public sealed class SequencerNetworkTests(ITestOutputHelper output) : IAsyncDisp
         await L2ConvergedAsync(height + 3);
     }
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    async ValueTask IAsyncDisposable.DisposeAsync() => await DisposeAsync();
+
+    /// <summary>xunit 2 awaits <see cref="IAsyncLifetime"/> after the test (it ignores IAsyncDisposable): every node is stopped, pass or fail.</summary>
+    public async Task DisposeAsync()
     {
         await StopAllAsync();
         _dir.Dispose();

@@ -19,7 +19,7 @@ namespace Cascoin.L2.Functional.Tests;
 /// taken from its receipt) and of the wallet's L1 total (mined rewards, stakes, deposits, payouts and
 /// the fees of blocks mined to an address outside the wallet).
 /// </summary>
-public sealed partial class SettlementStoryTests(ITestOutputHelper output) : IAsyncDisposable
+public sealed partial class SettlementStoryTests(ITestOutputHelper output) : IAsyncLifetime, IAsyncDisposable
 {
     /// <summary>Mined blocks pay a key this test never imports, so the L1 fees of those blocks leave the wallet and can be counted.</summary>
     private const string OutsideMiner = "mzfGvaLaW1wmVBWmxo5xs9eJ8aN6ZjdqTe";
@@ -115,7 +115,12 @@ public sealed partial class SettlementStoryTests(ITestOutputHelper output) : IAs
         Assert.Equal(_chainId, (await CliJsonAsync("getblockchaininfo")).GetProperty("l2").GetProperty("chainid").GetUInt64());
     }
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    async ValueTask IAsyncDisposable.DisposeAsync() => await DisposeAsync();
+
+    /// <summary>xunit 2 awaits <see cref="IAsyncLifetime"/> after the test (it ignores IAsyncDisposable): every node is stopped, pass or fail.</summary>
+    public async Task DisposeAsync()
     {
         if (_node is not null)
             await _node.DisposeAsync();

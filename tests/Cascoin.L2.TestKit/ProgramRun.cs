@@ -60,6 +60,9 @@ public sealed class ProgramRun : IDisposable
         process.OutputDataReceived += (_, e) => Append(run._stdout, e.Data);
         process.ErrorDataReceived += (_, e) => Append(run._stderr, e.Data);
         process.Start();
+        // A safety net: whatever a test forgot to stop does not outlive the test process (a leaked
+        // cascoind would keep producing blocks and take the CPU of every test after it).
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => run.KillIfRunning();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         if (stdin is not null)
@@ -106,6 +109,19 @@ public sealed class ProgramRun : IDisposable
     {
         using var kill = Process.Start("kill", [$"-{signal}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         kill.WaitForExit();
+    }
+
+    private void KillIfRunning()
+    {
+        try
+        {
+            if (!_process.HasExited)
+                _process.Kill(entireProcessTree: true);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // Already gone or disposed.
+        }
     }
 
     public void Kill()
