@@ -4,6 +4,7 @@ using System.Text;
 using Cascoin.L2.Chain.Transactions;
 using Cascoin.L2.Crypto;
 using Cascoin.L2.Primitives;
+using Cascoin.L2.TestKit;
 using Cascoin.L2.State;
 using Cascoin.L2.State.Accounts;
 using Cascoin.L2.Storage;
@@ -17,13 +18,11 @@ namespace Cascoin.L2.Chain.Tests;
 /// </summary>
 internal static class TestKeys
 {
-    private static readonly ConcurrentDictionary<int, PrivateKey> Keys = new();
+    private static readonly DeterministicKeys Keys = new("cascoin-chain-test-key");
 
-    public static PrivateKey Key(int index) =>
-        Keys.GetOrAdd(index, static i => PrivateKey.FromBytes(SHA256.HashData(Encoding.UTF8.GetBytes($"cascoin-chain-test-key-{i}")))
-            ?? throw new InvalidOperationException($"test key {i} is not a valid secp256k1 key"));
+    public static PrivateKey Key(int index) => Keys.Key(index);
 
-    public static Address AddressOf(PrivateKey key) => Address.FromPublicKey(key.PublicKey.AsSpan());
+    public static Address AddressOf(PrivateKey key) => DeterministicKeys.AddressOf(key);
 
     public static Address AddressAt(int index) => AddressOf(Key(index));
 

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Cascoin.L2.Crypto;
 using Cascoin.L2.Primitives;
+using Cascoin.L2.TestKit;
 using Cascoin.L2.Sequencing.Election;
 
 namespace Cascoin.L2.Sequencing.Tests;
@@ -10,13 +11,11 @@ namespace Cascoin.L2.Sequencing.Tests;
 /// <summary>Deterministic sequencer keys (key i from i, so a failing case replays) and random weighted sets.</summary>
 internal static class SequencerKeys
 {
-    private static readonly ConcurrentDictionary<int, PrivateKey> Keys = new();
+    private static readonly DeterministicKeys Keys = new("cascoin-sequencer-test-key");
 
-    public static PrivateKey Key(int index) =>
-        Keys.GetOrAdd(index, static i => PrivateKey.FromBytes(SHA256.HashData(Encoding.UTF8.GetBytes($"cascoin-sequencer-test-key-{i}")))
-            ?? throw new InvalidOperationException($"test key {i} is not a valid secp256k1 key"));
+    public static PrivateKey Key(int index) => Keys.Key(index);
 
-    public static Address AddressOf(int index) => Address.FromPublicKey(Key(index).PublicKey.AsSpan());
+    public static Address AddressOf(int index) => DeterministicKeys.AddressOf(Key(index));
 
     /// <summary>1–12 sequencers with stakes of 10–10,000 CAS and scores of 50–100, keyed 0..n-1.</summary>
     public static List<SequencerWeight> RandomSet(Random random, int? count = null) =>

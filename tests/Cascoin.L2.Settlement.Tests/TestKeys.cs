@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Cascoin.L2.Crypto;
 using Cascoin.L2.Primitives;
+using Cascoin.L2.TestKit;
 using FsCheck;
 using FsCheck.Fluent;
 
@@ -14,13 +15,11 @@ namespace Cascoin.L2.Settlement.Tests;
 /// </summary>
 internal static class TestKeys
 {
-    private static readonly ConcurrentDictionary<int, PrivateKey> Keys = new();
+    private static readonly DeterministicKeys Keys = new("cascoin-settlement-test-key");
 
-    public static PrivateKey Key(int index) =>
-        Keys.GetOrAdd(index, static i => PrivateKey.FromBytes(SHA256.HashData(Encoding.UTF8.GetBytes($"cascoin-settlement-test-key-{i}")))
-            ?? throw new InvalidOperationException($"test key {i} is not a valid secp256k1 key"));
+    public static PrivateKey Key(int index) => Keys.Key(index);
 
-    public static Address AddressOf(PrivateKey key) => Address.FromPublicKey(key.PublicKey.AsSpan());
+    public static Address AddressOf(PrivateKey key) => DeterministicKeys.AddressOf(key);
 
     /// <summary>An address nobody holds a key for (a miner, an L1 payee, a message target).</summary>
     public static Address Outsider(string name) => new(SHA256.HashData(Encoding.UTF8.GetBytes($"outsider-{name}")).AsSpan(0, Address.Size));

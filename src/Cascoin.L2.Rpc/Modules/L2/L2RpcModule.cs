@@ -83,16 +83,7 @@ public sealed class L2RpcModule : IRpcModule, IL2Rpc
         var bytes = RpcArguments.Hex(hexstring, "hexstring");
         if (bytes.Length > _chain.Parameters.MaxTransactionBytes)
             throw RpcArguments.Rejected(new TxRejection(TxRejectReason.TooLarge, $"transaction is {bytes.Length} bytes, the limit is {_chain.Parameters.MaxTransactionBytes}"));
-        Transaction transaction;
-        try
-        {
-            transaction = Transaction.Decode(bytes);
-        }
-        catch (DecodeException ex)
-        {
-            throw new RpcException(RpcErrorCode.DeserializationError, $"TX decode failed: {ex.Message}");
-        }
-        return Submit(transaction);
+        return Submit(RpcArguments.Decoded(bytes, b => Transaction.Decode(b)));
     }
 
     public SendResultDto SendTransaction(string fromaddress, string toaddress, JsonElement amount, ulong? maxfeepergas = null, ulong? maxpriorityfeepergas = null)

@@ -70,6 +70,20 @@ internal static class RpcArguments
         throw RpcException.InvalidParameter($"{name} must be a block number, \"latest\" or \"pending\"");
     }
 
+    /// <summary>Decodes serialized bytes with <paramref name="decode"/>; a failure is bitcoind's -22 "TX decode failed".</summary>
+    public static T Decoded<T>(byte[] bytes, Func<byte[], T> decode)
+    {
+        ArgumentNullException.ThrowIfNull(decode);
+        try
+        {
+            return decode(bytes);
+        }
+        catch (DecodeException ex)
+        {
+            throw new RpcException(RpcErrorCode.DeserializationError, $"TX decode failed: {ex.Message}");
+        }
+    }
+
     /// <summary>The RPC error for a refused transaction: -6 for funds, -26 otherwise; the message starts with the reason code.</summary>
     public static RpcException Rejected(TxRejection rejection) => new(rejection.Reason switch
     {

@@ -176,16 +176,7 @@ public sealed class L1RpcModule : IRpcModule, IL1Rpc
     public string SendRawTransaction(string hexstring)
     {
         var bytes = RpcArguments.Hex(hexstring, "hexstring");
-        L1Transaction transaction;
-        try
-        {
-            transaction = L1Transaction.Decode(bytes);
-        }
-        catch (DecodeException ex)
-        {
-            throw new RpcException(RpcErrorCode.DeserializationError, $"TX decode failed: {ex.Message}");
-        }
-        return _payer.Submit(transaction);
+        return _payer.Submit(RpcArguments.Decoded(bytes, b => L1Transaction.Decode(b)));
     }
 
     public string SetReputation(string address, int score)

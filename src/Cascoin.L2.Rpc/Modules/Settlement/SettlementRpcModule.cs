@@ -194,15 +194,7 @@ public sealed class SettlementRpcModule : IRpcModule, ISettlementRpc
     public string ForceInclude(string rawtx)
     {
         var bytes = RpcArguments.Hex(rawtx, "rawtx");
-        Transaction transaction;
-        try
-        {
-            transaction = Transaction.Decode(bytes);
-        }
-        catch (DecodeException ex)
-        {
-            throw new RpcException(RpcErrorCode.DeserializationError, $"TX decode failed: {ex.Message}");
-        }
+        var transaction = RpcArguments.Decoded(bytes, b => Transaction.Decode(b));
         return _payer.Submit(_payer.Richest(_l1.Parameters.MinimumFee), new ForceIncludeCall(transaction.ChainId, bytes));
     }
 
