@@ -96,7 +96,7 @@ public sealed class ReplayProperties
     // signed, produced, stored, read back and re-executed, 100 cases would dominate this project's run
     // time on a 2-core machine, so the full replay runs 20 cases (each up to 6 blocks); the in-memory
     // property above checks the same determinism of execution with 150.
-    [Property(Arbitrary = [typeof(ChainGenerators)], MaxTest = 20)]
+    [Property(Arbitrary = [typeof(ChainGenerators)], MaxTest = 100)]
     public void A_fresh_node_importing_every_stored_block_reaches_the_same_state_roots_and_head(Seed seed)
     {
         var random = new Random(seed.Value);

@@ -62,7 +62,7 @@ public sealed class TimestampProperties
         Assert.Null(HeaderRules.Check(parent, header, parameters, ulong.MaxValue - 1_000));
     }
 
-    [Property(Arbitrary = [typeof(ChainGenerators)], MaxTest = 10)]
+    [Property(Arbitrary = [typeof(ChainGenerators)], MaxTest = 100)]
     public void Produced_blocks_have_strictly_increasing_timestamps_even_when_the_clock_goes_backwards(Seed seed)
     {
         // RocksDB: ten cases of twelve blocks each (a case opens a database; see ReplayProperties).

@@ -35,7 +35,7 @@ public sealed class FinalWithdrawalFixture : IDisposable
 /// <summary>Any single bit flipped in a withdrawal's proof or in its record makes the bridge refuse it and pay nothing (SPEC §6: paid only with an SMT proof against the anchored root).</summary>
 public sealed class ForgedProofProperty(FinalWithdrawalFixture fixture) : IClassFixture<FinalWithdrawalFixture>
 {
-    [Property(Arbitrary = [typeof(SettlementGenerators)], MaxTest = 40)]
+    [Property(Arbitrary = [typeof(SettlementGenerators)], MaxTest = 100)]
     public void A_withdrawal_with_one_bit_flipped_is_refused(Seed seed)
     {
         var random = new Random(seed.Value);

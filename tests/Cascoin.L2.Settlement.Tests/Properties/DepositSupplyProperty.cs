@@ -21,7 +21,7 @@ public sealed class DepositSupplyProperty
 {
     private enum Step { Deposit, MineL1, ProduceL2, Transfer, Withdraw, Anchor, Finalize }
 
-    [Property(Arbitrary = [typeof(SettlementGenerators)], MaxTest = 25)]
+    [Property(Arbitrary = [typeof(SettlementGenerators)], MaxTest = 100)]
     public void Locked_total_equals_L2_supply_plus_burned_fees_plus_what_is_in_flight(Seed seed)
     {
         SettlementKit.Run(nameof(DepositSupplyProperty), new KitOptions { Users = 4 }, kit =>

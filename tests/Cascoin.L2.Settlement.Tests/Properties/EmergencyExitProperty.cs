@@ -16,7 +16,7 @@ namespace Cascoin.L2.Settlement.Tests.Properties;
 /// </summary>
 public sealed class EmergencyExitProperty
 {
-    [Property(Arbitrary = [typeof(SettlementGenerators)], MaxTest = 20)]
+    [Property(Arbitrary = [typeof(SettlementGenerators)], MaxTest = 100)]
     public void Every_balance_of_the_last_final_root_exits_in_full_exactly_once(Seed seed)
     {
         SettlementKit.Run(nameof(EmergencyExitProperty), new KitOptions { Users = 4 }, kit =>

@@ -14,7 +14,7 @@ namespace Cascoin.L2.Settlement.Tests.Properties;
 /// </summary>
 public sealed class ForcedInclusionProperty
 {
-    [Property(Arbitrary = [typeof(SettlementGenerators)], MaxTest = 25)]
+    [Property(Arbitrary = [typeof(SettlementGenerators)], MaxTest = 100)]
     public void A_forced_transaction_is_anchored_by_its_deadline_or_the_sequencer_loses_ten_percent(Seed seed)
     {
         SettlementKit.Run(nameof(ForcedInclusionProperty), new KitOptions(), kit =>

@@ -41,7 +41,7 @@ public sealed class MessageDeliveryProperty(MessagingChainFixture fixture) : ICl
         return bytes;
     }
 
-    [Property(Arbitrary = [typeof(SettlementGenerators)], MaxTest = 30)]
+    [Property(Arbitrary = [typeof(SettlementGenerators)], MaxTest = 100)]
     public void Messages_cross_each_way_byte_identical_and_exactly_once(Seed seed)
     {
         var random = new Random(seed.Value);

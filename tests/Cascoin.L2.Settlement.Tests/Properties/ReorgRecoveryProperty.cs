@@ -18,12 +18,12 @@ namespace Cascoin.L2.Settlement.Tests.Properties;
 public sealed class ReorgRecoveryProperty
 {
     /// <summary>Only the first user sends, from funds anchored before any block the reorganization can reach; the others only receive.</summary>
-    [Property(Arbitrary = [typeof(SettlementGenerators)], MaxTest = 25)]
+    [Property(Arbitrary = [typeof(SettlementGenerators)], MaxTest = 100)]
     public void A_reorg_returns_the_L2_to_the_last_anchor_on_L1_and_replays_to_the_state_of_a_chain_built_without_the_removed_data(Seed seed) =>
         Run(seed, everyoneSends: false);
 
     /// <summary>Every user sends, also from deposits and transfers the undone L2 blocks had credited.</summary>
-    [Property(Arbitrary = [typeof(SettlementGenerators)], MaxTest = 25)]
+    [Property(Arbitrary = [typeof(SettlementGenerators)], MaxTest = 100)]
     public void A_reorg_keeps_every_transaction_whose_funds_are_still_on_L1(Seed seed) =>
         Run(seed, everyoneSends: true);
 
