@@ -46,6 +46,7 @@ internal sealed class E2eBenchmark : IBenchmark
         new("txs", "transfers submitted", "20000"),
         new("connections", "concurrent RPC connections submitting", "4"),
         new("batch", "transactions per JSON-RPC batch request", "100"),
+        new("rate", "offered load in transactions per second over all connections (0: as fast as they go)", "0"),
         // 50 ms: at ~10,000 tps, 100 ms blocks run above half their gas, and the base fee then climbs
         // 12.5 % a block past any fee cap a funded account can reserve (EIP-1559 working as designed).
         new("blocktime", "the node's -l2blocktime in ms", "50"),
@@ -62,6 +63,7 @@ internal sealed class E2eBenchmark : IBenchmark
         var txCount = arguments.GetInt("txs", 1, 10_000_000);
         var connections = arguments.GetInt("connections", 1, 256);
         var batchSize = arguments.GetInt("batch", 1, 1000);
+        var offered = arguments.GetInt("rate", 0, 10_000_000);
         var blockTime = arguments.GetInt("blocktime", 10, 60_000);
         var nodeCount = arguments.GetInt("nodes", 1, 16);
         if ((txCount + accountCount - 1) / accountCount > 1000)
@@ -84,7 +86,7 @@ internal sealed class E2eBenchmark : IBenchmark
                 await File.WriteAllTextAsync(genesis, GenesisJson(addresses));
                 using var node = await RegtestNode.StartAsync(daemon, directory, [$"-l2genesis={genesis}", .. chainArguments], progress);
                 progress.WriteLine($"e2e: cascoind up on RPC port {node.RpcPort}; submitting over {connections} connections in batches of {batchSize}");
-                var outcome = await SubmitAndWatchAsync([node], transactions, accountCount, connections, batchSize, progress);
+                var outcome = await SubmitAndWatchAsync([node], transactions, accountCount, connections, batchSize, offered, progress);
                 WriteResult(result, 1, accountCount, txCount, outcome, verifyRate, finality: false);
                 return;
             }
@@ -95,10 +97,10 @@ internal sealed class E2eBenchmark : IBenchmark
             await funding.FundAsync(network, keys, addresses, progress);
             progress.WriteLine($"e2e: signing {txCount} transfers from {accountCount} accounts");
             var signed = Sign(keys, addresses, txCount, network.ChainId, NetworkMaxFeePerGas);
-            var rate = MeasureVerification(signed);
+            var networkVerifyRate = MeasureVerification(signed);
             progress.WriteLine($"e2e: submitting over {connections} connections to {nodeCount} nodes in batches of {batchSize}");
-            var measured = await SubmitAndWatchAsync(network.Nodes, signed, accountCount, connections, batchSize, progress);
-            WriteResult(result, nodeCount, accountCount, txCount, measured, rate, finality: true);
+            var measured = await SubmitAndWatchAsync(network.Nodes, signed, accountCount, connections, batchSize, offered, progress);
+            WriteResult(result, nodeCount, accountCount, txCount, measured, networkVerifyRate, finality: true);
         }
         finally
         {
@@ -174,7 +176,7 @@ internal sealed class E2eBenchmark : IBenchmark
 
     private sealed record Outcome(TimeSpan Elapsed, double[] ConfirmMs, int Blocks);
 
-    private static async Task<Outcome> SubmitAndWatchAsync(IReadOnlyList<RegtestNode> nodes, Transaction[] transactions, int accounts, int connections, int batchSize, TextWriter progress)
+    private static async Task<Outcome> SubmitAndWatchAsync(IReadOnlyList<RegtestNode> nodes, Transaction[] transactions, int accounts, int connections, int batchSize, int rate, TextWriter progress)
     {
         var index = new Dictionary<string, int>(transactions.Length);
         for (var i = 0; i < transactions.Length; i++)
@@ -227,8 +229,18 @@ internal sealed class E2eBenchmark : IBenchmark
             using var client = new RpcClient(node.RpcPort, node.Cookie);
             // Transactions are laid out round-robin over the accounts (see Sign): index i belongs to account i % accounts.
             var mine = Enumerable.Range(0, transactions.Length).Where(i => i % accounts % connections == c).ToList();
+            var sent = 0;
             foreach (var chunk in mine.Chunk(batchSize))
             {
+                // Paced: this connection's share of the rate; latency then measures the pipeline, not a queue.
+                if (rate > 0)
+                {
+                    var due = TimeSpan.FromSeconds(sent / ((double)rate / connections));
+                    var wait = due - TimeSpan.FromTicks((clock.ElapsedTicks - start) * TimeSpan.TicksPerSecond / Stopwatch.Frequency);
+                    if (wait > TimeSpan.Zero)
+                        await Task.Delay(wait);
+                }
+                sent += chunk.Length;
                 var calls = chunk.Select(i => ("l2_sendrawtransaction", new object?[] { Convert.ToHexStringLower(transactions[i].ToBytes()) })).ToList();
                 var sentAt = clock.ElapsedTicks;
                 foreach (var i in chunk)
