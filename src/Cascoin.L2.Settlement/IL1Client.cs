@@ -43,8 +43,12 @@ public interface IL1Client
     /// <summary>The next nonce of <paramref name="sender"/>, counting its transactions waiting to be mined.</summary>
     ulong PendingNonce(Address sender);
 
-    /// <summary>Queues a signed transaction for mining; null when accepted, else why not.</summary>
-    string? Submit(L1Transaction transaction);
+    /// <summary>
+    /// Queues a signed transaction for mining; null when accepted, else why not. With
+    /// <paramref name="refuseFailingCall"/> a transaction whose call would fail at the tip is refused
+    /// before it costs a fee.
+    /// </summary>
+    string? Submit(L1Transaction transaction, bool refuseFailingCall = false);
 
     /// <summary>Whether a transaction submitted earlier still waits to be mined.</summary>
     bool IsPending(Hash256 transactionId);

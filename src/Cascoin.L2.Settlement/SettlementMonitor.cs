@@ -34,6 +34,7 @@ public sealed class SettlementMonitor
     private readonly Lock _lock = new();
     private readonly List<AffectedTransaction> _affected = [];
     private readonly System.Threading.Channels.Channel<L1ChainChange?> _work = System.Threading.Channels.Channel.CreateUnbounded<L1ChainChange?>(new() { SingleReader = true });
+    private readonly System.Collections.Concurrent.ConcurrentQueue<DoubleSignCall> _reports = new();
     private Hash256? _anchorInFlight;
 
     /// <summary>The highest L2 block an anchor on the active L1 chain has covered: a reorganization that lowers it removed an anchor.</summary>
@@ -100,6 +101,7 @@ public sealed class SettlementMonitor
                 if (change is not null)
                     OnL1Changed(change);
                 PostAnchorIfDue();
+                PostDoubleSignReports();
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -155,6 +157,35 @@ public sealed class SettlementMonitor
             }
             _anchorInFlight = transaction.Id;
             _logger.LogInformation("Posted anchor of L2 blocks {First}..{Last}, state root {Root}: L1 transaction {Id}", first, head.Number, head.StateRoot.ToHex(), transaction.Id);
+        }
+    }
+
+    /// <summary>
+    /// Queues double-sign evidence for the staking contract; it is posted from the monitor's loop, which
+    /// keeps this node's L1 nonces in order with its anchors. Works on followers too: anyone may report.
+    /// </summary>
+    public void ReportDoubleSign(DoubleSignCall evidence)
+    {
+        ArgumentNullException.ThrowIfNull(evidence);
+        _reports.Enqueue(evidence);
+        _work.Writer.TryWrite(null);
+    }
+
+    /// <summary>Posts queued evidence; one already slashed on L1 (reported by another node) is refused before it costs a fee, and dropped.</summary>
+    public void PostDoubleSignReports()
+    {
+        lock (_lock)
+        {
+            while (_reports.TryDequeue(out var evidence))
+            {
+                var transaction = L1Transaction.Sign(L1TransactionKind.ReportDoubleSign, _l1.PendingNonce(_sequencer), _l1.Parameters.MinimumFee,
+                    evidence.ToBytes(), _sequencerKey, _network);
+                if (_l1.Submit(transaction, refuseFailingCall: true) is { } error)
+                    _logger.LogWarning("Did not post double-sign evidence at L2 height {Height}: {Error}", evidence.First.Number, error);
+                else
+                    _logger.LogWarning("Posted double-sign evidence at L2 height {Height} ({First}, {Second}) to the staking contract: L1 transaction {Id}",
+                        evidence.First.Number, evidence.First.Hash, evidence.Second.Hash, transaction.Id);
+            }
         }
     }
 

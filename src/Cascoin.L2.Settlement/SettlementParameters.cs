@@ -64,6 +64,9 @@ public sealed record SettlementParameters
     /// <summary>Part of a slashed stake for a missed forced transaction, in percent.</summary>
     public int ForcedInclusionSlashPercent { get; init; } = 10;
 
+    /// <summary>Part of a stake burned for proven double signing (two seals at one L2 height), in percent.</summary>
+    public int DoubleSignSlashPercent { get; init; } = 50;
+
     public static SettlementParameters Main { get; } = new();
 
     public static SettlementParameters Regtest { get; } = new()

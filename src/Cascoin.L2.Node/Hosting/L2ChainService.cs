@@ -55,7 +55,10 @@ public sealed class L2ChainService : BackgroundService
             _settlement.Start();
             _producer.BlockedReason = _settlement.ProductionBlockedReason;
             if (_sequencers is not null)
+            {
                 _sequencers.BlockedReason = _settlement.ProductionBlockedReason;
+                _sequencers.EvidenceFound = _settlement.ReportDoubleSign;
+            }
         }
         var head = _chain.Head;
         _logger.LogInformation("L2 chain {ChainId}: head block {Number} {Hash}, state root {Root}; sequencer {Sequencer}, block time {BlockTime} ms",

@@ -7,6 +7,7 @@ using Cascoin.L2.Network;
 using Cascoin.L2.Primitives;
 using Cascoin.L2.Sequencing.Discovery;
 using Cascoin.L2.Sequencing.Election;
+using Cascoin.L2.Settlement.L1;
 using Microsoft.Extensions.Logging;
 
 namespace Cascoin.L2.Sequencing.Consensus;
@@ -87,7 +88,14 @@ public sealed class SequencerNetwork
 
     private ulong NowMs => (ulong)_time.GetUtcNow().ToUnixTimeMilliseconds();
 
-    /// <summary>Double-sign evidence seen so far (posting it to the staking contract is not built yet).</summary>
+    /// <summary>
+    /// Called (under the engine's lock: queue, do not block) with slashing evidence for the staking
+    /// contract whenever a sequencer's second ACCEPT at a height is seen; both headers are known then,
+    /// since only votes for validated proposals are counted.
+    /// </summary>
+    public Action<DoubleSignCall>? EvidenceFound { get; set; }
+
+    /// <summary>Double-sign evidence seen so far.</summary>
     public IReadOnlyList<DoubleSignEvidence> Evidence
     {
         get
@@ -400,6 +408,8 @@ public sealed class SequencerNetwork
             _evidence.Add(proof);
             _logger.LogError("Double signing: sequencer {Sequencer} accepted two L2 blocks at height {Height} ({First}, {Second})",
                 voter, vote.Height, proof.First.BlockHash, proof.Second.BlockHash);
+            if (_proposals.TryGetValue(proof.First.BlockHash, out var first) && _proposals.TryGetValue(proof.Second.BlockHash, out var second))
+                EvidenceFound?.Invoke(new DoubleSignCall(ChainId, first.Block.Header, proof.First.Signature, second.Block.Header, proof.Second.Signature));
         }
         Gossip(ConsensusMessages.Vote, vote.ToBytes(), from);
         return true;

@@ -110,6 +110,8 @@ public sealed class L1BlockExecution
                 return Bridge.EmergencyWithdraw(context, exit);
             case ForceIncludeCall forced:
                 return ForcedInclusion.Post(context, forced, _network);
+            case DoubleSignCall doubleSign:
+                return DoubleSigning.Report(context, doubleSign);
             case SendMessageCall message:
                 return Messages.Send(context, message);
             case ExecuteMessageCall execute:

@@ -1,4 +1,6 @@
+using Cascoin.L2.Chain.Blocks;
 using Cascoin.L2.Chain.Bridge;
+using Cascoin.L2.Crypto;
 using System.Text;
 using Cascoin.L2.Primitives;
 
@@ -43,6 +45,8 @@ public abstract record L1Call
             L1TransactionKind.SendMessage => new SendMessageCall(reader.ReadUInt64(), reader.ReadAddress(), reader.ReadVarBytes(MaxMessageBytes)),
             L1TransactionKind.ExecuteMessage => new ExecuteMessageCall(reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadHash256(),
                 reader.ReadVarBytes(MaxRecordBytes), reader.ReadVarBytes(MaxProofBytes)),
+            L1TransactionKind.ReportDoubleSign => new DoubleSignCall(reader.ReadUInt64(), BlockHeader.Read(ref reader), reader.ReadBytes(RecoverableSignature.Size),
+                BlockHeader.Read(ref reader), reader.ReadBytes(RecoverableSignature.Size)),
             _ => throw new DecodeException($"unknown L1 transaction kind {kind}"),
         };
         reader.EnsureEnd();
@@ -239,5 +243,23 @@ public sealed record ExecuteMessageCall(ulong ChainId, ulong AnchorIndex, Hash25
         writer.WriteHash256(MessageId);
         writer.WriteVarBytes(MessageRecord);
         writer.WriteVarBytes(Proof);
+    }
+}
+
+/// <summary>
+/// Double-sign evidence: <paramref name="FirstSeal"/> and <paramref name="SecondSeal"/> are one
+/// sequencer's seals (ACCEPTs) on two different headers of the same L2 height of chain <paramref name="ChainId"/>.
+/// </summary>
+public sealed record DoubleSignCall(ulong ChainId, BlockHeader First, byte[] FirstSeal, BlockHeader Second, byte[] SecondSeal) : L1Call
+{
+    public override L1TransactionKind Kind => L1TransactionKind.ReportDoubleSign;
+
+    protected override void Write(SpanWriter writer)
+    {
+        writer.WriteUInt64(ChainId);
+        First.WriteTo(writer);
+        writer.WriteBytes(FirstSeal);
+        Second.WriteTo(writer);
+        writer.WriteBytes(SecondSeal);
     }
 }

@@ -38,4 +38,7 @@ public enum L1TransactionKind : byte
 
     /// <summary>Messages: executes an L2→L1 message, proven against a final anchored root, once.</summary>
     ExecuteMessage = 11,
+
+    /// <summary>Staking: two seals by one sequencer on different L2 block headers of one height; slashes it once per height.</summary>
+    ReportDoubleSign = 12,
 }

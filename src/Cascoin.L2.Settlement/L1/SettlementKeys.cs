@@ -29,6 +29,10 @@ public static class SettlementKeys
     public static Hash256 DepositedToday(ulong chainId, Address sender, ulong day) =>
         StateKeys.ForNamespace("bridge/daily", [.. U64AndAddress(chainId, sender), .. U64(day)]);
 
+    /// <summary>Set once <paramref name="sequencer"/> was slashed for double signing at L2 height <paramref name="height"/>.</summary>
+    public static Hash256 DoubleSignSlashed(ulong chainId, Address sequencer, ulong height) =>
+        StateKeys.ForNamespace("staking/doublesign", [.. U64AndAddress(chainId, sequencer), .. U64(height)]);
+
     /// <summary>The miner whose reward of block <paramref name="height"/> is paid at maturity.</summary>
     public static Hash256 PendingReward(ulong height) => StateKeys.ForNamespace("coinbase/pending", U64(height));
 

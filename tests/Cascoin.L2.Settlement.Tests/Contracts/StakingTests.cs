@@ -9,23 +9,12 @@ namespace Cascoin.L2.Settlement.Tests.Contracts;
 /// <summary>Sequencer stake on the settlement chain: bonds, the unbond delay (slashable meanwhile), and slashing that burns.</summary>
 public sealed class StakingTests
 {
-    private static readonly PrivateKey Sequencer = TestKeys.Key(80);
-    private static readonly Address SequencerAddress = TestKeys.AddressOf(Sequencer);
+    private static readonly PrivateKey Sequencer = StakedChain.Sequencer;
+    private static readonly Address SequencerAddress = StakedChain.SequencerAddress;
 
-    /// <summary>A funded, eligible sequencer deploys a chain with the minimum stake; the test gets its id. Funding comes first: mining for it later would reach the emergency window.</summary>
-    private static void WithChain(string name, Action<L1Node, ulong> test, params PrivateKey[] alsoFunded) =>
-        L1Node.Run(name, l1 =>
-        {
-            l1.Fund([Sequencer, .. alsoFunded], 2);
-            l1.Submit(Sequencer, new SetReputationCall(SequencerAddress, 60));
-            var deploy = l1.Submit(Sequencer, new DeployChainCall("staking", 100, 30_000_000, 10, l1.Parameters.MinimumSequencerStake));
-            l1.Mine();
-            var chainId = Registry.ChainIdOf(deploy.Id);
-            Assert.Equal(ChainStatus.Active, l1.Chain.StateAtTip().GetChain(chainId)!.Status);
-            test(l1, chainId);
-        });
+    private static void WithChain(string name, Action<L1Node, ulong> test, params PrivateKey[] alsoFunded) => StakedChain.Run(name, test, alsoFunded);
 
-    private static StakeRecord StakeOf(L1Node l1, ulong chainId, Address address) => l1.Chain.StateAtTip().GetStake(chainId, address);
+    private static StakeRecord StakeOf(L1Node l1, ulong chainId, Address address) => StakedChain.StakeOf(l1, chainId, address);
 
     [Fact]
     public void A_bond_adds_to_the_stake_and_lists_the_staker()
