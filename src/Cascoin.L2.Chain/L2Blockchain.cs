@@ -104,6 +104,9 @@ public sealed class L2Blockchain
 
     public Block? GetBlock(ulong number) => _blocks.GetBlock(number);
 
+    /// <summary>The header of block <paramref name="number"/> without decoding its transactions; null above the head.</summary>
+    public BlockHeader? GetHeader(ulong number) => _blocks.GetHeader(number);
+
     public Block? GetBlock(Hash256 hash) => _blocks.GetNumber(hash) is { } number ? _blocks.GetBlock(number) : null;
 
     public IReadOnlyList<Receipt>? GetReceipts(ulong number) => _blocks.GetReceipts(number);

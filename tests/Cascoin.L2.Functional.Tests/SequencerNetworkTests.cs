@@ -187,6 +187,12 @@ public sealed class SequencerNetworkTests(ITestOutputHelper output) : IAsyncLife
         await TestWait.UntilAsync(() => L2Height(Node(survivor)), h => h > before, "a surviving sequencer produces after the leader's death", 2 * LeaderTimeout + TimeSpan.FromSeconds(10));
         output.WriteLine($"leader {leader} (node {victim}) killed at L2 block {lastFinal}; next block after {killedAt.ElapsedMilliseconds} ms (timeout {LeaderTimeout.TotalMilliseconds} ms)");
         Assert.True(killedAt.Elapsed < 2 * LeaderTimeout + TimeSpan.FromSeconds(2), $"the next leader took {killedAt.ElapsedMilliseconds} ms");
+        // The failed leader lost its turn: it ranks last for the rest of this slot and all of the next, so
+        // the blocks after this one do not each wait out a timeout for it.
+        var afterFailover = await TestWait.UntilAsync(() => Json(Node(survivor), "l2_getleader"),
+            view => view.GetProperty("demoted").EnumerateArray().Any(a => a.GetString() == leader), "the dead leader is demoted", 2 * LeaderTimeout + TimeSpan.FromSeconds(10));
+        Assert.Equal(leader, afterFailover.GetProperty("ranking").EnumerateArray().Last().GetString());
+        Assert.NotEqual(leader, afterFailover.GetProperty("leader").GetString());
         // What the dead leader had finalized is on every survivor, unchanged.
         await Node(victim).DisposeAsync();
         _nodes[victim] = null;

@@ -96,6 +96,24 @@ public sealed class BlockStore
         }
     }
 
+    /// <summary>The header of block <paramref name="number"/> alone: the stored block begins with it, so its transactions are not decoded.</summary>
+    public BlockHeader? GetHeader(ulong number)
+    {
+        var key = NumberKey(number);
+        var bytes = _database.Get(DbColumn.L2Blocks, key);
+        if (bytes is null)
+            return null;
+        try
+        {
+            var reader = new SpanReader(bytes);
+            return BlockHeader.Read(ref reader);
+        }
+        catch (DecodeException ex)
+        {
+            throw DatabaseCorruptionException.ForRecord(DbColumn.L2Blocks, key, ex);
+        }
+    }
+
     public ulong? GetNumber(Hash256 hash)
     {
         var key = hash.ToArray();

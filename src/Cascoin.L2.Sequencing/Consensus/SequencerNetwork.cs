@@ -12,6 +12,9 @@ using Microsoft.Extensions.Logging;
 
 namespace Cascoin.L2.Sequencing.Consensus;
 
+/// <summary>Who leads <paramref name="Height"/>: its slot, the failover round reached, the slot's ranking, and the failed leaders ranked last.</summary>
+public sealed record LeaderView(ulong Height, ulong Slot, int Round, Address Leader, IReadOnlyList<Address> Ranking, IReadOnlyList<Address> Demoted);
+
 /// <summary>
 /// Block production of a deployed chain by its sequencers (SPEC §7). For the next height the slot's
 /// leader (<see cref="SequencerSchedules"/>) builds a block and sends it as <c>l2propose</c> with its
@@ -27,7 +30,7 @@ namespace Cascoin.L2.Sequencing.Consensus;
 /// only the side with the majority goes on, and the other side catches up by sync when it heals.
 /// With a single sequencer this is plain block production: its own seal is the quorum.
 /// </summary>
-public sealed class SequencerNetwork
+public sealed partial class SequencerNetwork
 {
     private const int MaxBufferedVotes = 1024;
 
@@ -53,6 +56,10 @@ public sealed class SequencerNetwork
     private readonly List<L2Vote> _bufferedVotes = [];
     private VoteTally? _tally;
     private Hash256? _myAccept;
+    private int _lockRound;
+    private int? _waitForLockedSince;
+    private readonly HashSet<Address> _invalidProducers = [];
+    private readonly HashSet<Hash256> _rejectedProposals = [];
     private long _lastAnnouncement;
     private string? _lastBlockedReason;
 
@@ -105,8 +112,8 @@ public sealed class SequencerNetwork
         }
     }
 
-    /// <summary>The leader of the next height as this node sees it now: height, slot, round, leader and the slot's ranking (null before the schedule is known).</summary>
-    public (ulong Height, ulong Slot, int Round, Address Leader, IReadOnlyList<Address> Ranking)? CurrentLeader()
+    /// <summary>The leader of the next height as this node sees it now (null before the schedule is known).</summary>
+    public LeaderView? CurrentLeader()
     {
         lock (_lock)
         {
@@ -116,7 +123,7 @@ public sealed class SequencerNetwork
             var slot = SequencerSchedules.SlotOf(_height);
             var round = CurrentRound();
             var ranking = schedule.Ranking(slot);
-            return (_height, slot, round, ranking[LeaderPosition(ranking, round)], ranking);
+            return new LeaderView(_height, slot, round, ranking[LeaderPosition(ranking, round)], ranking, schedule.Demoted);
         }
     }
 
@@ -197,6 +204,7 @@ public sealed class SequencerNetwork
         var slot = SequencerSchedules.SlotOf(_height);
         var round = CurrentRound();
         var ranking = schedule.Ranking(slot);
+        RegossipLock(round);
         var position = LeaderPosition(ranking, round);
         if (ranking[position] != _self || _proposedRounds.Contains(round))
         {
@@ -222,19 +230,39 @@ public sealed class SequencerNetwork
 
     /// <summary>
     /// Who leads now: the first in the slot's ranking, among the positions the round has reached, that
-    /// is this node or was heard from within 1.5 timeouts. A leader that still announces itself is slow
-    /// (validating a large block on a busy machine), not dead; claiming the height over it would split
-    /// the votes. Once the round passes the last position, the last one leads.
+    /// is this node or was heard from within 1.5 timeouts, and has not proposed an invalid block at this
+    /// height. A leader that still announces itself is slow (validating a large block on a busy
+    /// machine), not dead; claiming the height over it would split the votes. One whose proposal this
+    /// node rejected cannot finalize (every honest sequencer rejects it too), so the next claims the
+    /// height at the next round. Once the round passes the last position, the last one leads.
     /// </summary>
     private int LeaderPosition(IReadOnlyList<Address> ranking, int round)
     {
         var reached = Math.Min(round, ranking.Count - 1);
         for (var position = 0; position < reached; position++)
         {
+            if (_invalidProducers.Contains(ranking[position]))
+                continue;
             if (ranking[position] == _self || HeardWithin(ranking[position], _options.LeaderTimeout * 1.5))
                 return position;
         }
         return reached;
+    }
+
+    /// <summary>
+    /// A sequencer that accepted a block at this height is locked on it: a second ACCEPT would be
+    /// double signing. Each round the height stays open it sends the block and its ACCEPTs again, so a
+    /// failover leader that never received them (its predecessor died mid-broadcast) re-proposes that
+    /// block instead of splitting the votes with a new one.
+    /// </summary>
+    private void RegossipLock(int round)
+    {
+        if (_myAccept is not { } locked || round <= _lockRound || _tally is null || !_proposals.TryGetValue(locked, out var produced))
+            return;
+        _lockRound = round;
+        _p2p.Broadcast(ConsensusMessages.Propose, ConsensusMessages.EncodeProposal(ChainId, round, produced.Block));
+        foreach (var vote in _tally.AcceptsFor(locked))
+            _p2p.Broadcast(ConsensusMessages.Vote, vote.ToBytes());
     }
 
     private bool HeardWithin(Address sequencer, TimeSpan window) => _heardAt.TryGetValue(sequencer, out var at) && _time.GetElapsedTime(at) <= window;
@@ -253,13 +281,26 @@ public sealed class SequencerNetwork
 
     private void Propose(ulong slot, int round)
     {
-        _proposedRounds.Add(round);
         // A failover leader re-proposes what the height already has (votes may be on it) rather than competing with it.
-        var known = _proposals.Values.OrderByDescending(p => _tally?.AcceptedWeight(p.Block.Hash) ?? UInt128.Zero).FirstOrDefault();
+        var known = _proposals.Values.Where(p => !_invalidProducers.Contains(p.Block.Header.Sequencer))
+            .OrderByDescending(p => _tally?.AcceptedWeight(p.Block.Hash) ?? UInt128.Zero).FirstOrDefault();
+        if (known is null && _bufferedVotes.Any(v => v.Kind == VoteKind.Accept))
+        {
+            // Sequencers accepted a block this node has not seen: they are locked on it and send it again
+            // each round. Wait one round for it; after that (its voters may be gone too) build a new one.
+            _waitForLockedSince ??= round;
+            if (round == _waitForLockedSince)
+                return;
+        }
+        _proposedRounds.Add(round);
         ProducedBlock produced;
         if (known is not null)
         {
             produced = known;
+        }
+        else if (_myAccept is not null)
+        {
+            return; // a new block would carry this node's second seal at the height: double signing
         }
         else
         {
@@ -270,7 +311,11 @@ public sealed class SequencerNetwork
             DropLastingRefusals(produced);
             _proposals[produced.Block.Hash] = produced;
             // The producer's seal is its ACCEPT.
-            _myAccept ??= produced.Block.Hash;
+            if (_myAccept is null)
+            {
+                _myAccept = produced.Block.Hash;
+                _lockRound = round;
+            }
         }
         _logger.LogDebug("Proposing L2 block {Height} {Hash} (slot {Slot}, round {Round}) with {Count} transactions",
             _height, produced.Block.Hash, slot, round, produced.Block.Transactions.Count);
@@ -286,179 +331,6 @@ public sealed class SequencerNetwork
         if (dropped.Count > 0)
             _pool.Remove(dropped.Select(s => s.Transaction.Id));
     }
-
-    private Task OnProposal(Peer peer, byte[] payload)
-    {
-        var (chainId, _, decoded) = ConsensusMessages.DecodeProposal(payload);
-        // The mempool's copies of the transactions already know their senders: recovering them again
-        // would double the signature work of every sequencer.
-        var block = new Block(decoded.Header, decoded.Transactions.Select(t => _pool.Get(t.Id) ?? t).ToList(), decoded.Signatures);
-        if (chainId != ChainId)
-            return Task.CompletedTask;
-        lock (_lock)
-        {
-            if (!_chain.HasGenesis)
-                return Task.CompletedTask;
-            ResetIfHeadMoved();
-            if (block.Number != _height || block.Header.ParentHash != _parentHash || _proposals.ContainsKey(block.Hash))
-                return Task.CompletedTask;
-            if (_schedules.For(_height, block.Header.L1AnchorHeight) is not { } schedule)
-                return Task.CompletedTask; // this node's settlement view is behind: the finalized block will come by sync
-            var slot = SequencerSchedules.SlotOf(_height);
-            // The producer must lead one of the rounds this node has reached (one ahead for clock skew).
-            // Any leader of the rounds up to one after this node's own: a slow round-0 leader whose block
-            // arrives late is still welcome (failover waits for silence, so late blocks are the common case).
-            var current = CurrentRound();
-            var ranking = schedule.Ranking(slot);
-            var allowed = ranking.Take(Math.Min(ranking.Count, current + 2)).Contains(block.Header.Sequencer);
-            if (!allowed)
-            {
-                _logger.LogInformation("Ignored L2 block {Height} proposal from {Peer}: {Producer} does not lead slot {Slot} by round {Round}",
-                    _height, peer, block.Header.Sequencer, slot, CurrentRound() + 1);
-                return Task.CompletedTask;
-            }
-            if (block.RecoverSigners(ChainId) is not { } signers || !signers.Contains(block.Header.Sequencer))
-            {
-                _p2p.Misbehaving(peer, 20, "a proposal without its producer's seal");
-                return Task.CompletedTask;
-            }
-            var (produced, rejection) = _chain.Validate(block, NowMs);
-            if (produced is null)
-            {
-                _logger.LogWarning("Rejected L2 block {Height} {Hash} proposed by {Producer}: {Rejection}", _height, block.Hash, block.Header.Sequencer, rejection);
-                if (Participates(schedule))
-                    Gossip(ConsensusMessages.Vote, L2Vote.Sign(ChainId, _height, block.Hash, VoteKind.Reject, _key).ToBytes(), null);
-                return Task.CompletedTask;
-            }
-            _proposals[block.Hash] = produced;
-            _heardAt[block.Header.Sequencer] = _time.GetTimestamp();
-            Gossip(ConsensusMessages.Propose, payload, peer);
-            CountSeals(block);
-            if (Participates(schedule))
-                VoteAccept(block);
-            foreach (var vote in _bufferedVotes.Where(v => v.BlockHash == block.Hash).ToList())
-            {
-                _bufferedVotes.Remove(vote);
-                Count(vote, null);
-            }
-            TryFinalize();
-        }
-        return Task.CompletedTask;
-    }
-
-    private Task OnVote(Peer peer, byte[] payload)
-    {
-        var vote = L2Vote.FromBytes(payload);
-        if (vote.ChainId != ChainId)
-            return Task.CompletedTask;
-        lock (_lock)
-        {
-            if (!_chain.HasGenesis)
-                return Task.CompletedTask;
-            ResetIfHeadMoved();
-            if (vote.Height != _height)
-                return Task.CompletedTask;
-            if (!_proposals.ContainsKey(vote.BlockHash))
-            {
-                // The proposal may still be on its way: keep (and pass on) votes that at least recover a signer.
-                if (_bufferedVotes.Count < MaxBufferedVotes && _bufferedVotes.All(v => !v.Signature.AsSpan().SequenceEqual(vote.Signature))
-                    && vote.RecoverVoter() is not null)
-                {
-                    _bufferedVotes.Add(vote);
-                    Gossip(ConsensusMessages.Vote, payload, peer);
-                }
-                return Task.CompletedTask;
-            }
-            if (Count(vote, peer) && vote.Kind == VoteKind.Reject)
-                _logger.LogInformation("Sequencer {Voter} rejects L2 block {Height} {Hash}", vote.RecoverVoter(), _height, vote.BlockHash);
-            TryFinalize();
-        }
-        return Task.CompletedTask;
-    }
-
-    private Task OnAnnouncement(Peer peer, byte[] payload)
-    {
-        var announcement = SequencerAnnouncement.FromBytes(payload);
-        var outcome = _registry.Offer(announcement);
-        if (outcome is AnnouncementOutcome.Added or AnnouncementOutcome.Refreshed)
-        {
-            lock (_lock)
-                _heardAt[announcement.Address] = _time.GetTimestamp();
-            _p2p.Broadcast(ConsensusMessages.Announce, payload, peer);
-        }
-        else if (outcome == AnnouncementOutcome.BadSignature)
-        {
-            _p2p.Misbehaving(peer, 20, "a SEQANNOUNCE with a bad signature");
-        }
-        return Task.CompletedTask;
-    }
-
-    /// <summary>Counts a vote for a known proposal; relays it when it was new. Returns whether it was counted.</summary>
-    private bool Count(L2Vote vote, Peer? from)
-    {
-        if (_tally is null || vote.RecoverVoter() is not { } voter)
-            return false;
-        var evidence = _tally.Evidence.Count;
-        if (_tally.Add(vote, voter) is not null)
-            return false;
-        _heardAt[voter] = _time.GetTimestamp();
-        if (_tally.Evidence.Count > evidence)
-        {
-            var proof = _tally.Evidence[^1];
-            _evidence.Add(proof);
-            _logger.LogError("Double signing: sequencer {Sequencer} accepted two L2 blocks at height {Height} ({First}, {Second})",
-                voter, vote.Height, proof.First.BlockHash, proof.Second.BlockHash);
-            if (_proposals.TryGetValue(proof.First.BlockHash, out var first) && _proposals.TryGetValue(proof.Second.BlockHash, out var second))
-                EvidenceFound?.Invoke(new DoubleSignCall(ChainId, first.Block.Header, proof.First.Signature, second.Block.Header, proof.Second.Signature));
-        }
-        Gossip(ConsensusMessages.Vote, vote.ToBytes(), from);
-        return true;
-    }
-
-    /// <summary>The seals a proposal carries are its signers' ACCEPTs.</summary>
-    private void CountSeals(Block block)
-    {
-        EnsureTally(block);
-        foreach (var signature in block.Signatures)
-            Count(new L2Vote(ChainId, block.Number, block.Hash, VoteKind.Accept, signature), null);
-    }
-
-    /// <summary>This node's ACCEPT, once per height: a second block at the same height gets no vote from an honest sequencer.</summary>
-    private void VoteAccept(Block block)
-    {
-        if (_myAccept is not null)
-            return;
-        _myAccept = block.Hash;
-        Count(new L2Vote(ChainId, block.Number, block.Hash, VoteKind.Accept, Block.Seal(ChainId, block.Header, _key)), null);
-    }
-
-    /// <summary>
-    /// One tally per height, weighted by the set of the first proposal validated here; a later
-    /// proposal whose L1 anchor gives a different set cannot finalize at this height.
-    /// </summary>
-    private void EnsureTally(Block block)
-    {
-        if (_tally is null && _schedules.SetAt(block.Header.L1AnchorHeight) is { } set)
-            _tally = new VoteTally(ChainId, block.Number, set);
-    }
-
-    private bool Participates(LeaderSchedule schedule) => BlockedReason() is null && schedule.Sequencers.Any(s => s.Address == _self);
-
-    private void TryFinalize()
-    {
-        if (_tally?.Finalized is not { } hash || !_proposals.TryGetValue(hash, out var produced))
-            return;
-        var signatures = _tally.AcceptsFor(hash).Select(v => v.Signature).OrderBy(s => Convert.ToHexString(s), StringComparer.Ordinal).ToList();
-        var block = new Block(produced.Block.Header, produced.Block.Transactions, signatures);
-        if (!_chain.TryCommit(produced with { Block = block }))
-            return; // the head moved (a finalized block came by sync, or an L1 reorganization reverted the chain)
-        _pool.RemoveCommitted(block.Transactions, _chain.GetAccount);
-        _logger.LogInformation("Finalized L2 block {Number} {Hash} ({Count} transactions, {Signatures} signatures, producer {Producer})",
-            block.Number, block.Hash, block.Transactions.Count, signatures.Count, block.Header.Sequencer);
-        ResetIfHeadMoved();
-    }
-
-    private void Gossip(string command, byte[] payload, Peer? except) => _p2p.Broadcast(command, payload, except);
 
     private LeaderSchedule? ScheduleForNext()
     {
@@ -488,5 +360,8 @@ public sealed class SequencerNetwork
         _bufferedVotes.Clear();
         _tally = null;
         _myAccept = null;
+        _waitForLockedSince = null;
+        _invalidProducers.Clear();
+        _rejectedProposals.Clear();
     }
 }

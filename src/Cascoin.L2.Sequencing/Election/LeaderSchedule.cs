@@ -8,7 +8,9 @@ namespace Cascoin.L2.Sequencing.Election;
 /// sequencer set, drawn without replacement from a seed that commits to the epoch's L1 block hash
 /// and the slot. The first of the ranking leads; on failover the next one claims the slot, so
 /// every node that knows the set and the seed computes the same leader and the same successors.
-/// Integer arithmetic only: the same inputs give the same ranking on every platform.
+/// Integer arithmetic only: the same inputs give the same ranking on every platform. Leaders that
+/// failed their turn recently (<see cref="Demoted"/>, worked out by <see cref="LeaderDemotion"/>)
+/// rank after all others: they keep their vote, but lose their claim to lead.
 /// </summary>
 public sealed class LeaderSchedule
 {
@@ -19,14 +21,19 @@ public sealed class LeaderSchedule
     /// <param name="sequencers">The eligible set, in any order (it is sorted by address here).</param>
     /// <param name="epochSeed">The L1 block hash at the epoch's start.</param>
     /// <param name="blocksPerSlot">Blocks one leader produces before rotation (SPEC: 10).</param>
-    public LeaderSchedule(IEnumerable<SequencerWeight> sequencers, Hash256 epochSeed, ulong blocksPerSlot = 10)
+    /// <param name="demoted">Sequencers that failed their turn, in the order they failed: they rank last, in this order.</param>
+    public LeaderSchedule(IEnumerable<SequencerWeight> sequencers, Hash256 epochSeed, ulong blocksPerSlot = 10, IReadOnlyList<Address>? demoted = null)
     {
         ArgumentNullException.ThrowIfNull(sequencers);
         ArgumentOutOfRangeException.ThrowIfZero(blocksPerSlot);
         _set = sequencers.Where(s => s.Weight > UInt128.Zero).DistinctBy(s => s.Address).OrderBy(s => s.Address).ToArray();
         EpochSeed = epochSeed;
         BlocksPerSlot = blocksPerSlot;
+        Demoted = demoted ?? [];
     }
+
+    /// <summary>Sequencers that rank last (recently failed leaders), in order.</summary>
+    public IReadOnlyList<Address> Demoted { get; }
 
     public Hash256 EpochSeed { get; }
 
@@ -39,7 +46,10 @@ public sealed class LeaderSchedule
     public ulong SlotOf(ulong blockNumber) => blockNumber / BlocksPerSlot;
 
     /// <summary>The failover order of <paramref name="slot"/>: the leader first, then who claims the slot after each failure.</summary>
-    public IReadOnlyList<Address> Ranking(ulong slot)
+    public IReadOnlyList<Address> Ranking(ulong slot) => LeaderDemotion.Apply(DrawRanking(slot), Demoted);
+
+    /// <summary>The weighted draw without replacement, before demotion.</summary>
+    private List<Address> DrawRanking(ulong slot)
     {
         var remaining = _set.ToList();
         var remainingWeight = TotalWeight;

@@ -10,7 +10,8 @@ namespace Cascoin.L2.Sequencing.Election;
 /// data every node shares: the set is the sequencers the L1 calls eligible at the L1 height the
 /// block references (<c>L1AnchorHeight</c>, which validators bound by their own confirmed tip), and
 /// the slot's seed is the L1 block hash referenced by the block just before the slot began — fixed
-/// for the whole slot, and out of the slot leader's hands. Also the 2/3 quorum rule for seals.
+/// for the whole slot, and out of the slot leader's hands. Leaders that failed recently rank last
+/// (<see cref="LeaderDemotion"/>). Also the 2/3 quorum rule for seals.
 /// </summary>
 public sealed class SequencerSchedules
 {
@@ -19,6 +20,8 @@ public sealed class SequencerSchedules
 
     private readonly L2Blockchain _chain;
     private readonly IL1Client _l1;
+    private readonly Lock _cacheLock = new();
+    private readonly Dictionary<(Hash256 Parent, int Lookback), IReadOnlyList<Address>> _demotions = [];
 
     public SequencerSchedules(L2Blockchain chain, IL1Client l1)
     {
@@ -38,15 +41,68 @@ public sealed class SequencerSchedules
     public IReadOnlyList<SequencerWeight> CurrentSet() => SetAt(_l1.Tip.Height) ?? [];
 
     /// <summary>
-    /// The schedule for block <paramref name="height"/> referencing L1 height <paramref name="l1AnchorHeight"/>;
-    /// null when the block that seeds the slot is not stored here or the L1 view lacks the height.
+    /// The schedule for block <paramref name="height"/> referencing L1 height <paramref name="l1AnchorHeight"/>,
+    /// with the leaders that failed in this slot's earlier blocks or in the previous slot ranked last
+    /// (<see cref="LeaderDemotion"/>); null when the block that seeds the slot is not stored here or the
+    /// L1 view lacks the height.
     /// </summary>
-    public LeaderSchedule? For(ulong height, ulong l1AnchorHeight)
+    public LeaderSchedule? For(ulong height, ulong l1AnchorHeight) => For(height, l1AnchorHeight, DemotionLookbackSlots);
+
+    /// <summary>
+    /// How many slots back the demotion chain is followed: the ranking in force in the previous slot
+    /// depends on the one before it, and so on; past this depth a slot's ranking is taken undemoted.
+    /// Every node cuts at the same depth, so the result is still a function of the chain alone.
+    /// </summary>
+    public const int DemotionLookbackSlots = 4;
+
+    private LeaderSchedule? For(ulong height, ulong l1AnchorHeight, int lookback)
     {
-        var slotParent = SlotOf(height) * BlocksPerSlot;
-        if (_chain.GetBlock(slotParent) is not { } seedBlock || SetAt(l1AnchorHeight) is not { } set)
+        var slot = SlotOf(height);
+        if (_chain.GetHeader(slot * BlocksPerSlot) is not { } seed || SetAt(l1AnchorHeight) is not { } set)
             return null;
-        return new LeaderSchedule(set, seedBlock.Header.L1AnchorHash, BlocksPerSlot);
+        var plain = new LeaderSchedule(set, seed.L1AnchorHash, BlocksPerSlot);
+        if (lookback == 0 || height <= 1 || _chain.GetHeader(height - 1) is not { } parent)
+            return plain;
+        var demoted = Demotions(parent, slot, lookback, plain);
+        return demoted.Count == 0 ? plain : new LeaderSchedule(set, seed.L1AnchorHash, BlocksPerSlot, demoted);
+    }
+
+    /// <summary>Who ranks last for the block after <paramref name="parent"/>: the previous slot's failed leaders, then those passed over in this slot so far.</summary>
+    private IReadOnlyList<Address> Demotions(BlockHeader parent, ulong slot, int lookback, LeaderSchedule plain)
+    {
+        lock (_cacheLock)
+        {
+            if (_demotions.TryGetValue((parent.Hash, lookback), out var cached))
+                return cached;
+        }
+        var demoted = slot == 0 ? [] : FailedDuring(slot - 1, lookback - 1).ToList();
+        LeaderDemotion.Judge(plain.Ranking(slot), ProducersOf(slot * BlocksPerSlot + 1, parent.Number), demoted);
+        lock (_cacheLock)
+        {
+            // Heights are decided one after another: old entries are never asked for again.
+            if (_demotions.Count >= 512)
+                _demotions.Clear();
+            _demotions[(parent.Hash, lookback)] = demoted;
+        }
+        return demoted;
+    }
+
+    /// <summary>The sequencers passed over during slot <paramref name="slot"/>, judged against the ranking its first block was produced under.</summary>
+    private IReadOnlyList<Address> FailedDuring(ulong slot, int lookback)
+    {
+        var first = slot * BlocksPerSlot + 1;
+        if (_chain.GetHeader(first) is not { } header || For(first, header.L1AnchorHeight, lookback) is not { } schedule)
+            return [];
+        return LeaderDemotion.Judge(schedule.Ranking(slot), ProducersOf(first, first + BlocksPerSlot - 1), []);
+    }
+
+    private IEnumerable<Address> ProducersOf(ulong from, ulong to)
+    {
+        for (var number = from; number <= to; number++)
+        {
+            if (_chain.GetHeader(number) is { } header)
+                yield return header.Sequencer;
+        }
     }
 
     /// <summary>Null when <paramref name="signers"/> hold more than 2/3 of the weight of <paramref name="header"/>'s sequencer set; else why not.</summary>

@@ -22,7 +22,7 @@ public interface ISequencerRpc
 
 public sealed record SequencerDto(string Address, string Endpoint, Amount Stake, byte Score, ulong L1Height, ulong Expires);
 
-public sealed record LeaderDto(ulong Height, ulong Slot, int Round, string Leader, IReadOnlyList<string> Ranking);
+public sealed record LeaderDto(ulong Height, ulong Slot, int Round, string Leader, IReadOnlyList<string> Ranking, IReadOnlyList<string> Demoted);
 
 /// <summary>The sequencer network of a deployed chain (<see cref="SequencerNetwork"/>); the development chain has none.</summary>
 public sealed class SequencerRpcModule : IRpcModule, ISequencerRpc
@@ -49,7 +49,8 @@ public sealed class SequencerRpcModule : IRpcModule, ISequencerRpc
     {
         var leader = Network.CurrentLeader()
             ?? throw new RpcException(RpcErrorCode.MiscError, "no eligible sequencer for the next block yet (or this node's settlement chain has not reached the block's L1 height)");
-        return new LeaderDto(leader.Height, leader.Slot, leader.Round, leader.Leader.ToBase58(_parameters), leader.Ranking.Select(a => a.ToBase58(_parameters)).ToList());
+        return new LeaderDto(leader.Height, leader.Slot, leader.Round, leader.Leader.ToBase58(_parameters), leader.Ranking.Select(a => a.ToBase58(_parameters)).ToList(),
+            leader.Demoted.Select(a => a.ToBase58(_parameters)).ToList());
     }
 
     /// <summary>The L1's stake and score when known (registry entries), else the announcement's own claims (this node's announcement).</summary>
