@@ -14,10 +14,10 @@ public delegate Task MessageHandler(Peer peer, byte[] payload);
 /// The P2P transport (SPEC §8): one TCP port, Bitcoin-style frames, the version/verack handshake,
 /// ping/pong, persistent outbound peers (-connect/-addnode) with reconnection, inbound and outbound
 /// limits, misbehaviour scores with a 24 h ban, and a registry of handlers for the commands of the
-/// layers above (like Bitcoin Core's net vs net_processing). Malformed, oversized or wrong-magic
+/// layers above (like Bitcoin Core's net vs net_processing), and addr gossip (P2PNode.Addresses.cs). Malformed, oversized or wrong-magic
 /// input disconnects the peer and counts against it.
 /// </summary>
-public sealed class P2PNode : IAsyncDisposable
+public sealed partial class P2PNode : IAsyncDisposable
 {
     private readonly P2POptions _options;
     private readonly TimeProvider _time;
@@ -29,6 +29,7 @@ public sealed class P2PNode : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _loops = [];
     private readonly ulong _localNonce = BitConverter.ToUInt64(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
+    private readonly Lock _handshakeLock = new();
     private Socket? _listener;
     private long _nextId;
     private int _stopped;
@@ -196,12 +197,13 @@ public sealed class P2PNode : IAsyncDisposable
                 {
                     if (!_active)
                         break;
-                    if (_peers.Values.Any(p => !p.Inbound && p.RemoteEndPoint.Equals(endpoint)))
+                    if (_peers.Values.Any(p => !p.Inbound && p.RemoteEndPoint.Equals(endpoint) || endpoint.Equals(p.ListenEndPoint)))
                         continue;
                     if (_peers.Values.Count(p => !p.Inbound) >= _options.MaxOutbound)
                         break;
                     _ = ConnectAsync(endpoint);
                 }
+                FillOutboundFromAddresses();
                 var now = _time.GetUtcNow();
                 foreach (var peer in _peers.Values)
                 {
@@ -266,7 +268,7 @@ public sealed class P2PNode : IAsyncDisposable
         // verack first would put our verack ahead of our version on the wire, which the peer punishes.
         var (l1, l2) = BestHeights();
         var version = new VersionMessage(VersionMessage.CurrentProtocolVersion, _options.Services, _time.GetUtcNow().ToUnixTimeSeconds(), _localNonce,
-            _options.UserAgent, l1, l2, (ushort)(_options.Listen?.Port ?? 0));
+            _options.UserAgent, l1, l2, (ushort)(ListenEndPoint?.Port ?? 0));
         Send(peer, "version", version.ToBytes());
         _ = Task.Run(peer.SendLoopAsync);
         _ = Task.Run(() => ReadLoopAsync(peer));
@@ -356,6 +358,12 @@ public sealed class P2PNode : IAsyncDisposable
             case "ping" or "pong":
                 Misbehaving(peer, 10, $"'{command}' without an 8-byte nonce");
                 return;
+            case "getaddr":
+                OnGetAddr(peer);
+                return;
+            case "addr":
+                OnAddr(peer, payload);
+                return;
         }
         if (!_handlers.TryGetValue(command, out var handler))
         {
@@ -392,6 +400,7 @@ public sealed class P2PNode : IAsyncDisposable
         }
         if (version.Nonce == _localNonce)
         {
+            ForgetSelf(peer);
             peer.Close("connected to self");
             return;
         }
@@ -400,9 +409,33 @@ public sealed class P2PNode : IAsyncDisposable
             peer.Close($"obsolete protocol version {version.ProtocolVersion}");
             return;
         }
-        peer.Version = version;
+        // Checked and recorded under one lock: two connections of one pair handshaking at once must see each other.
+        lock (_handshakeLock)
+        {
+            if (DuplicateOf(peer, version) is { } duplicate)
+            {
+                duplicate.Close("duplicate connection to the same node");
+                if (duplicate == peer)
+                    return;
+            }
+            peer.Version = version;
+        }
         Send(peer, "verack", []);
         CompleteHandshake(peer);
+    }
+
+    /// <summary>
+    /// Of two connections to one node (same version nonce: both dialled each other, or gossip found a
+    /// peer already connected), the one to close. Both ends must pick the same: the connection opened
+    /// by the node with the lower nonce stays.
+    /// </summary>
+    private Peer? DuplicateOf(Peer peer, VersionMessage version)
+    {
+        var existing = _peers.Values.FirstOrDefault(p => p != peer && p.Version?.Nonce == version.Nonce && p.CloseReason is null);
+        if (existing is null)
+            return null;
+        var keepOutbound = _localNonce < version.Nonce;
+        return existing.Inbound == peer.Inbound || existing.Inbound != keepOutbound ? peer : existing;
     }
 
     private void CompleteHandshake(Peer peer)
@@ -412,6 +445,7 @@ public sealed class P2PNode : IAsyncDisposable
         peer.HandshakeComplete = true;
         _logger.LogInformation("Handshake with {Peer}: {Agent}, protocol {Protocol}, L1 {L1} L2 {L2}",
             peer, peer.Version.UserAgent, peer.Version.ProtocolVersion, peer.Version.BestL1Height, peer.Version.BestL2Height);
+        OnHandshakeAddresses(peer);
         PeerConnected?.Invoke(peer);
     }
 

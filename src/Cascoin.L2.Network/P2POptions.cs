@@ -13,6 +13,12 @@ public sealed record P2POptions
     /// <summary>Peers to keep connected to (-connect / -addnode): reconnected when they drop.</summary>
     public IReadOnlyList<IPEndPoint> Persistent { get; init; } = [];
 
+    /// <summary>Fill free outbound slots from addresses learnt by <c>addr</c> gossip (off with -connect, which means "only these").</summary>
+    public bool AutomaticOutbound { get; init; } = true;
+
+    /// <summary>How long after a failed or dropped attempt a gossiped address is tried again.</summary>
+    public TimeSpan AddressRetryInterval { get; init; } = TimeSpan.FromSeconds(60);
+
     public int MaxInbound { get; init; } = 117;
 
     public int MaxOutbound { get; init; } = 8;

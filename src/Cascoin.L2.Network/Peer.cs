@@ -41,6 +41,12 @@ public sealed class Peer : IDisposable
     /// <summary>The peer's version message, once received.</summary>
     public VersionMessage? Version { get; internal set; }
 
+    /// <summary>Where the peer accepts connections (its address with the port its version names); null when it does not listen.</summary>
+    public IPEndPoint? ListenEndPoint { get; internal set; }
+
+    /// <summary>Whether this connection's one <c>getaddr</c> was answered (later ones are ignored).</summary>
+    internal bool AddressesSent { get; set; }
+
     /// <summary>True once both sides sent version and verack.</summary>
     public bool HandshakeComplete { get; internal set; }
 

@@ -46,4 +46,32 @@ public sealed class P2PTests
         Assert.Equal(0, (await CliCalls.JsonAsync(a, "listbanned")).GetArrayLength());
         dir.Succeeded();
     }
+
+    /// <summary>Two nodes given only a third (-addnode) find each other through addr gossip; -connect keeps a node to its peers only.</summary>
+    [Fact]
+    public async Task Nodes_that_know_one_peer_find_the_others_by_addr_gossip()
+    {
+        using var dir = TestDirectory.Create("addr");
+        await using var hub = new TestNode(Path.Combine(dir.Path, "hub"));
+        await hub.StartAsync();
+        await using var b = new TestNode(Path.Combine(dir.Path, "b"), [$"-addnode=127.0.0.1:{hub.P2PPort}"]);
+        await b.StartAsync();
+        await using var c = new TestNode(Path.Combine(dir.Path, "c"), [$"-addnode=127.0.0.1:{hub.P2PPort}"]);
+        await c.StartAsync();
+        await using var only = new TestNode(Path.Combine(dir.Path, "only"), [$"-connect=127.0.0.1:{hub.P2PPort}"]);
+        await only.StartAsync();
+
+        // The maintenance loop fills one outbound slot every 2 s from the addresses it learnt.
+        var peers = await TestWait.UntilAsync(() => CliCalls.JsonAsync(b, "getpeerinfo"), p => p.GetArrayLength() >= 3, "b connects to c and the -connect node too",
+            TimeSpan.FromSeconds(40));
+        Assert.All(peers.EnumerateArray(), p => Assert.True(p.GetProperty("handshake").GetBoolean()));
+        var known = await CliCalls.JsonAsync(b, "getnodeaddresses", "0");
+        Assert.Contains(known.EnumerateArray(), a => a.GetProperty("port").GetInt32() == c.P2PPort && a.GetProperty("address").GetString() == "127.0.0.1");
+        Assert.Contains("error code: -8", (await b.CliAsync("getnodeaddresses", "-1")).Stderr, StringComparison.Ordinal);
+
+        // -connect: only the hub, whatever it hears (others may dial in).
+        var outbound = (await CliCalls.JsonAsync(only, "getpeerinfo")).EnumerateArray().Where(p => !p.GetProperty("inbound").GetBoolean()).ToList();
+        Assert.Equal($"127.0.0.1:{hub.P2PPort}", Assert.Single(outbound).GetProperty("addr").GetString());
+        dir.Succeeded();
+    }
 }

@@ -8,32 +8,9 @@ namespace Cascoin.L2.Network.Tests;
 /// <summary>Two (or three) real P2P nodes on loopback sockets.</summary>
 public sealed class P2PNodeTests
 {
-    private static readonly byte[] Magic = NetworkParameters.Regtest.MessageStart.ToArray();
+    private static P2PNode NewNode(Func<P2POptions, P2POptions>? adjust = null) => LoopbackNodes.Start(adjust);
 
-    private static P2PNode NewNode(Func<P2POptions, P2POptions>? adjust = null)
-    {
-        var options = new P2POptions
-        {
-            Magic = Magic,
-            Listen = new IPEndPoint(IPAddress.Loopback, 0),
-            PingInterval = TimeSpan.FromMilliseconds(200),
-            ReconnectInterval = TimeSpan.FromMilliseconds(100),
-        };
-        var node = new P2PNode(adjust?.Invoke(options) ?? options, TimeProvider.System, NullLogger<P2PNode>.Instance);
-        node.Start();
-        return node;
-    }
-
-    private static async Task Eventually(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"not within 15 s: {what}");
-            await Task.Delay(20);
-        }
-    }
+    private static Task Eventually(Func<bool> condition, string what) => LoopbackNodes.Eventually(condition, what);
 
     [Fact]
     public async Task Two_nodes_shake_hands_exchange_messages_and_measure_ping()
@@ -70,7 +47,7 @@ public sealed class P2PNodeTests
         using var attacker = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await attacker.ConnectAsync(node.ListenEndPoint!);
         await Eventually(() => node.Peers.Count == 1, "the connection is seen");
-        var frame = FrameHeader.Frame(Magic, "ping", new byte[8]);
+        var frame = FrameHeader.Frame(LoopbackNodes.Magic, "ping", new byte[8]);
         switch (kind)
         {
             case "wrong magic":

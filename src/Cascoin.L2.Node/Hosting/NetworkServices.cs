@@ -13,7 +13,7 @@ namespace Cascoin.L2.Node.Hosting;
 
 public static class NetworkServices
 {
-    /// <summary>The P2P transport on -port (unless -listen=0), connected to -connect and -addnode peers.</summary>
+    /// <summary>The P2P transport on -port (unless -listen=0), connected to -connect and -addnode peers, and (without -connect) to addresses learnt by addr gossip.</summary>
     public static IServiceCollection AddCascoinNetwork(this IServiceCollection services, NodeSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -23,6 +23,8 @@ public static class NetworkServices
             Listen = settings.Listen ? new IPEndPoint(IPAddress.Any, settings.P2PPort) : null,
             Persistent = settings.Connect.Concat(settings.AddNode).Select(p => NodeSettings.ParseEndpoint(p, settings.Network.DefaultP2PPort, "-connect/-addnode")).Distinct().ToList(),
             UserAgent = $"/cascoind:{NodeVersion.Current}/",
+            // As in bitcoind, -connect means these peers only: no connections to gossiped addresses.
+            AutomaticOutbound = settings.Connect.Count == 0,
         }, provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<P2PNode>>())
         {
             BestHeights = () => (provider.GetService<L1Chain>()?.Height ?? 0,

@@ -16,6 +16,10 @@ public interface INetworkRpc
     [RpcMethod("addnode", "Adds a peer to keep connected to, removes one, or tries a connection once.", Returns = "null")]
     object? AddNode([RpcParam("ip:port")] string node, [RpcParam("\"add\", \"remove\" or \"onetry\"")] string command);
 
+    [RpcMethod("getnodeaddresses", "Returns addresses known from addr gossip, the most recently heard of first (0: all).",
+        Returns = "[ { time, services, address, port } ]")]
+    IReadOnlyList<NodeAddressInfo> GetNodeAddresses([RpcParam("how many (default 1, 0 for all)")] int count = 1);
+
     [RpcMethod("listbanned", "Lists banned addresses.", Returns = "[ { address, banned_until } ]")]
     IReadOnlyList<BanInfo> ListBanned();
 
@@ -28,6 +32,8 @@ public interface INetworkRpc
 
 public sealed record PeerInfo(long Id, string Addr, bool Inbound, uint Version, string Subver, string Services, ulong StartingHeight,
     ulong L2Height, long BytesSent, long BytesRecv, long ConnTime, long LastRecv, double? PingTime, int BanScore, bool Handshake);
+
+public sealed record NodeAddressInfo(long Time, string Services, string Address, int Port);
 
 public sealed record BanInfo(string Address, [property: JsonPropertyName("banned_until")] long BannedUntil);
 
@@ -82,6 +88,14 @@ public sealed class NetworkRpcModule : IRpcModule, INetworkRpc
         if (!changed && command == "remove")
             throw new RpcException(RpcErrorCode.ClientNodeNotAdded, "Error: Node has not been added.");
         return null;
+    }
+
+    public IReadOnlyList<NodeAddressInfo> GetNodeAddresses(int count = 1)
+    {
+        if (count < 0)
+            throw RpcException.InvalidParameter("Address count out of range");
+        return P2P.Addresses.Recent(count == 0 ? int.MaxValue : count).Select(a => new NodeAddressInfo(a.LastSeen,
+            ((ulong)a.Services).ToString("x16", System.Globalization.CultureInfo.InvariantCulture), a.EndPoint.Address.ToString(), a.EndPoint.Port)).ToList();
     }
 
     public IReadOnlyList<BanInfo> ListBanned() =>
