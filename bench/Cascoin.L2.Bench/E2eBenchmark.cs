@@ -47,6 +47,9 @@ internal sealed class E2eBenchmark : IBenchmark
         new("connections", "concurrent RPC connections submitting", "4"),
         new("batch", "transactions per JSON-RPC batch request", "100"),
         new("rate", "offered load in transactions per second over all connections (0: as fast as they go)", "0"),
+        // A closed loop: new transactions go out as earlier ones commit. Without a bound, a burst of
+        // 20,000 measures only how long the queue behind the 2/3 votes is, not the time to finality.
+        new("inflight", "most transactions submitted but not yet committed (0: no bound; auto: 1000 with --nodes ≥ 2, else 0)", "auto"),
         // 50 ms: at ~10,000 tps, 100 ms blocks run above half their gas, and the base fee then climbs
         // 12.5 % a block past any fee cap a funded account can reserve (EIP-1559 working as designed).
         new("blocktime", "the node's -l2blocktime in ms", "50"),
@@ -66,6 +69,9 @@ internal sealed class E2eBenchmark : IBenchmark
         var offered = arguments.GetInt("rate", 0, 10_000_000);
         var blockTime = arguments.GetInt("blocktime", 10, 60_000);
         var nodeCount = arguments.GetInt("nodes", 1, 16);
+        var inflight = arguments.GetString("inflight") == "auto" ? (nodeCount >= 2 ? 1000 : 0) : arguments.GetInt("inflight", 0, 10_000_000);
+        if (inflight > 0 && inflight < batchSize)
+            throw new BenchUsageException($"--inflight {inflight} is below one batch ({batchSize}): nothing could be sent");
         if ((txCount + accountCount - 1) / accountCount > 1000)
             throw new BenchUsageException("at most 1,000 transactions per account (the mempool's per-sender limit): raise --accounts");
         var daemon = arguments.GetString("cascoind") is { Length: > 0 } given ? given : RegtestNode.FindDaemon();
@@ -86,8 +92,8 @@ internal sealed class E2eBenchmark : IBenchmark
                 await File.WriteAllTextAsync(genesis, GenesisJson(addresses));
                 using var node = await RegtestNode.StartAsync(daemon, directory, [$"-l2genesis={genesis}", .. chainArguments], progress);
                 progress.WriteLine($"e2e: cascoind up on RPC port {node.RpcPort}; submitting over {connections} connections in batches of {batchSize}");
-                var outcome = await SubmitAndWatchAsync([node], transactions, accountCount, connections, batchSize, offered, progress);
-                WriteResult(result, 1, accountCount, txCount, outcome, verifyRate, finality: false);
+                var outcome = await SubmitAndWatchAsync([node], transactions, accountCount, connections, batchSize, new Load(offered, inflight), progress);
+                WriteResult(result, 1, accountCount, txCount, outcome, verifyRate, finality: false, inflight);
                 return;
             }
 
@@ -99,8 +105,8 @@ internal sealed class E2eBenchmark : IBenchmark
             var signed = Sign(keys, addresses, txCount, network.ChainId, NetworkMaxFeePerGas);
             var networkVerifyRate = MeasureVerification(signed);
             progress.WriteLine($"e2e: submitting over {connections} connections to {nodeCount} nodes in batches of {batchSize}");
-            var measured = await SubmitAndWatchAsync(network.Nodes, signed, accountCount, connections, batchSize, offered, progress);
-            WriteResult(result, nodeCount, accountCount, txCount, measured, networkVerifyRate, finality: true);
+            var measured = await SubmitAndWatchAsync(network.Nodes, signed, accountCount, connections, batchSize, new Load(offered, inflight), progress);
+            WriteResult(result, nodeCount, accountCount, txCount, measured, networkVerifyRate, finality: true, inflight);
         }
         finally
         {
@@ -109,7 +115,7 @@ internal sealed class E2eBenchmark : IBenchmark
         }
     }
 
-    private static void WriteResult(Utf8JsonWriter result, int nodes, int accounts, int txs, Outcome outcome, double verifyRate, bool finality)
+    private static void WriteResult(Utf8JsonWriter result, int nodes, int accounts, int txs, Outcome outcome, double verifyRate, bool finality, int inflight)
     {
         var confirm = outcome.ConfirmMs;
         Array.Sort(confirm);
@@ -117,6 +123,7 @@ internal sealed class E2eBenchmark : IBenchmark
         result.WriteNumber("nodes", nodes);
         result.WriteNumber("accounts", accounts);
         result.WriteNumber("txs", txs);
+        result.WriteNumber("inflight", inflight);
         result.WriteNumber("tps", Math.Round(tps));
         result.WriteNumber("p50_confirm_ms", Math.Round(Percentile(confirm, 0.50), 1));
         result.WriteNumber("p99_confirm_ms", Math.Round(Percentile(confirm, 0.99), 1));
@@ -176,7 +183,10 @@ internal sealed class E2eBenchmark : IBenchmark
 
     private sealed record Outcome(TimeSpan Elapsed, double[] ConfirmMs, int Blocks);
 
-    private static async Task<Outcome> SubmitAndWatchAsync(IReadOnlyList<RegtestNode> nodes, Transaction[] transactions, int accounts, int connections, int batchSize, int rate, TextWriter progress)
+    /// <summary>How transactions are offered: <paramref name="Rate"/> per second (0: unpaced), at most <paramref name="InFlight"/> uncommitted at once (0: unbounded).</summary>
+    private sealed record Load(int Rate, int InFlight);
+
+    private static async Task<Outcome> SubmitAndWatchAsync(IReadOnlyList<RegtestNode> nodes, Transaction[] transactions, int accounts, int connections, int batchSize, Load load, TextWriter progress)
     {
         var index = new Dictionary<string, int>(transactions.Length);
         for (var i = 0; i < transactions.Length; i++)
@@ -190,11 +200,12 @@ internal sealed class E2eBenchmark : IBenchmark
         using var done = new CancellationTokenSource();
         var blocksWithTransactions = 0;
         var remaining = transactions.Length;
+        long submittedCount = 0;
         var watcher = Task.Run(async () =>
         {
             var next = startBlock + 1;
             var deadline = TimeSpan.FromMinutes(10);
-            while (remaining > 0)
+            while (Volatile.Read(ref remaining) > 0)
             {
                 if (clock.Elapsed > deadline)
                     throw new TimeoutException($"{remaining} transactions not committed after {deadline.TotalMinutes} minutes");
@@ -214,7 +225,7 @@ internal sealed class E2eBenchmark : IBenchmark
                     }
                     if (found > 0)
                         blocksWithTransactions++;
-                    remaining -= found;
+                    Interlocked.Add(ref remaining, -found);
                 }
                 await Task.Delay(5);
             }
@@ -233,13 +244,17 @@ internal sealed class E2eBenchmark : IBenchmark
             foreach (var chunk in mine.Chunk(batchSize))
             {
                 // Paced: this connection's share of the rate; latency then measures the pipeline, not a queue.
-                if (rate > 0)
+                if (load.Rate > 0)
                 {
-                    var due = TimeSpan.FromSeconds(sent / ((double)rate / connections));
+                    var due = TimeSpan.FromSeconds(sent / ((double)load.Rate / connections));
                     var wait = due - TimeSpan.FromTicks((clock.ElapsedTicks - start) * TimeSpan.TicksPerSecond / Stopwatch.Frequency);
                     if (wait > TimeSpan.Zero)
                         await Task.Delay(wait);
                 }
+                // Closed loop: wait until enough earlier transactions committed.
+                while (load.InFlight > 0 && Interlocked.Read(ref submittedCount) - (transactions.Length - Volatile.Read(ref remaining)) + chunk.Length > load.InFlight)
+                    await Task.Delay(2);
+                Interlocked.Add(ref submittedCount, chunk.Length);
                 sent += chunk.Length;
                 var calls = chunk.Select(i => ("l2_sendrawtransaction", new object?[] { Convert.ToHexStringLower(transactions[i].ToBytes()) })).ToList();
                 var sentAt = clock.ElapsedTicks;
