@@ -40,9 +40,9 @@ public sealed class SequencerNetworkTests(ITestOutputHelper output) : IAsyncLife
     private IEnumerable<int> Running => Enumerable.Range(0, _nodes.Length).Where(i => _nodes[i] is not null);
 
     /// <summary>Starts node <paramref name="index"/> with persistent connections to every running node.</summary>
-    private async Task StartAsync(int index, bool onChain)
+    private async Task StartAsync(int index, bool onChain, params string[] extra)
     {
-        List<string> arguments = [.. Running.Where(i => i != index).Select(i => $"-addnode=127.0.0.1:{Node(i).P2PPort}")];
+        List<string> arguments = [.. Running.Where(i => i != index).Select(i => $"-addnode=127.0.0.1:{Node(i).P2PPort}"), .. extra];
         if (onChain)
             arguments.AddRange([$"-l2chainid={_chainId}", $"-l2leadertimeout={Text((long)LeaderTimeout.TotalMilliseconds)}"]);
         var node = new TestNode(Directory(index), arguments);
@@ -136,6 +136,8 @@ public sealed class SequencerNetworkTests(ITestOutputHelper output) : IAsyncLife
         output.WriteLine($"partition and heal: {watch.ElapsedMilliseconds} ms");
         await OversizedFrameBannedAsync();
         output.WriteLine($"bad peer banned: {watch.ElapsedMilliseconds} ms");
+        await DoubleSignerSlashedAsync();
+        output.WriteLine($"double signer slashed: {watch.ElapsedMilliseconds} ms");
         _dir.Succeeded();
     }
 
@@ -241,6 +243,35 @@ public sealed class SequencerNetworkTests(ITestOutputHelper output) : IAsyncLife
         await TestWait.UntilAsync(() => Json(target, "listbanned"), l => l.GetArrayLength() == 1, "the sender of the oversized frame is banned");
         var height = await L2Height(Node(0));
         await L2ConvergedAsync(height + 3);
+    }
+
+    /// <summary>
+    /// Sequencer 1 turns Byzantine (regtest fault injection -l2equivocate): whenever it leads, it seals
+    /// two blocks at one height. The others see both seals, post the evidence to the staking contract,
+    /// and half of its stake is burned; the chain goes on.
+    /// </summary>
+    private async Task DoubleSignerSlashedAsync()
+    {
+        const int byzantine = 1;
+        decimal Bonded(JsonElement info) => info.GetProperty("sequencers").EnumerateArray()
+            .Single(s => s.GetProperty("address").GetString() == _sequencerAddresses[byzantine]).GetProperty("bonded").GetDecimal();
+        var before = Bonded(await Json(Node(0), "l2_getchaininfo", _chainId));
+        await Node(byzantine).DisposeAsync();
+        _nodes[byzantine] = null;
+        await StartAsync(byzantine, onChain: true, "-l2equivocate");
+
+        // It leads about one slot in four; mine the settlement chain until the evidence is in a block.
+        var after = await TestWait.UntilAsync(async () =>
+        {
+            await Json(Node(0), "generate", "1");
+            await Task.Delay(500);
+            return Bonded(await Json(Node(0), "l2_getchaininfo", _chainId));
+        }, bonded => bonded < before, "the double signer's stake is slashed", TimeSpan.FromSeconds(150));
+
+        Assert.Equal(before / 2, after);
+        Assert.Contains("-l2equivocate: also proposing", Node(byzantine).ReadLog(), StringComparison.Ordinal);
+        Assert.Contains(Running.Where(i => i != byzantine), i => Node(i).ReadLog().Contains("Posted double-sign evidence", StringComparison.Ordinal));
+        await L2ConvergedAsync(await L2Height(Node(0)) + 3);
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

@@ -16,6 +16,7 @@ public static class NodeOptions
         OptionSpec.Integer("l2leadertimeout", "ms", "A deployed chain's next sequencer claims the height after the leader is silent this long (default: 2000)", 200, 600_000, "Layer 2 options"),
         OptionSpec.Integer("l2blocktime", "ms", "Produce an L2 block every <ms> milliseconds when transactions wait (default: 500, regtest: 100)", 10, 60_000, "Layer 2 options"),
         OptionSpec.Text("l2genesis", "file", "Create the L2 genesis state from this JSON file: {\"timestamp\": ms, \"alloc\": {\"<address>\": {\"balance\": CAS, \"hatscore\": 0..100}}} (regtest default: the development account of README.md)", "Layer 2 options"),
+        OptionSpec.Flag("l2equivocate", "Regtest fault injection: when this node leads, it also proposes a second, conflicting block at each height, as a Byzantine sequencer would (to exercise double-sign detection and slashing; default: 0)", "Debugging/Testing options"),
         OptionSpec.Integer("l1blocktime", "s", "Regtest: mine a block of the embedded settlement chain every <s> seconds (default: only on generate)", 1, 3600, "Settlement options"),
         OptionSpec.Integer("maxmempooltx", "n", "Keep at most <n> L2 transactions in the mempool (default: 100000)", 100, 10_000_000, "Layer 2 options"),
         OptionSpec.Port("port", "Listen for P2P connections on <port> (default: 22222, testnet: 22223, regtest: 22224)", "Connection options"),

@@ -19,6 +19,9 @@ public sealed record NodeSettings
     /// <summary>Null: the network's default block time.</summary>
     public long? L2BlockTimeMs { get; init; }
 
+    /// <summary>-l2equivocate (regtest only): propose a conflicting second block whenever this node leads.</summary>
+    public bool L2Equivocate { get; init; }
+
     /// <summary>-l2leadertimeout: leader silence before failover on a deployed chain.</summary>
     public TimeSpan L2LeaderTimeout { get; init; } = TimeSpan.FromSeconds(2);
     public string? L2GenesisPath { get; init; }
@@ -127,6 +130,9 @@ public sealed record NodeSettings
         var l2Enabled = s.GetFlag("l2", true);
         if (l2Enabled && network.Name != "regtest")
             warnings.Add("this version runs an L2 chain on regtest only: following a chain on main or test needs the settlement layer");
+        var equivocate = s.GetFlag("l2equivocate", false);
+        if (equivocate && network.Name != "regtest")
+            throw new ConfigurationException("-l2equivocate is a regtest fault injection: it makes the node double sign, which is slashed");
         var genesis = NullIfEmpty(s.GetText("l2genesis"));
         if (genesis is not null)
         {
@@ -144,6 +150,7 @@ public sealed record NodeSettings
             L2ChainId = ParseChainId(s.GetText("l2chainid")),
             L2BlockTimeMs = s.GetText("l2blocktime") is null ? null : s.GetInteger("l2blocktime", 0),
             L2LeaderTimeout = TimeSpan.FromMilliseconds(s.GetInteger("l2leadertimeout", 2000)),
+            L2Equivocate = equivocate,
             L2GenesisPath = genesis,
             MaxMempoolTransactions = (int)s.GetInteger("maxmempooltx", 100_000),
             L1BlockTimeSeconds = s.GetText("l1blocktime") is null ? null : s.GetInteger("l1blocktime", 0),

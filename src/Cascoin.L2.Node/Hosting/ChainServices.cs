@@ -74,6 +74,7 @@ public static class ChainServices
                     {
                         BlockTime = provider.GetRequiredService<ChainParameters>().BlockTime,
                         LeaderTimeout = settings.L2LeaderTimeout,
+                        Equivocate = settings.L2Equivocate,
                         Endpoint = $"127.0.0.1:{settings.P2PPort}",
                     },
                     provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<SequencerNetwork>>()));

@@ -16,6 +16,13 @@ public sealed record ConsensusOptions
     /// <summary>A chain with a single sequencer has nobody to fail over to: idle, it sends an empty block this often.</summary>
     public TimeSpan SoloHeartbeat { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Fault injection (regtest -l2equivocate): when this node leads, it also seals and sends a second
+    /// block at the same height, as a Byzantine sequencer would. Honest nodes must detect it and post
+    /// the evidence that gets this node slashed.
+    /// </summary>
+    public bool Equivocate { get; init; }
+
     /// <summary>The endpoint (host:port) announced in SEQANNOUNCE.</summary>
     public string Endpoint { get; init; } = "";
 

@@ -322,6 +322,13 @@ public sealed partial class SequencerNetwork
         _p2p.Broadcast(ConsensusMessages.Propose, ConsensusMessages.EncodeProposal(ChainId, round, produced.Block));
         CountSeals(produced.Block);
         VoteAccept(produced.Block);
+        if (_options.Equivocate && produced.Block.Header.Sequencer == _self)
+        {
+            // Byzantine on purpose (regtest): the same height, another timestamp, so another hash and a second seal.
+            var conflicting = _chain.Produce(_pool.SelectForBlock(_chain.NextBaseFee, _chain.GetAccount), produced.Block.Header.Timestamp + 1, _key).Block;
+            _logger.LogWarning("-l2equivocate: also proposing conflicting L2 block {Height} {Hash}", _height, conflicting.Hash);
+            _p2p.Broadcast(ConsensusMessages.Propose, ConsensusMessages.EncodeProposal(ChainId, round, conflicting));
+        }
     }
 
     /// <summary>Transactions the block refused for a lasting reason leave the mempool (they would be offered forever).</summary>
