@@ -80,24 +80,16 @@ public sealed class BlockStore
         batch.Put(DbColumn.Metadata, HeadKey, NumberKey(number));
     }
 
-    public Block? GetBlock(ulong number)
-    {
-        var key = NumberKey(number);
-        var bytes = _database.Get(DbColumn.L2Blocks, key);
-        if (bytes is null)
-            return null;
-        try
-        {
-            return Block.Decode(bytes);
-        }
-        catch (DecodeException ex)
-        {
-            throw DatabaseCorruptionException.ForRecord(DbColumn.L2Blocks, key, ex);
-        }
-    }
+    public Block? GetBlock(ulong number) => ReadBlockRecord(number, static bytes => Block.Decode(bytes));
 
     /// <summary>The header of block <paramref name="number"/> alone: the stored block begins with it, so its transactions are not decoded.</summary>
-    public BlockHeader? GetHeader(ulong number)
+    public BlockHeader? GetHeader(ulong number) => ReadBlockRecord(number, static bytes =>
+    {
+        var reader = new SpanReader(bytes);
+        return BlockHeader.Read(ref reader);
+    });
+
+    private T? ReadBlockRecord<T>(ulong number, Func<byte[], T> decode) where T : class
     {
         var key = NumberKey(number);
         var bytes = _database.Get(DbColumn.L2Blocks, key);
@@ -105,8 +97,7 @@ public sealed class BlockStore
             return null;
         try
         {
-            var reader = new SpanReader(bytes);
-            return BlockHeader.Read(ref reader);
+            return decode(bytes);
         }
         catch (DecodeException ex)
         {

@@ -1,10 +1,5 @@
-using Cascoin.L2.Chain;
 using Cascoin.L2.Chain.Blocks;
-using Cascoin.L2.Chain.Mempool;
-using Cascoin.L2.Chain.Transactions;
-using Cascoin.L2.Crypto;
 using Cascoin.L2.Network;
-using Cascoin.L2.Primitives;
 using Cascoin.L2.Sequencing.Discovery;
 using Cascoin.L2.Sequencing.Election;
 using Cascoin.L2.Settlement.L1;

@@ -1,5 +1,4 @@
 using Cascoin.L2.Chain.Blocks;
-using Cascoin.L2.Crypto;
 using Cascoin.L2.Primitives;
 using Cascoin.L2.Settlement.L1;
 
@@ -40,12 +39,7 @@ public static class DoubleSigning
         return null;
     }
 
-    private static Address? SealerOf(ulong chainId, BlockHeader header, byte[] seal)
-    {
-        Span<byte> hash = stackalloc byte[Hash256.Size];
-        Block.SealHash(chainId, header.Hash).WriteTo(hash);
-        return RecoverableSignature.TryParse(seal, out var signature) && signature.TryRecover(hash, out var key)
-            ? Address.FromPublicKey(key.AsSpan())
-            : null;
-    }
+    /// <summary>Who sealed <paramref name="header"/> for chain <paramref name="chainId"/>, or null when the seal recovers no key.</summary>
+    private static Address? SealerOf(ulong chainId, BlockHeader header, byte[] seal) =>
+        new Block(header, [], [seal]).RecoverSigners(chainId) is [var sealer] ? sealer : null;
 }
