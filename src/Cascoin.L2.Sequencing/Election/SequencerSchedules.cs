@@ -21,7 +21,7 @@ public sealed class SequencerSchedules
     private readonly L2Blockchain _chain;
     private readonly IL1Client _l1;
     private readonly Lock _cacheLock = new();
-    private readonly Dictionary<(Hash256 Parent, int Lookback), IReadOnlyList<Address>> _demotions = [];
+    private readonly Dictionary<(Hash256 Parent, ulong L1Height, int Lookback), IReadOnlyList<Address>> _demotions = [];
 
     public SequencerSchedules(L2Blockchain chain, IL1Client l1)
     {
@@ -63,16 +63,20 @@ public sealed class SequencerSchedules
         var plain = new LeaderSchedule(set, seed.L1AnchorHash, BlocksPerSlot);
         if (lookback == 0 || height <= 1 || _chain.GetHeader(height - 1) is not { } parent)
             return plain;
-        var demoted = Demotions(parent, slot, lookback, plain);
+        var demoted = Demotions(parent, slot, l1AnchorHeight, lookback, plain);
         return demoted.Count == 0 ? plain : new LeaderSchedule(set, seed.L1AnchorHash, BlocksPerSlot, demoted);
     }
 
-    /// <summary>Who ranks last for the block after <paramref name="parent"/>: the previous slot's failed leaders, then those passed over in this slot so far.</summary>
-    private IReadOnlyList<Address> Demotions(BlockHeader parent, ulong slot, int lookback, LeaderSchedule plain)
+    /// <summary>
+    /// Who ranks last for the block after <paramref name="parent"/>: the previous slot's failed leaders,
+    /// then those passed over in this slot so far. Cached per parent and L1 height (the set, and so the
+    /// ranking judged against, depends on both).
+    /// </summary>
+    private IReadOnlyList<Address> Demotions(BlockHeader parent, ulong slot, ulong l1AnchorHeight, int lookback, LeaderSchedule plain)
     {
         lock (_cacheLock)
         {
-            if (_demotions.TryGetValue((parent.Hash, lookback), out var cached))
+            if (_demotions.TryGetValue((parent.Hash, l1AnchorHeight, lookback), out var cached))
                 return cached;
         }
         var demoted = slot == 0 ? [] : FailedDuring(slot - 1, lookback - 1).ToList();
@@ -82,7 +86,7 @@ public sealed class SequencerSchedules
             // Heights are decided one after another: old entries are never asked for again.
             if (_demotions.Count >= 512)
                 _demotions.Clear();
-            _demotions[(parent.Hash, lookback)] = demoted;
+            _demotions[(parent.Hash, l1AnchorHeight, lookback)] = demoted;
         }
         return demoted;
     }
