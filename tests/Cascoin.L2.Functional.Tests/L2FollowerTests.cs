@@ -51,16 +51,14 @@ public sealed class L2FollowerTests
         await Json(sequencer, "generate", "1");
         await TestWait.UntilAsync(() => Json(sequencer, "l2_getbalance", alice), b => b.GetDecimal() == 20m, "the deposit is minted");
 
-        // The follower needs the deployment on its settlement chain before it can follow the L2 chain: a first start syncs the L1.
+        // A fresh node told to follow the chain syncs its settlement chain from the peer first (the deployment is not there
+        // yet), then starts the L2 chain by itself: one command joins the network.
         var followerDirectory = Path.Combine(dir.Path, "f");
-        await using (var syncing = new TestNode(followerDirectory, [$"-addnode=127.0.0.1:{sequencer.P2PPort}"]))
-        {
-            await syncing.StartAsync();
-            var l1Height = (await Json(sequencer, "getblockcount")).GetInt64();
-            await TestWait.UntilAsync(async () => (await Json(syncing, "getblockcount")).GetInt64(), h => h == l1Height, "the follower's settlement chain catches up");
-        }
         await using var follower = new TestNode(followerDirectory, [$"-l2chainid={chainId}", $"-addnode=127.0.0.1:{sequencer.P2PPort}"]);
         await follower.StartAsync();
+        await TestWait.UntilAsync(async () => (await follower.CliAsync("l2_blocknumber")).ExitCode, code => code == 0, "the follower's L2 chain starts after the settlement sync",
+            TimeSpan.FromSeconds(60));
+        Assert.Contains("syncing the settlement chain from peers first", follower.ReadLog(), StringComparison.Ordinal);
         await CaughtUp(sequencer, follower);
         Assert.Equal(20m, (await Json(follower, "l2_getbalance", alice)).GetDecimal());
 

@@ -134,7 +134,8 @@ public static class ChainServices
 
     private static Settlement.Contracts.ChainRecord DeployedRecord(NodeSettings settings, L1Chain? l1) =>
         l1?.StateAtTip().GetChain(settings.EffectiveL2ChainId)
-        ?? throw new NodeStartupException($"L2 chain {settings.EffectiveL2ChainId} is not deployed on the settlement chain: deploy it with l2_deploy and mine the deployment (generate), or see l2_listchains");
+        ?? throw new ChainNotDeployedException(settings.EffectiveL2ChainId,
+            $"L2 chain {settings.EffectiveL2ChainId} is not deployed on the settlement chain: deploy it with l2_deploy and mine the deployment (generate), or see l2_listchains; with -addnode/-connect peers the node syncs the settlement chain first");
 
     private static KeyWallet OpenWallet(NodeSettings settings)
     {

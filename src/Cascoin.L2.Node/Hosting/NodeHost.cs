@@ -69,8 +69,12 @@ public sealed class NodeHost : IAsyncDisposable
         builder.Services.AddCascoinRpc(settings);
 
         var app = builder.Build();
-        var rpc = app.Services.GetRequiredService<RpcHttpHandler>();
-        app.Run(context => context.Request.Path.Value is "/" or "" ? rpc.HandleAsync(context) : NotFound(context));
+        // Nothing is resolved here: a service that fails to build (a chain not deployed, a damaged
+        // database) must fail inside RunAsync, where the caller owns the host and disposes what was opened.
+        RpcHttpHandler? rpc = null;
+        app.Run(context => context.Request.Path.Value is "/" or ""
+            ? (rpc ??= app.Services.GetRequiredService<RpcHttpHandler>()).HandleAsync(context)
+            : NotFound(context));
         return new NodeHost(app);
     }
 
@@ -83,8 +87,10 @@ public sealed class NodeHost : IAsyncDisposable
     /// <summary>Starts every service, finishes warm-up, and returns when the node has stopped (stop RPC, SIGINT, SIGTERM).</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        // Open the database before anything listens, so a damaged database fails the start, not a request.
+        // Open the database and build the RPC handler (and through it every module and service) before
+        // anything listens, so a damaged database or a missing deployment fails the start, not a request.
         _app.Services.GetRequiredService<NodeDatabase>();
+        _app.Services.GetRequiredService<RpcHttpHandler>();
         try
         {
             await _app.StartAsync(cancellationToken);

@@ -34,8 +34,21 @@ public static class NodeLauncher
                 log.Warning("{Warning}", warning);
             try
             {
-                await using var host = NodeHost.Create(settings, logger, TimeProvider.System);
-                await host.RunAsync(CancellationToken.None);
+                try
+                {
+                    await RunHostAsync(settings, logger);
+                }
+                catch (ChainNotDeployedException ex) when (settings.Connect.Count + settings.AddNode.Count > 0)
+                {
+                    log.Warning("L2 chain {ChainId} is not on this node's settlement chain yet: syncing the settlement chain from peers first", ex.ChainId);
+                    if (!await SettlementSync.UntilDeployedAsync(settings, ex.ChainId, logger))
+                    {
+                        log.Information("Shutdown: done");
+                        return 0; // stopped while syncing
+                    }
+                    log.Information("L2 chain {ChainId} found on the settlement chain: starting it", ex.ChainId);
+                    await RunHostAsync(settings, logger);
+                }
             }
             catch (Exception ex) when (ex is NodeStartupException or DatabaseCorruptionException or DatabaseVersionException)
             {
@@ -46,5 +59,11 @@ public static class NodeLauncher
             log.Information("Shutdown: done");
             return 0;
         }
+    }
+
+    private static async Task RunHostAsync(NodeSettings settings, Serilog.ILogger logger)
+    {
+        await using var host = NodeHost.Create(settings, logger, TimeProvider.System);
+        await host.RunAsync(CancellationToken.None);
     }
 }
