@@ -35,6 +35,16 @@ public sealed class L2SettingsTests
         cfg.Succeeded();
     }
 
+    [Fact]
+    public void The_double_signing_fault_injection_is_regtest_only_and_off_by_default()
+    {
+        using var cfg = new ConfigFixture("l2-equivocate");
+        Assert.False(cfg.Node("-regtest").L2Equivocate);
+        Assert.True(cfg.Node("-regtest", "-l2equivocate").L2Equivocate);
+        Assert.Equal("-l2equivocate is a regtest fault injection: it makes the node double sign, which is slashed", cfg.Rejects("-testnet", "-l2equivocate"));
+        cfg.Succeeded();
+    }
+
     [Theory]
     [InlineData("-l2blocktime=5")]
     [InlineData("-l2blocktime=abc")]
