@@ -17,6 +17,9 @@ public sealed partial class P2PNode
     private const int RelayFanout = 2;
     private const int MaxRelayedEntries = 10;
 
+    /// <summary>Addresses a peer may have processed per second after its first full message (Bitcoin Core's rate): a peer cannot flood the book.</summary>
+    private const double AddressTokensPerSecond = 0.1;
+
     private readonly ConcurrentDictionary<IPEndPoint, DateTimeOffset> _lastTried = new();
     private readonly ConcurrentDictionary<IPEndPoint, bool> _self = new();
 
@@ -63,8 +66,13 @@ public sealed partial class P2PNode
         }
         var now = NowSeconds;
         var fresh = new List<NetworkAddress>();
+        RefillAddressTokens(peer);
         foreach (var address in addresses)
         {
+            // Over its rate the rest is dropped, not scored: an honest peer may just be chatty.
+            if (peer.AddressTokens < 1)
+                break;
+            peer.AddressTokens--;
             if (IsSelf(address.EndPoint) || IsBanned(address.EndPoint.Address))
                 continue;
             // A time in the future is the sender's clock or a lie: it must not keep an address on top of the book.
@@ -75,6 +83,14 @@ public sealed partial class P2PNode
         // Small messages are announcements worth spreading; large ones answer a getaddr.
         if (addresses.Count <= MaxRelayedEntries && fresh.Count > 0)
             Relay(fresh, peer);
+    }
+
+    private void RefillAddressTokens(Peer peer)
+    {
+        var now = _time.GetTimestamp();
+        if (peer.AddressTokensAt != 0)
+            peer.AddressTokens = Math.Min(AddressMessage.MaxEntries, peer.AddressTokens + _time.GetElapsedTime(peer.AddressTokensAt, now).TotalSeconds * AddressTokensPerSecond);
+        peer.AddressTokensAt = now;
     }
 
     /// <summary>Passes addresses on to a few random peers other than the one they came from.</summary>

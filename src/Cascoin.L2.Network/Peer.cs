@@ -47,6 +47,11 @@ public sealed class Peer : IDisposable
     /// <summary>Whether this connection's one <c>getaddr</c> was answered (later ones are ignored).</summary>
     internal bool AddressesSent { get; set; }
 
+    /// <summary>How many more gossiped addresses this peer may have processed now (see P2PNode.Addresses); starts with one full addr message.</summary>
+    internal double AddressTokens { get; set; } = AddressMessage.MaxEntries;
+
+    internal long AddressTokensAt { get; set; }
+
     /// <summary>True once both sides sent version and verack.</summary>
     public bool HandshakeComplete { get; internal set; }
 

@@ -68,6 +68,35 @@ public sealed class AddressGossipTests
         Assert.DoesNotContain(b.Addresses.Recent(100), x => x.EndPoint.Address.Equals(entry.EndPoint.Address));
     }
 
+    [Fact]
+    public async Task A_peer_cannot_flood_the_address_book_past_its_rate()
+    {
+        await using var a = LoopbackNodes.Start();
+        await using var b = LoopbackNodes.Start();
+        // A peer's messages are handled in order: this marker arrives after the addr before it was processed.
+        var marker = new TaskCompletionSource();
+        b.Register("l2tx", (_, _) =>
+        {
+            marker.TrySetResult();
+            return Task.CompletedTask;
+        });
+        var peer = await a.ConnectAsync(b.ListenEndPoint!);
+        await LoopbackNodes.Eventually(() => peer!.HandshakeComplete && b.Peers.Any(p => p.HandshakeComplete), "handshake");
+        static List<NetworkAddress> Batch(byte network) => Enumerable.Range(0, AddressMessage.MaxEntries)
+            .Select(i => new NetworkAddress(new IPEndPoint(new IPAddress([10, network, (byte)(i >> 8), (byte)i]), 9), NodeServices.L2, 1)).ToList();
+        int Flooded() => b.Addresses.Recent(10_000).Count(x => x.EndPoint.Address.GetAddressBytes()[0] == 10);
+
+        a.Send(peer!, "addr", AddressMessage.Encode(Batch(1)));
+        await LoopbackNodes.Eventually(() => Flooded() == AddressMessage.MaxEntries, "the first full message is taken");
+        a.Send(peer!, "addr", AddressMessage.Encode(Batch(2)));
+        a.Send(peer!, "l2tx", [1]);
+        await marker.Task.WaitAsync(TimeSpan.FromSeconds(15));
+
+        // 0.1 address a second after the first thousand: the second thousand is dropped, and not held against the peer.
+        Assert.InRange(Flooded(), AddressMessage.MaxEntries, AddressMessage.MaxEntries + 1);
+        Assert.Equal(0, b.Peers.Single().Misbehavior);
+    }
+
     [Property(MaxTest = 100)]
     public void An_addr_payload_decodes_to_what_was_encoded(int seed)
     {
