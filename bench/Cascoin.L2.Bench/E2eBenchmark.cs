@@ -49,7 +49,7 @@ internal sealed class E2eBenchmark : IBenchmark
         new("rate", "offered load in transactions per second over all connections (0: as fast as they go)", "0"),
         // A closed loop: new transactions go out as earlier ones commit. Without a bound, a burst of
         // 20,000 measures only how long the queue behind the 2/3 votes is, not the time to finality.
-        new("inflight", "most transactions submitted but not yet committed (0: no bound; auto: 1000 with --nodes ≥ 2, else 0)", "auto"),
+        new("inflight", "most transactions submitted but not yet committed (0: no bound; auto: 800 with --nodes ≥ 2, else 0)", "auto"),
         // 50 ms: at ~10,000 tps, 100 ms blocks run above half their gas, and the base fee then climbs
         // 12.5 % a block past any fee cap a funded account can reserve (EIP-1559 working as designed).
         new("blocktime", "the node's -l2blocktime in ms", "50"),
@@ -69,7 +69,7 @@ internal sealed class E2eBenchmark : IBenchmark
         var offered = arguments.GetInt("rate", 0, 10_000_000);
         var blockTime = arguments.GetInt("blocktime", 10, 60_000);
         var nodeCount = arguments.GetInt("nodes", 1, 16);
-        var inflight = arguments.GetString("inflight") == "auto" ? (nodeCount >= 2 ? 1000 : 0) : arguments.GetInt("inflight", 0, 10_000_000);
+        var inflight = arguments.GetString("inflight") == "auto" ? (nodeCount >= 2 ? 800 : 0) : arguments.GetInt("inflight", 0, 10_000_000);
         if (inflight > 0 && inflight < batchSize)
             throw new BenchUsageException($"--inflight {inflight} is below one batch ({batchSize}): nothing could be sent");
         if ((txCount + accountCount - 1) / accountCount > 1000)
