@@ -281,9 +281,9 @@ public sealed partial class SequencerNetwork
 
     private void Propose(ulong slot, int round)
     {
-        // A failover leader re-proposes what the height already has (votes may be on it) rather than competing with it.
-        var known = _proposals.Values.Where(p => !_invalidProducers.Contains(p.Block.Header.Sequencer))
-            .OrderByDescending(p => _tally?.AcceptedWeight(p.Block.Hash) ?? UInt128.Zero).FirstOrDefault();
+        // A failover leader re-proposes what the height already has (votes may be on it) rather than
+        // competing with it. Every block in _proposals passed full validation, whoever produced it.
+        var known = _proposals.Values.OrderByDescending(p => _tally?.AcceptedWeight(p.Block.Hash) ?? UInt128.Zero).FirstOrDefault();
         if (known is null && _bufferedVotes.Any(v => v.Kind == VoteKind.Accept))
         {
             // Sequencers accepted a block this node has not seen: they are locked on it and send it again
