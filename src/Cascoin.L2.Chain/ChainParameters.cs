@@ -35,6 +35,20 @@ public sealed record ChainParameters
     /// <summary>How far a block's timestamp may run ahead of the validating node's clock.</summary>
     public TimeSpan MaxFutureTimestamp { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How far a block's timestamp may be from the time of the L1 block it references (SPEC §5: 15 minutes).</summary>
+    public TimeSpan MaxL1TimestampDrift { get; init; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// L1 blocks per sequencer epoch. A height's sequencer set, and a slot's leader seed, are those of
+    /// the first L1 block of the epoch its parent references: a leader that moves the L1 anchor can
+    /// only keep the epoch or enter the next one, never pick a seed among many L1 blocks. Regtest
+    /// uses 1 so that a new staker takes part from the next L1 block on.
+    /// </summary>
+    public ulong L1EpochBlocks { get; init; } = 12;
+
+    /// <summary>The first L1 height of the epoch that <paramref name="l1Height"/> is in.</summary>
+    public ulong L1EpochStart(ulong l1Height) => l1Height - l1Height % L1EpochBlocks;
+
     /// <summary>
     /// The largest withdrawal (SPEC §2): the L1 bridge refuses to pay more in one transaction, so the
     /// L2 refuses to burn more rather than lock the funds for good.
@@ -49,7 +63,7 @@ public sealed record ChainParameters
     {
         ArgumentNullException.ThrowIfNull(network);
         return network.Name == "regtest"
-            ? new ChainParameters { ChainId = chainId, BlockTime = TimeSpan.FromMilliseconds(100) }
+            ? new ChainParameters { ChainId = chainId, BlockTime = TimeSpan.FromMilliseconds(100), L1EpochBlocks = 1 }
             : new ChainParameters { ChainId = chainId };
     }
 

@@ -286,6 +286,8 @@ public sealed class L2Blockchain
             var header = block.Header;
             if (HeaderRules.Check(parent, header, Parameters, nowMs) is { } headerRejection)
                 return (null, headerRejection);
+            if (L1Binding.Check(parent, header, Settlement, Parameters) is { } bindingRejection)
+                return (null, bindingRejection);
             if (header.L1MessagesRoot != L1MessagesRoot(block.Transactions))
                 return (null, new BlockRejection(BlockRejectReason.BadL1MessagesRoot, "the L1 messages root does not match the block's queue entries"));
             if (MerkleRoot.Compute(block.Transactions.Select(t => t.Id).ToList()) != header.TransactionsRoot)
@@ -367,6 +369,22 @@ public sealed class L2Blockchain
                 execution.TryApply(queued);
             return transactions.Select(execution.TryApply).ToList();
         }
+    }
+
+    /// <summary>
+    /// Why a block made now on the head would break the L1 binding (its confirmed L1 block is more than
+    /// <see cref="ChainParameters.MaxL1TimestampDrift"/> old: the settlement chain is stalled), or null.
+    /// </summary>
+    public string? ProductionBlockedReason(ulong nowMs)
+    {
+        if (Settlement is not { } settlement || !HasGenesis)
+            return null;
+        var parent = Head;
+        var (height, hash) = settlement.ConfirmedTip;
+        var probe = new BlockHeader(parent.Number + 1, parent.Hash, Hash256.Zero, Hash256.Zero, Hash256.Zero, Hash256.Zero, Address.Zero,
+            Math.Max(nowMs, parent.Timestamp + 1), Parameters.BlockGasLimit, 0, NextBaseFee, Math.Max(height, parent.L1AnchorHeight),
+            height >= parent.L1AnchorHeight ? hash : parent.L1AnchorHash);
+        return L1Binding.Check(parent, probe, settlement, Parameters)?.Message;
     }
 
     /// <summary>Whether confirmed L1 queue entries wait for a block (so an idle producer should make one).</summary>

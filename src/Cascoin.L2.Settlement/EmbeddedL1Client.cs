@@ -29,6 +29,8 @@ public sealed class EmbeddedL1Client : IL1Client
 
     public Hash256? GetHash(ulong height) => _chain.GetHash(height);
 
+    public L1BlockHeader? GetHeader(ulong height) => _chain.GetHeader(height);
+
     public ChainRecord? GetChain(ulong chainId) => _chain.StateAtTip().GetChain(chainId);
 
     public AnchorRecord? GetAnchor(ulong chainId, ulong index) => _chain.StateAtTip().GetAnchor(chainId, index);

@@ -22,6 +22,9 @@ public interface IL1Client
     /// <summary>The hash of the active block at <paramref name="height"/>, or null above the tip.</summary>
     Hash256? GetHash(ulong height);
 
+    /// <summary>The header of the active block at <paramref name="height"/>, or null above the tip.</summary>
+    L1BlockHeader? GetHeader(ulong height);
+
     /// <summary>The registry record of <paramref name="chainId"/> at the tip, or null when no such chain is deployed.</summary>
     ChainRecord? GetChain(ulong chainId);
 

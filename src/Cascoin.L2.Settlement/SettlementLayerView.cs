@@ -27,5 +27,12 @@ public sealed class SettlementLayerView : ISettlementView
         }
     }
 
+    public L1BlockReference? ConfirmedBlock(ulong height)
+    {
+        if (height > ConfirmedTip.Height || _l1.GetHeader(height) is not { } header)
+            return null;
+        return new L1BlockReference(header.Height, header.Hash, header.Timestamp);
+    }
+
     public L1Message? GetQueued(L1MessageKind kind, ulong sequence) => _l1.GetQueued(_chainId, kind, sequence);
 }

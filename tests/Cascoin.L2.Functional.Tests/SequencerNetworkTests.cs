@@ -13,7 +13,7 @@ namespace Cascoin.L2.Functional.Tests;
 /// chain under load, survive the leader's kill -9, take it back, stop a cut-off sequencer from
 /// producing until it rejoins, and ban a peer that sends an oversized frame.
 /// </summary>
-public sealed class SequencerNetworkTests(ITestOutputHelper output) : IAsyncLifetime, IAsyncDisposable
+public sealed partial class SequencerNetworkTests(ITestOutputHelper output) : IAsyncLifetime, IAsyncDisposable
 {
     private const int Sequencers = 4;
     private static readonly TimeSpan LeaderTimeout = TimeSpan.FromMilliseconds(1000);
@@ -130,6 +130,9 @@ public sealed class SequencerNetworkTests(ITestOutputHelper output) : IAsyncLife
         Assert.True(sealedBy >= 3, $"a finalized block carries more than 2/3 of the four sequencers' seals, got {sealedBy}");
         output.WriteLine($"load agreed at L2 block {height}: {watch.ElapsedMilliseconds} ms");
 
+        await OldMajorityBlockRefusedAsync();
+        output.WriteLine($"old-majority block refused: {watch.ElapsedMilliseconds} ms");
+
         await LeaderKilledAsync();
         output.WriteLine($"failover and rejoin: {watch.ElapsedMilliseconds} ms");
         await PartitionedSequencerAsync();
@@ -178,6 +181,8 @@ public sealed class SequencerNetworkTests(ITestOutputHelper output) : IAsyncLife
     /// <summary>kill -9 of the current leader: the next in the ranking produces within two timeouts, no finalized block is lost, and the restarted node syncs and signs again.</summary>
     private async Task LeaderKilledAsync()
     {
+        // Early in a slot (10 blocks), so the victim still leads the heights after its death and is passed over, not just rotated out.
+        await TestWait.UntilAsync(() => L2Height(Node(0)), h => h % 10 <= 5, "a head early in its slot");
         var leader = (await Json(Node(0), "l2_getleader")).GetProperty("leader").GetString()!;
         var victim = Array.IndexOf(_sequencerAddresses, leader);
         Assert.True(victim >= 0, $"the leader {leader} is one of the four sequencers");

@@ -25,7 +25,7 @@ public sealed partial class SequencerNetwork
             ResetIfHeadMoved();
             if (block.Number != _height || block.Header.ParentHash != _parentHash || _proposals.ContainsKey(block.Hash) || _rejectedProposals.Contains(block.Hash))
                 return Task.CompletedTask;
-            if (_schedules.For(_height, block.Header.L1AnchorHeight) is not { } schedule)
+            if (_schedules.For(_height) is not { } schedule)
                 return Task.CompletedTask; // this node's settlement view is behind: the finalized block will come by sync
             var slot = SequencerSchedules.SlotOf(_height);
             // The producer must lead one of the rounds this node has reached (one ahead for clock skew).
@@ -159,12 +159,11 @@ public sealed partial class SequencerNetwork
     }
 
     /// <summary>
-    /// One tally per height, weighted by the set of the first proposal validated here; a later
-    /// proposal whose L1 anchor gives a different set cannot finalize at this height.
+    /// One tally per height, weighted by the height's set (fixed by the parent's L1 epoch).
     /// </summary>
     private void EnsureTally(Block block)
     {
-        if (_tally is null && _schedules.SetAt(block.Header.L1AnchorHeight) is { } set)
+        if (_tally is null && _schedules.SetFor(block.Number) is { } set)
             _tally = new VoteTally(ChainId, block.Number, set);
     }
 

@@ -186,7 +186,7 @@ public sealed partial class SequencerNetwork
         if (!_chain.HasGenesis)
             return;
         ResetIfHeadMoved();
-        var blocked = BlockedReason();
+        var blocked = BlockedReason() ?? _chain.ProductionBlockedReason(NowMs);
         if (blocked != _lastBlockedReason)
         {
             if (blocked is null)
@@ -305,9 +305,6 @@ public sealed partial class SequencerNetwork
         else
         {
             produced = _chain.Produce(_pool.SelectForBlock(_chain.NextBaseFee, _chain.GetAccount), NowMs, _key);
-            // The L1 tip may have moved between the schedule and the block: the block's own anchor decides.
-            if (_schedules.For(_height, produced.Block.Header.L1AnchorHeight)?.Ranking(slot) is not { } ranking || ranking[LeaderPosition(ranking, round)] != _self)
-                return;
             DropLastingRefusals(produced);
             _proposals[produced.Block.Hash] = produced;
             // The producer's seal is its ACCEPT.
@@ -341,8 +338,7 @@ public sealed partial class SequencerNetwork
 
     private LeaderSchedule? ScheduleForNext()
     {
-        var anchor = _chain.Settlement?.ConfirmedTip.Height ?? 0;
-        return _schedules.For(_height, Math.Max(anchor, _chain.Head.L1AnchorHeight));
+        return _schedules.For(_height);
     }
 
     /// <summary>

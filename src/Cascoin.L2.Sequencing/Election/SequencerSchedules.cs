@@ -7,11 +7,11 @@ namespace Cascoin.L2.Sequencing.Election;
 
 /// <summary>
 /// The sequencer set and leader schedule of every L2 height of a deployed chain, derived only from
-/// data every node shares: the set is the sequencers the L1 calls eligible at the L1 height the
-/// block references (<c>L1AnchorHeight</c>, which validators bound by their own confirmed tip), and
-/// the slot's seed is the L1 block hash referenced by the block just before the slot began — fixed
-/// for the whole slot, and out of the slot leader's hands. Leaders that failed recently rank last
-/// (<see cref="LeaderDemotion"/>). Also the 2/3 quorum rule for seals.
+/// data every node shares: the set of a height is the sequencers the L1 calls eligible at the first
+/// L1 block of the epoch its parent references (<see cref="SetHeightAfter"/>; headers are bound to
+/// L1 by <see cref="L1Binding"/>), and the slot's seed is that epoch block's hash for the block just
+/// before the slot began — fixed for the whole slot, and out of the slot leader's hands. Leaders
+/// that failed recently rank last (<see cref="LeaderDemotion"/>). Also the 2/3 quorum rule for seals.
 /// </summary>
 public sealed class SequencerSchedules
 {
@@ -21,7 +21,8 @@ public sealed class SequencerSchedules
     private readonly L2Blockchain _chain;
     private readonly IL1Client _l1;
     private readonly Lock _cacheLock = new();
-    private readonly Dictionary<(Hash256 Parent, ulong L1Height, int Lookback), IReadOnlyList<Address>> _demotions = [];
+    private readonly Dictionary<(Hash256 Parent, int Lookback), IReadOnlyList<Address>> _demotions = [];
+    private (ulong Height, Hash256 Hash)? _firstSet;
 
     public SequencerSchedules(L2Blockchain chain, IL1Client l1)
     {
@@ -41,12 +42,49 @@ public sealed class SequencerSchedules
     public IReadOnlyList<SequencerWeight> CurrentSet() => SetAt(_l1.Tip.Height) ?? [];
 
     /// <summary>
-    /// The schedule for block <paramref name="height"/> referencing L1 height <paramref name="l1AnchorHeight"/>,
-    /// with the leaders that failed in this slot's earlier blocks or in the previous slot ranked last
-    /// (<see cref="LeaderDemotion"/>); null when the block that seeds the slot is not stored here or the
-    /// L1 view lacks the height.
+    /// The L1 height whose sequencer set decides the block after <paramref name="parent"/>: the first
+    /// L1 block of the epoch the parent references (never before the chain's deployment). Fixed
+    /// before anyone proposes, out of the proposer's hands, and bound to L1 by the parent's own
+    /// validation. Genesis references nothing: block 1 is decided by the first set the chain had
+    /// (the first L1 height from deployment on with an eligible sequencer); null while there is none.
     /// </summary>
-    public LeaderSchedule? For(ulong height, ulong l1AnchorHeight) => For(height, l1AnchorHeight, DemotionLookbackSlots);
+    public ulong? SetHeightAfter(BlockHeader parent)
+    {
+        ArgumentNullException.ThrowIfNull(parent);
+        var deployed = _l1.GetChain(_chain.Parameters.ChainId)?.DeployHeight ?? 0;
+        return parent.Number == 0 ? FirstSetHeight(deployed) : Math.Max(deployed, _chain.Parameters.L1EpochStart(parent.L1AnchorHeight));
+    }
+
+    /// <summary>The first L1 height from <paramref name="deployed"/> on with an eligible sequencer, remembered with its hash (an L1 reorganization below it makes it look again).</summary>
+    private ulong? FirstSetHeight(ulong deployed)
+    {
+        lock (_cacheLock)
+        {
+            if (_firstSet is { } known && _l1.GetHash(known.Height) == known.Hash)
+                return known.Height;
+        }
+        for (var height = deployed; height <= _l1.Tip.Height; height++)
+        {
+            if (SetAt(height) is { Count: > 0 } && _l1.GetHash(height) is { } hash)
+            {
+                lock (_cacheLock)
+                    _firstSet = (height, hash);
+                return height;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>The sequencer set of L2 block <paramref name="height"/> (from its parent's L1 epoch); null when the parent or that L1 height is not known here.</summary>
+    public IReadOnlyList<SequencerWeight>? SetFor(ulong height) =>
+        height > 0 && _chain.GetHeader(height - 1) is { } parent && SetHeightAfter(parent) is { } l1Height ? SetAt(l1Height) : null;
+
+    /// <summary>
+    /// The schedule for block <paramref name="height"/>, with the leaders that failed in this slot's
+    /// earlier blocks or in the previous slot ranked last (<see cref="LeaderDemotion"/>); null when the
+    /// parent or the block that seeds the slot is not stored here, or the L1 view lacks the heights.
+    /// </summary>
+    public LeaderSchedule? For(ulong height) => For(height, DemotionLookbackSlots);
 
     /// <summary>
     /// How many slots back the demotion chain is followed: the ranking in force in the previous slot
@@ -55,28 +93,31 @@ public sealed class SequencerSchedules
     /// </summary>
     public const int DemotionLookbackSlots = 4;
 
-    private LeaderSchedule? For(ulong height, ulong l1AnchorHeight, int lookback)
+    /// <summary>The leader seed of <paramref name="slot"/>: the hash of the first L1 block of the epoch referenced by the block before the slot.</summary>
+    private Hash256? SeedOf(ulong slot) =>
+        _chain.GetHeader(slot * BlocksPerSlot) is { } seedBlock && SetHeightAfter(seedBlock) is { } l1Height ? _l1.GetHash(l1Height) : null;
+
+    private LeaderSchedule? For(ulong height, int lookback)
     {
         var slot = SlotOf(height);
-        if (_chain.GetHeader(slot * BlocksPerSlot) is not { } seed || SetAt(l1AnchorHeight) is not { } set)
+        if (SeedOf(slot) is not { } seed || SetFor(height) is not { } set)
             return null;
-        var plain = new LeaderSchedule(set, seed.L1AnchorHash, BlocksPerSlot);
+        var plain = new LeaderSchedule(set, seed, BlocksPerSlot);
         if (lookback == 0 || height <= 1 || _chain.GetHeader(height - 1) is not { } parent)
             return plain;
-        var demoted = Demotions(parent, slot, l1AnchorHeight, lookback, plain);
-        return demoted.Count == 0 ? plain : new LeaderSchedule(set, seed.L1AnchorHash, BlocksPerSlot, demoted);
+        var demoted = Demotions(parent, slot, lookback, plain);
+        return demoted.Count == 0 ? plain : new LeaderSchedule(set, seed, BlocksPerSlot, demoted);
     }
 
     /// <summary>
     /// Who ranks last for the block after <paramref name="parent"/>: the previous slot's failed leaders,
-    /// then those passed over in this slot so far. Cached per parent and L1 height (the set, and so the
-    /// ranking judged against, depends on both).
+    /// then those passed over in this slot so far. Cached per parent (the set and seed follow from it).
     /// </summary>
-    private IReadOnlyList<Address> Demotions(BlockHeader parent, ulong slot, ulong l1AnchorHeight, int lookback, LeaderSchedule plain)
+    private IReadOnlyList<Address> Demotions(BlockHeader parent, ulong slot, int lookback, LeaderSchedule plain)
     {
         lock (_cacheLock)
         {
-            if (_demotions.TryGetValue((parent.Hash, l1AnchorHeight, lookback), out var cached))
+            if (_demotions.TryGetValue((parent.Hash, lookback), out var cached))
                 return cached;
         }
         var demoted = slot == 0 ? [] : FailedDuring(slot - 1, lookback - 1).ToList();
@@ -86,7 +127,7 @@ public sealed class SequencerSchedules
             // Heights are decided one after another: old entries are never asked for again.
             if (_demotions.Count >= 512)
                 _demotions.Clear();
-            _demotions[(parent.Hash, l1AnchorHeight, lookback)] = demoted;
+            _demotions[(parent.Hash, lookback)] = demoted;
         }
         return demoted;
     }
@@ -95,7 +136,7 @@ public sealed class SequencerSchedules
     private IReadOnlyList<Address> FailedDuring(ulong slot, int lookback)
     {
         var first = slot * BlocksPerSlot + 1;
-        if (_chain.GetHeader(first) is not { } header || For(first, header.L1AnchorHeight, lookback) is not { } schedule)
+        if (For(first, lookback) is not { } schedule)
             return [];
         return LeaderDemotion.Judge(schedule.Ranking(slot), ProducersOf(first, first + BlocksPerSlot - 1), []);
     }
@@ -114,8 +155,8 @@ public sealed class SequencerSchedules
     {
         ArgumentNullException.ThrowIfNull(header);
         ArgumentNullException.ThrowIfNull(signers);
-        if (SetAt(header.L1AnchorHeight) is not { } set)
-            return $"the settlement chain here has not reached L1 height {header.L1AnchorHeight}, which block {header.Number} references";
+        if (SetFor(header.Number) is not { } set)
+            return $"the sequencer set of block {header.Number} is not known here yet (its parent, or the L1 height its parent references, is missing)";
         var weights = set.ToDictionary(s => s.Address, s => s.Weight);
         var total = set.Aggregate(UInt128.Zero, (sum, s) => sum + s.Weight);
         var signed = signers.Distinct().Aggregate(UInt128.Zero, (sum, a) => sum + weights.GetValueOrDefault(a));
@@ -128,6 +169,6 @@ public sealed class SequencerSchedules
     public IReadOnlySet<Address> MembersAt(BlockHeader header)
     {
         ArgumentNullException.ThrowIfNull(header);
-        return SetAt(header.L1AnchorHeight)?.Select(s => s.Address).ToHashSet() ?? [];
+        return SetFor(header.Number)?.Select(s => s.Address).ToHashSet() ?? [];
     }
 }

@@ -101,6 +101,12 @@ public sealed partial class L1Chain
             return height < (ulong)_active.Count ? _active[(int)height] : null;
     }
 
+    public L1BlockHeader? GetHeader(ulong height)
+    {
+        lock (_lock)
+            return height < (ulong)_active.Count ? _headers[_active[(int)height]] : null;
+    }
+
     public bool IsActive(Hash256 hash)
     {
         lock (_lock)
