@@ -244,8 +244,8 @@ public sealed class L2Blockchain
     }
 
     /// <summary>
-    /// Validates <paramref name="block"/> fully — header, seals by <paramref name="sequencers"/> (the
-    /// producer among them, and <paramref name="quorum"/> satisfied when given), re-execution of every
+    /// Validates <paramref name="block"/> fully — header, its certificate's precommits by distinct
+    /// <paramref name="sequencers"/> (<paramref name="quorum"/> satisfied when given; the producer one of the set), re-execution of every
     /// transaction, roots and gas — and commits it; or says why it is invalid.
     /// </summary>
     /// <param name="quorum">Why the signers are not enough (null: they are); null: any one sequencer's seal suffices.</param>
@@ -257,7 +257,8 @@ public sealed class L2Blockchain
         var signers = block.RecoverSigners(Parameters.ChainId);
         if (signers is null || signers.Count == 0)
             return new BlockRejection(BlockRejectReason.BadSignature, "the block carries no valid sequencer signature");
-        if (!signers.Contains(header.Sequencer) || !signers.All(sequencers.Contains) || signers.Distinct().Count() != signers.Count)
+        // The producer need not be among the precommits (it may have crashed after proposing), but it is one of the set.
+        if (!sequencers.Contains(header.Sequencer) || !signers.All(sequencers.Contains) || signers.Distinct().Count() != signers.Count)
             return new BlockRejection(BlockRejectReason.UnknownSequencer, $"block sealed by {string.Join(", ", signers)}, producer {header.Sequencer}: not distinct active sequencers of this chain");
         if (quorum?.Invoke(signers) is { } missing)
             return new BlockRejection(BlockRejectReason.UnknownSequencer, missing);

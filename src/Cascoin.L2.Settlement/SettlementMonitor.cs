@@ -181,10 +181,10 @@ public sealed class SettlementMonitor
                 var transaction = L1Transaction.Sign(L1TransactionKind.ReportDoubleSign, _l1.PendingNonce(_sequencer), _l1.Parameters.MinimumFee,
                     evidence.ToBytes(), _sequencerKey, _network);
                 if (_l1.Submit(transaction, refuseFailingCall: true) is { } error)
-                    _logger.LogWarning("Did not post double-sign evidence at L2 height {Height}: {Error}", evidence.First.Number, error);
+                    _logger.LogWarning("Did not post double-sign evidence at L2 height {Height}: {Error}", evidence.First.Height, error);
                 else
                     _logger.LogWarning("Posted double-sign evidence at L2 height {Height} ({First}, {Second}) to the staking contract: L1 transaction {Id}",
-                        evidence.First.Number, evidence.First.Hash, evidence.Second.Hash, transaction.Id);
+                        evidence.First.Height, evidence.First.Block, evidence.Second.Block, transaction.Id);
             }
         }
     }

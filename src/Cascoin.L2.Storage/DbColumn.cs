@@ -51,4 +51,10 @@ public enum DbColumn
 
     /// <summary>L1 blocks marked invalid (invalidateblock, or failed validation): block hash (32) → 01.</summary>
     L1Invalid,
+
+    /// <summary>
+    /// What this sequencer signed, written before the message leaves: L2 height (u64 BE) ‖ round (u32 BE)
+    /// ‖ step (u8) → parent hash (32) ‖ block hash (32, zero for nil).
+    /// </summary>
+    SigningJournal,
 }

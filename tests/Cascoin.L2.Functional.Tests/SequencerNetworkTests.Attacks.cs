@@ -45,7 +45,7 @@ public sealed partial class SequencerNetworkTests
             parentAnchor = head.GetProperty("l1anchorheight").GetUInt64();
             Assert.True(parentAnchor > deployHeight, "the head names a later L1 block than the deployment");
             var header = new BlockHeader(
-                head.GetProperty("number").GetUInt64() + 1, Hash256.Parse(head.GetProperty("hash").GetString()!), Hash256.Parse(head.GetProperty("stateroot").GetString()!),
+                head.GetProperty("number").GetUInt64() + 1, Hash256.Parse(head.GetProperty("hash").GetString()!), Hash256.FromHex(head.GetProperty("stateroot").GetString()!),
                 MerkleRoot.Compute([]), MerkleRoot.Compute([]), Hash256.Zero, Address.FromPublicKey(deployer.PublicKey.AsSpan()),
                 head.GetProperty("timestamp").GetUInt64() + 1, head.GetProperty("gaslimit").GetUInt64(), 0,
                 FeeMarket.NextBaseFee(head.GetProperty("basefeepergas").GetUInt64(), head.GetProperty("gasused").GetUInt64(), head.GetProperty("gaslimit").GetUInt64(), 1),

@@ -69,7 +69,8 @@ public static class ChainServices
                     provider.GetRequiredService<TxPool>(), provider.GetRequiredService<SequencerSchedules>(), provider.GetRequiredService<TimeProvider>(),
                     provider.GetRequiredService<ILogger<L2Relay>>()));
                 services.AddSingleton(provider => new SequencerNetwork(provider.GetRequiredService<Network.P2PNode>(), provider.GetRequiredService<L2Blockchain>(),
-                    provider.GetRequiredService<TxPool>(), provider.GetRequiredService<SequencerSchedules>(), provider.GetRequiredService<PrivateKey>(),
+                    provider.GetRequiredService<TxPool>(), provider.GetRequiredService<SequencerSchedules>(),
+                    new SigningJournal(provider.GetRequiredService<NodeDatabase>()), provider.GetRequiredService<PrivateKey>(),
                     new ConsensusOptions
                     {
                         BlockTime = provider.GetRequiredService<ChainParameters>().BlockTime,

@@ -1,38 +1,76 @@
-using System.Buffers.Binary;
 using Cascoin.L2.Chain.Blocks;
+using Cascoin.L2.Crypto;
 using Cascoin.L2.Primitives;
 
 namespace Cascoin.L2.Sequencing.Consensus;
 
 /// <summary>
-/// The sequencer network's P2P commands: <c>l2propose</c> (chain id u64 ‖ round u32 ‖ block with its
-/// producer's seal), <c>l2vote</c> (an <see cref="L2Vote"/>) and <c>seqannounce</c> (a
-/// <see cref="Discovery.SequencerAnnouncement"/>).
+/// <c>l2propose</c>: a leader's proposal — its signed <see cref="VoteStep.Proposal"/> message for
+/// the block, the round whose prevotes justify a re-proposal (−1 for a fresh block), and the block.
+/// The proof-of-lock-change round is not signed: a relay that alters it can only make honest nodes
+/// prevote nil (they check the 2/3 prevotes it points at themselves).
+/// Encoding: signed vote (<see cref="SignedVote.EncodedSize"/>) ‖ polRound i32 ‖ block.
 /// </summary>
+public sealed record ProposalMessage(SignedVote Proposal, int PolRound, Block Block)
+{
+    public byte[] ToBytes()
+    {
+        var writer = new SpanWriter(SignedVote.EncodedSize + 4 + 1024);
+        Proposal.WriteTo(writer);
+        writer.WriteInt32(PolRound);
+        writer.WriteBytes(Block.ToBytes());
+        return writer.ToArray();
+    }
+
+    /// <exception cref="DecodeException">not a proposal, or one whose parts disagree.</exception>
+    public static ProposalMessage FromBytes(ReadOnlySpan<byte> payload)
+    {
+        var reader = new SpanReader(payload);
+        var proposal = SignedVote.Read(ref reader);
+        var polRound = reader.ReadInt32();
+        var block = Block.Decode(payload[(SignedVote.EncodedSize + 4)..]);
+        if (proposal.Step != VoteStep.Proposal || proposal.Block != block.Hash || proposal.Height != block.Number)
+            throw new DecodeException("the proposal's signed message does not name its block");
+        if (polRound < -1 || polRound >= proposal.Round)
+            throw new DecodeException($"proof-of-lock round {polRound} is not before round {proposal.Round}");
+        return new ProposalMessage(proposal, polRound, block);
+    }
+}
+
+/// <summary>
+/// <c>l2vote</c>: a prevote or precommit with the voter's address in front, so a vote from outside
+/// the height's set is dropped (and its sender charged) before any signature recovery; the
+/// signature must then recover to that address. Encoding: voter (20) ‖ signed vote.
+/// </summary>
+public sealed record VoteMessage(Address Voter, SignedVote Vote)
+{
+    public const int EncodedSize = Address.Size + SignedVote.EncodedSize;
+
+    public byte[] ToBytes()
+    {
+        var writer = new SpanWriter(EncodedSize);
+        writer.WriteAddress(Voter);
+        Vote.WriteTo(writer);
+        return writer.ToArray();
+    }
+
+    /// <exception cref="DecodeException">not exactly one vote message.</exception>
+    public static VoteMessage FromBytes(ReadOnlySpan<byte> payload)
+    {
+        var reader = new SpanReader(payload);
+        var voter = reader.ReadAddress();
+        var vote = SignedVote.Read(ref reader);
+        reader.EnsureEnd();
+        if (vote.Step == VoteStep.Proposal)
+            throw new DecodeException("a proposal travels as l2propose, not as a vote");
+        return new VoteMessage(voter, vote);
+    }
+}
+
+/// <summary>The sequencer network's P2P commands.</summary>
 public static class ConsensusMessages
 {
     public const string Propose = "l2propose";
     public const string Vote = "l2vote";
     public const string Announce = "seqannounce";
-
-    public static byte[] EncodeProposal(ulong chainId, int round, Block block)
-    {
-        ArgumentNullException.ThrowIfNull(block);
-        var writer = new SpanWriter(1024);
-        writer.WriteUInt64(chainId);
-        writer.WriteUInt32((uint)round);
-        writer.WriteBytes(block.ToBytes());
-        return writer.ToArray();
-    }
-
-    /// <exception cref="DecodeException">not a proposal.</exception>
-    public static (ulong ChainId, int Round, Block Block) DecodeProposal(ReadOnlySpan<byte> payload)
-    {
-        if (payload.Length < 12)
-            throw new DecodeException("a proposal is at least 12 bytes");
-        var round = BinaryPrimitives.ReadUInt32LittleEndian(payload[8..]);
-        if (round > 1_000_000)
-            throw new DecodeException($"round {round} is beyond any failover");
-        return (BinaryPrimitives.ReadUInt64LittleEndian(payload), (int)round, Block.Decode(payload[12..]));
-    }
 }

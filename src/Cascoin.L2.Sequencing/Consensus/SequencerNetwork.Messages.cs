@@ -1,104 +1,109 @@
 using Cascoin.L2.Chain.Blocks;
 using Cascoin.L2.Network;
+using Cascoin.L2.Primitives;
+using Cascoin.L2.Sequencing.Consensus.Bft;
 using Cascoin.L2.Sequencing.Discovery;
-using Cascoin.L2.Sequencing.Election;
 using Cascoin.L2.Settlement.L1;
 using Microsoft.Extensions.Logging;
 
 namespace Cascoin.L2.Sequencing.Consensus;
 
-/// <summary>The engine's message side: proposals, votes, announcements, the tally and finalization.</summary>
+/// <summary>
+/// The engine's message side. A peer's handler decodes, drops what is stale or from outside the
+/// set, and checks the signature outside the engine's lock; full block validation runs on a worker.
+/// Only then does the state machine see the message.
+/// </summary>
 public sealed partial class SequencerNetwork
 {
     private Task OnProposal(Peer peer, byte[] payload)
     {
-        var (chainId, _, decoded) = ConsensusMessages.DecodeProposal(payload);
-        // The mempool's copies of the transactions already know their senders: recovering them again
-        // would double the signature work of every sequencer.
-        var block = new Block(decoded.Header, decoded.Transactions.Select(t => _pool.Get(t.Id) ?? t).ToList(), decoded.Signatures);
-        if (chainId != ChainId)
-            return Task.CompletedTask;
-        lock (_lock)
-        {
-            if (!_chain.HasGenesis)
-                return Task.CompletedTask;
-            ResetIfHeadMoved();
-            if (block.Number != _height || block.Header.ParentHash != _parentHash || _proposals.ContainsKey(block.Hash) || _rejectedProposals.Contains(block.Hash))
-                return Task.CompletedTask;
-            if (_schedules.For(_height) is not { } schedule)
-                return Task.CompletedTask; // this node's settlement view is behind: the finalized block will come by sync
-            var slot = SequencerSchedules.SlotOf(_height);
-            // The producer must lead one of the rounds this node has reached (one ahead for clock skew).
-            // Any leader of the rounds up to one after this node's own: a slow round-0 leader whose block
-            // arrives late is still welcome (failover waits for silence, so late blocks are the common case).
-            var current = CurrentRound();
-            var ranking = schedule.Ranking(slot);
-            var allowed = ranking.Take(Math.Min(ranking.Count, current + 2)).Contains(block.Header.Sequencer);
-            if (!allowed)
-            {
-                _logger.LogInformation("Ignored L2 block {Height} proposal from {Peer}: {Producer} does not lead slot {Slot} by round {Round}",
-                    _height, peer, block.Header.Sequencer, slot, CurrentRound() + 1);
-                return Task.CompletedTask;
-            }
-            if (block.RecoverSigners(ChainId) is not { } signers || !signers.Contains(block.Header.Sequencer))
-            {
-                _p2p.Misbehaving(peer, 20, "a proposal without its producer's seal");
-                return Task.CompletedTask;
-            }
-            var (produced, rejection) = _chain.Validate(block, NowMs);
-            if (produced is null)
-            {
-                _logger.LogWarning("Rejected L2 block {Height} {Hash} proposed by {Producer}: {Rejection}", _height, block.Hash, block.Header.Sequencer, rejection);
-                _invalidProducers.Add(block.Header.Sequencer);
-                _rejectedProposals.Add(block.Hash);
-                if (Participates(schedule))
-                    Gossip(ConsensusMessages.Vote, L2Vote.Sign(ChainId, _height, block.Hash, VoteKind.Reject, _key).ToBytes(), null);
-                return Task.CompletedTask;
-            }
-            _proposals[block.Hash] = produced;
-            _heardAt[block.Header.Sequencer] = _time.GetTimestamp();
-            Gossip(ConsensusMessages.Propose, payload, peer);
-            CountSeals(block);
-            if (Participates(schedule))
-                VoteAccept(block);
-            foreach (var vote in _bufferedVotes.Where(v => v.BlockHash == block.Hash).ToList())
-            {
-                _bufferedVotes.Remove(vote);
-                Count(vote, null);
-            }
-            TryFinalize();
-        }
+        HandleProposal(peer, ProposalMessage.FromBytes(payload), payload);
         return Task.CompletedTask;
     }
 
     private Task OnVote(Peer peer, byte[] payload)
     {
-        var vote = L2Vote.FromBytes(payload);
-        if (vote.ChainId != ChainId)
-            return Task.CompletedTask;
+        HandleVote(peer, VoteMessage.FromBytes(payload), payload);
+        return Task.CompletedTask;
+    }
+
+    private void HandleProposal(Peer? peer, ProposalMessage message, byte[] payload)
+    {
+        var proposal = message.Proposal;
+        if (proposal.ChainId != ChainId)
+            return;
+        HeightState? state;
+        Address expected;
         lock (_lock)
         {
-            if (!_chain.HasGenesis)
-                return Task.CompletedTask;
-            ResetIfHeadMoved();
-            if (vote.Height != _height)
-                return Task.CompletedTask;
-            if (!_proposals.ContainsKey(vote.BlockHash))
+            EnsureHeight();
+            state = _state;
+            if (state is null || proposal.Height > state.Height)
             {
-                // The proposal may still be on its way: keep (and pass on) votes that at least recover a signer.
-                if (_bufferedVotes.Count < MaxBufferedVotes && _bufferedVotes.All(v => !v.Signature.AsSpan().SequenceEqual(vote.Signature))
-                    && vote.RecoverVoter() is not null)
-                {
-                    _bufferedVotes.Add(vote);
-                    Gossip(ConsensusMessages.Vote, payload, peer);
-                }
-                return Task.CompletedTask;
+                Keep(peer, ConsensusMessages.Propose, payload, proposal.Height);
+                return;
             }
-            if (Count(vote, peer) && vote.Kind == VoteKind.Reject)
-                _logger.LogInformation("Sequencer {Voter} rejects L2 block {Height} {Hash}", vote.RecoverVoter(), _height, vote.BlockHash);
-            TryFinalize();
+            if (proposal.Height < state.Height || message.Block.Header.ParentHash != state.Parent)
+                return;
+            expected = state.ProposerOf(proposal.Round);
+            if (state.Signed.TryGetValue((expected, proposal.Round, VoteStep.Proposal), out var known) && known.Block == proposal.Block)
+                return; // seen: no second recovery
         }
-        return Task.CompletedTask;
+        if (proposal.RecoverSigner() != expected)
+        {
+            Punish(peer, 20, $"a proposal for round {proposal.Round} not signed by that round's proposer");
+            return;
+        }
+        lock (_lock)
+        {
+            if (_state != state || !RecordSigned(state, expected, proposal))
+                return;
+            _heardAt[expected] = _time.GetTimestamp();
+            state.Proposals.TryAdd(proposal.Round, message);
+            _p2p.Broadcast(ConsensusMessages.Propose, payload, peer);
+            FeedProposal(state, message);
+        }
+    }
+
+    private void HandleVote(Peer? peer, VoteMessage message, byte[] payload)
+    {
+        var vote = message.Vote;
+        if (vote.ChainId != ChainId)
+            return;
+        HeightState? state;
+        lock (_lock)
+        {
+            EnsureHeight();
+            state = _state;
+            if (state is null || vote.Height > state.Height)
+            {
+                Keep(peer, ConsensusMessages.Vote, payload, vote.Height);
+                return;
+            }
+            if (vote.Height < state.Height)
+                return;
+            if (!state.Weights.ContainsKey(message.Voter))
+            {
+                // Judged before any signature recovery: a flood from outside the set costs a lookup, and its sender its score.
+                Punish(peer, 5, "a vote from outside the height's sequencer set");
+                return;
+            }
+            if (state.Signed.TryGetValue((message.Voter, vote.Round, vote.Step), out var known) && known.Block == vote.Block)
+                return;
+        }
+        if (vote.RecoverSigner() != message.Voter)
+        {
+            Punish(peer, 20, "a vote whose signature is not its voter's");
+            return;
+        }
+        lock (_lock)
+        {
+            if (_state != state || !RecordSigned(state, message.Voter, vote))
+                return;
+            _heardAt[message.Voter] = _time.GetTimestamp();
+            _p2p.Broadcast(ConsensusMessages.Vote, payload, peer);
+            Execute(state, state.Consensus.OnVote(new RoundVote(message.Voter, vote.Round, vote.Step, vote.IsNil ? null : vote.Block)));
+        }
     }
 
     private Task OnAnnouncement(Peer peer, byte[] payload)
@@ -118,70 +123,127 @@ public sealed partial class SequencerNetwork
         return Task.CompletedTask;
     }
 
-    /// <summary>Counts a vote for a known proposal; relays it when it was new. Returns whether it was counted.</summary>
-    private bool Count(L2Vote vote, Peer? from)
+    private void Punish(Peer? peer, int points, string reason)
     {
-        if (_tally is null || vote.RecoverVoter() is not { } voter)
-            return false;
-        var evidence = _tally.Evidence.Count;
-        if (_tally.Add(vote, voter) is not null)
-            return false;
-        _heardAt[voter] = _time.GetTimestamp();
-        if (_tally.Evidence.Count > evidence)
-        {
-            var proof = _tally.Evidence[^1];
-            _evidence.Add(proof);
-            _logger.LogError("Double signing: sequencer {Sequencer} accepted two L2 blocks at height {Height} ({First}, {Second})",
-                voter, vote.Height, proof.First.BlockHash, proof.Second.BlockHash);
-            if (_proposals.TryGetValue(proof.First.BlockHash, out var first) && _proposals.TryGetValue(proof.Second.BlockHash, out var second))
-                EvidenceFound?.Invoke(new DoubleSignCall(ChainId, first.Block.Header, proof.First.Signature, second.Block.Header, proof.Second.Signature));
-        }
-        Gossip(ConsensusMessages.Vote, vote.ToBytes(), from);
-        return true;
-    }
-
-    /// <summary>The seals a proposal carries are its signers' ACCEPTs.</summary>
-    private void CountSeals(Block block)
-    {
-        EnsureTally(block);
-        foreach (var signature in block.Signatures)
-            Count(new L2Vote(ChainId, block.Number, block.Hash, VoteKind.Accept, signature), null);
-    }
-
-    /// <summary>This node's ACCEPT, once per height: a second block at the same height gets no vote from an honest sequencer.</summary>
-    private void VoteAccept(Block block)
-    {
-        if (_myAccept is not null)
-            return;
-        _myAccept = block.Hash;
-        _lockRound = CurrentRound();
-        Count(new L2Vote(ChainId, block.Number, block.Hash, VoteKind.Accept, Block.Seal(ChainId, block.Header, _key)), null);
+        if (peer is not null)
+            _p2p.Misbehaving(peer, points, reason);
     }
 
     /// <summary>
-    /// One tally per height, weighted by the height's set (fixed by the parent's L1 epoch).
+    /// Keeps the first signed message of each sequencer per (round, step); false for a repeat or a
+    /// conflict. A conflict is slashable evidence, reported once per sequencer and height, and never
+    /// counted: the first message stands.
     /// </summary>
-    private void EnsureTally(Block block)
+    private bool RecordSigned(HeightState state, Address signer, SignedVote vote)
     {
-        if (_tally is null && _schedules.SetFor(block.Number) is { } set)
-            _tally = new VoteTally(ChainId, block.Number, set);
+        if (!state.Signed.TryGetValue((signer, vote.Round, vote.Step), out var first))
+        {
+            state.Signed[(signer, vote.Round, vote.Step)] = vote;
+            return true;
+        }
+        if (first.ConflictsWith(vote) && _reported.Add((signer, vote.Height)))
+        {
+            var call = new DoubleSignCall(first, vote);
+            _evidence.Add(call);
+            _logger.LogError("Double signing: sequencer {Sequencer} signed two {Step}s at L2 height {Height} round {Round} ({First}, {Second})",
+                signer, vote.Step, vote.Height, vote.Round, first.Block, vote.Block);
+            EvidenceFound?.Invoke(call);
+        }
+        return false;
     }
 
-    private bool Participates(LeaderSchedule schedule) => BlockedReason() is null && schedule.Sequencers.Any(s => s.Address == _self);
-
-    private void TryFinalize()
+    /// <summary>Hands a proposal to the state machine once its block's validity is known; validates the block on a worker first.</summary>
+    private void FeedProposal(HeightState state, ProposalMessage message)
     {
-        if (_tally?.Finalized is not { } hash || !_proposals.TryGetValue(hash, out var produced))
+        var hash = message.Block.Hash;
+        var known = state.Valid.ContainsKey(hash) ? true : state.Invalid.Contains(hash) ? false : (bool?)null;
+        if (known is { } valid)
+        {
+            Execute(state, state.Consensus.OnProposal(new RoundProposal(state.ProposerOf(message.Proposal.Round), message.Proposal.Round, message.PolRound, hash, valid)));
             return;
-        var signatures = _tally.AcceptsFor(hash).Select(v => v.Signature).OrderBy(s => Convert.ToHexString(s), StringComparer.Ordinal).ToList();
-        var block = new Block(produced.Block.Header, produced.Block.Transactions, signatures);
-        if (!_chain.TryCommit(produced with { Block = block }))
-            return; // the head moved (a finalized block came by sync, or an L1 reorganization reverted the chain)
-        _pool.RemoveCommitted(block.Transactions, _chain.GetAccount);
-        _logger.LogInformation("Finalized L2 block {Number} {Hash} ({Count} transactions, {Signatures} signatures, producer {Producer})",
-            block.Number, block.Hash, block.Transactions.Count, signatures.Count, block.Header.Sequencer);
-        ResetIfHeadMoved();
+        }
+        if (state.Validating.Add(hash))
+            StartValidation(state, message.Block);
     }
 
-    private void Gossip(string command, byte[] payload, Peer? except) => _p2p.Broadcast(command, payload, except);
+    /// <summary>Full validation (re-execution) off the read loop and outside the engine's lock.</summary>
+    private void StartValidation(HeightState state, Block block) => _ = Task.Run(() =>
+    {
+        try
+        {
+            // The mempool's copies of the transactions already know their senders.
+            var local = new Block(block.Header, block.Transactions.Select(t => _pool.Get(t.Id) ?? t).ToList(), block.Signatures, block.CommitRound);
+            var (produced, rejection) = _chain.Validate(local, NowMs);
+            lock (_lock)
+            {
+                state.Validating.Remove(block.Hash);
+                if (_state != state)
+                    return;
+                if (produced is not null)
+                {
+                    state.Valid[block.Hash] = produced;
+                }
+                else if (rejection!.IsNotYetJudgeable)
+                {
+                    _logger.LogInformation("L2 block {Height} {Hash} not judged yet: {Rejection}", block.Number, block.Hash, rejection);
+                    state.NotYetJudged[block.Hash] = block;
+                    return;
+                }
+                else
+                {
+                    _logger.LogWarning("Rejected L2 block {Height} {Hash} proposed by {Producer}: {Rejection}", block.Number, block.Hash, block.Header.Sequencer, rejection);
+                    state.Invalid.Add(block.Hash);
+                }
+                foreach (var proposal in state.Proposals.Values.Where(p => p.Block.Hash == block.Hash).OrderBy(p => p.Proposal.Round).ToList())
+                    FeedProposal(state, proposal);
+                if (produced is not null)
+                    Execute(state, state.Consensus.OnValidBlock(block.Hash));
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            _logger.LogError(ex, "Validating L2 block {Height} {Hash} failed", block.Number, block.Hash);
+            lock (_lock)
+                state.Validating.Remove(block.Hash);
+        }
+    });
+
+    /// <summary>Blocks that named an L1 block this node had not confirmed are validated again (its settlement view may have caught up).</summary>
+    private void RetryNotYetJudged(HeightState state)
+    {
+        foreach (var (hash, block) in state.NotYetJudged.ToList())
+        {
+            state.NotYetJudged.Remove(hash);
+            if (state.Validating.Add(hash))
+                StartValidation(state, block);
+        }
+    }
+
+    /// <summary>A message for a later height (this node is a block behind, or its settlement view is): kept for when it gets there.</summary>
+    private void Keep(Peer? peer, string command, byte[] payload, ulong height)
+    {
+        var current = _state?.Height ?? (_chain.HasGenesis ? _chain.Head.Number + 1 : 0);
+        if (height > current + 2 || _future.Count >= MaxFutureMessages)
+            return;
+        _future.Add((peer, command, payload, height));
+    }
+
+    /// <summary>Hands the kept messages of <paramref name="height"/> in again, on a worker (their signatures are checked there); drops older ones.</summary>
+    private void ReplayFuture(ulong height)
+    {
+        var due = _future.Where(m => m.Height == height).ToList();
+        _future.RemoveAll(m => m.Height <= height);
+        if (due.Count == 0)
+            return;
+        _ = Task.Run(() =>
+        {
+            foreach (var (peer, command, payload, _) in due)
+            {
+                if (command == ConsensusMessages.Propose)
+                    HandleProposal(peer, ProposalMessage.FromBytes(payload), payload);
+                else
+                    HandleVote(peer, VoteMessage.FromBytes(payload), payload);
+            }
+        });
+    }
 }

@@ -1,10 +1,10 @@
 using Cascoin.L2.Chain;
 using Cascoin.L2.Chain.Blocks;
 using Cascoin.L2.Chain.Mempool;
-using Cascoin.L2.Chain.Transactions;
 using Cascoin.L2.Crypto;
 using Cascoin.L2.Network;
 using Cascoin.L2.Primitives;
+using Cascoin.L2.Sequencing.Consensus.Bft;
 using Cascoin.L2.Sequencing.Discovery;
 using Cascoin.L2.Sequencing.Election;
 using Cascoin.L2.Settlement.L1;
@@ -12,73 +12,72 @@ using Microsoft.Extensions.Logging;
 
 namespace Cascoin.L2.Sequencing.Consensus;
 
-/// <summary>Who leads <paramref name="Height"/>: its slot, the failover round reached, the slot's ranking, and the failed leaders ranked last.</summary>
+/// <summary>Who leads <paramref name="Height"/>: its slot, the round reached, the slot's ranking (round r's proposer is position r mod n), and the failed leaders ranked last.</summary>
 public sealed record LeaderView(ulong Height, ulong Slot, int Round, Address Leader, IReadOnlyList<Address> Ranking, IReadOnlyList<Address> Demoted);
 
 /// <summary>
-/// Block production of a deployed chain by its sequencers (SPEC §7). For the next height the slot's
-/// leader (<see cref="SequencerSchedules"/>) builds a block and sends it as <c>l2propose</c> with its
-/// seal, which is its ACCEPT; every sequencer validates it fully and answers with a signed
-/// <c>l2vote</c>; once ACCEPTs hold more than 2/3 of the set's stake × score, each node commits the
-/// block carrying those signatures. A leader silent for <see cref="ConsensusOptions.LeaderTimeout"/>
-/// is replaced by the next in the ranking (round 1, then 2, …), which re-proposes the best block it
-/// already holds for the height, if any; rounds count from the parent block's timestamp, so every
-/// node with a sane clock agrees on them, and proposals of any leader up to one round after this
-/// node's own are accepted. A later round's leader claims the height only once the earlier
-/// leaders are silent (no announcement, proposal or vote for 1.5 timeouts). A sequencer that has
-/// not heard from more than half of the set's weight recently (SEQANNOUNCE and votes are its signals) does not propose: in a partition
-/// only the side with the majority goes on, and the other side catches up by sync when it heals.
-/// With a single sequencer this is plain block production: its own seal is the quorum.
+/// Block production of a deployed chain by its sequencers (SPEC §7): each height is decided by
+/// round-based BFT (<see cref="HeightConsensus"/>, Tendermint's propose / prevote / precommit with
+/// locks). Round r's proposer is position r (mod n) of the slot's ranking
+/// (<see cref="SequencerSchedules"/>); it builds a block and sends it as <c>l2propose</c>; every
+/// sequencer validates it fully (off the P2P read loop and outside this engine's lock) and prevotes
+/// it or nil; more than 2/3 of the stake × score prevoting it makes each sequencer lock on it and
+/// precommit it; more than 2/3 precommits make it final, and those precommits are the certificate
+/// the block carries. A silent proposer or a split vote times the round out into the next.
+/// Every message this node signs is written to the <see cref="SigningJournal"/> first, so no crash,
+/// restart or L1 reorganization can make it sign two different messages for one (height, round,
+/// step). Two such messages of another sequencer are slashable evidence, handed to the settlement
+/// monitor. A sequencer that has not heard from more than half of the set's weight recently does
+/// not build blocks (partition rule): a minority side cannot finalize anything anyway.
 /// </summary>
 public sealed partial class SequencerNetwork
 {
-    private const int MaxBufferedVotes = 1024;
+    /// <summary>Messages kept for heights after the current one (a peer a block ahead); more are dropped.</summary>
+    private const int MaxFutureMessages = 1024;
 
     private readonly P2PNode _p2p;
     private readonly L2Blockchain _chain;
     private readonly TxPool _pool;
     private readonly SequencerSchedules _schedules;
     private readonly SequencerRegistry _registry;
+    private readonly SigningJournal _journal;
     private readonly PrivateKey _key;
     private readonly Address _self;
     private readonly ConsensusOptions _options;
+    private readonly BftTimeouts _timeouts;
     private readonly TimeProvider _time;
     private readonly ILogger<SequencerNetwork> _logger;
     private readonly Lock _lock = new();
     private readonly Dictionary<Address, long> _heardAt = [];
-    private readonly List<DoubleSignEvidence> _evidence = [];
-
-    // The height being decided: everything below is reset when the head moves.
-    private Hash256 _parentHash;
-    private ulong _height;
-    private readonly Dictionary<Hash256, ProducedBlock> _proposals = [];
-    private readonly HashSet<int> _proposedRounds = [];
-    private readonly List<L2Vote> _bufferedVotes = [];
-    private VoteTally? _tally;
-    private Hash256? _myAccept;
-    private int _lockRound;
-    private int? _waitForLockedSince;
-    private readonly HashSet<Address> _invalidProducers = [];
-    private readonly HashSet<Hash256> _rejectedProposals = [];
+    private readonly List<DoubleSignCall> _evidence = [];
+    private readonly HashSet<(Address, ulong)> _reported = [];
+    private readonly List<(Peer? Peer, string Command, byte[] Payload, ulong Height)> _future = [];
     private long _lastAnnouncement;
+    private long _lastResend;
     private string? _lastBlockedReason;
+    private bool _partitioned;
 
-    public SequencerNetwork(P2PNode p2p, L2Blockchain chain, TxPool pool, SequencerSchedules schedules, PrivateKey key,
+    private HeightState? _state;
+
+    public SequencerNetwork(P2PNode p2p, L2Blockchain chain, TxPool pool, SequencerSchedules schedules, SigningJournal journal, PrivateKey key,
         ConsensusOptions options, TimeProvider time, ILogger<SequencerNetwork> logger)
     {
         ArgumentNullException.ThrowIfNull(p2p);
         ArgumentNullException.ThrowIfNull(chain);
         ArgumentNullException.ThrowIfNull(pool);
         ArgumentNullException.ThrowIfNull(schedules);
+        ArgumentNullException.ThrowIfNull(journal);
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(options);
         _p2p = p2p;
         _chain = chain;
         _pool = pool;
         _schedules = schedules;
+        _journal = journal;
         _key = key;
         _self = Address.FromPublicKey(key.PublicKey.AsSpan());
         _options = options;
+        _timeouts = BftTimeouts.FromLeaderTimeout(options.LeaderTimeout);
         _time = time;
         _logger = logger;
         _registry = new SequencerRegistry(chain.Parameters.ChainId, Eligibility, time, TimeSpan.FromMinutes(10));
@@ -97,13 +96,12 @@ public sealed partial class SequencerNetwork
 
     /// <summary>
     /// Called (under the engine's lock: queue, do not block) with slashing evidence for the staking
-    /// contract whenever a sequencer's second ACCEPT at a height is seen; both headers are known then,
-    /// since only votes for validated proposals are counted.
+    /// contract: two signed messages of one sequencer for one (height, round, step) naming different blocks.
     /// </summary>
     public Action<DoubleSignCall>? EvidenceFound { get; set; }
 
-    /// <summary>Double-sign evidence seen so far.</summary>
-    public IReadOnlyList<DoubleSignEvidence> Evidence
+    /// <summary>Double-sign evidence seen so far (one per sequencer and height).</summary>
+    public IReadOnlyList<DoubleSignCall> Evidence
     {
         get
         {
@@ -112,18 +110,16 @@ public sealed partial class SequencerNetwork
         }
     }
 
-    /// <summary>The leader of the next height as this node sees it now (null before the schedule is known).</summary>
+    /// <summary>The leader of the current round of the next height as this node sees it (null before the schedule is known).</summary>
     public LeaderView? CurrentLeader()
     {
         lock (_lock)
         {
-            ResetIfHeadMoved();
-            if (ScheduleForNext() is not { } schedule || schedule.Sequencers.Count == 0)
+            EnsureHeight();
+            if (_state is not { } state)
                 return null;
-            var slot = SequencerSchedules.SlotOf(_height);
-            var round = CurrentRound();
-            var ranking = schedule.Ranking(slot);
-            return new LeaderView(_height, slot, round, ranking[LeaderPosition(ranking, round)], ranking, schedule.Demoted);
+            var round = Math.Max(0, state.Consensus.Round);
+            return new LeaderView(state.Height, SequencerSchedules.SlotOf(state.Height), round, state.ProposerOf(round), state.Ranking, state.Schedule.Demoted);
         }
     }
 
@@ -150,6 +146,11 @@ public sealed partial class SequencerNetwork
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Stopping: a block is committed whole or not at all.
+        }
+        finally
+        {
+            lock (_lock)
+                _state?.Dispose();
         }
     }
 
@@ -185,8 +186,7 @@ public sealed partial class SequencerNetwork
     {
         if (!_chain.HasGenesis)
             return;
-        ResetIfHeadMoved();
-        var blocked = BlockedReason() ?? _chain.ProductionBlockedReason(NowMs);
+        var blocked = BlockedReason();
         if (blocked != _lastBlockedReason)
         {
             if (blocked is null)
@@ -195,176 +195,71 @@ public sealed partial class SequencerNetwork
                 _logger.LogWarning("Block production stopped: {Reason}", blocked);
             _lastBlockedReason = blocked;
         }
-        if (blocked is not null)
+        EnsureHeight();
+        if (blocked is not null || _state is not { } state)
             return;
         if (_time.GetElapsedTime(_lastAnnouncement) >= _options.AnnouncementInterval)
             AnnounceLocked();
-        if (ScheduleForNext() is not { } schedule || !schedule.Sequencers.Any(s => s.Address == _self))
-            return;
-        var slot = SequencerSchedules.SlotOf(_height);
-        var round = CurrentRound();
-        var ranking = schedule.Ranking(slot);
-        RegossipLock(round);
-        var position = LeaderPosition(ranking, round);
-        if (ranking[position] != _self || _proposedRounds.Contains(round))
+        var partitioned = state.Weights.Count > 1 && state.Weights.ContainsKey(_self) && !ReachesMajority(state);
+        if (partitioned != _partitioned)
         {
-            TryFinalize();
-            return;
+            if (partitioned)
+                _logger.LogWarning("This node reaches no more than half of the sequencers' stake (partition rule): it builds no L2 block until it does, and cannot finalize one");
+            else
+                _logger.LogInformation("This node reaches more than half of the sequencers' stake again");
+            _partitioned = partitioned;
         }
-        var solo = schedule.Sequencers.Count == 1;
-        var elapsed = SinceParent();
-        var hasWork = _pool.Count > 0 || _chain.HasQueuedEntries();
-        // The first in the ranking waits for work or the heartbeat; one claiming the height after a
-        // silent leader proposes at once.
-        if (position == 0 && !hasWork && elapsed < (solo ? _options.SoloHeartbeat : _options.LeaderTimeout / 2))
-            return;
-        if (!solo && !ReachesMajority(schedule))
+        RetryNotYetJudged(state);
+        TryBuild(state);
+        if (_time.GetElapsedTime(_lastResend) >= _options.LeaderTimeout / 2)
         {
-            _logger.LogWarning("Not proposing L2 block {Height}: this node reaches no more than half of the sequencers' stake (partition rule)", _height);
-            _proposedRounds.Add(round);
-            return;
+            // Lost messages are repaired by sending this round's own messages again (the same signatures).
+            _lastResend = _time.GetTimestamp();
+            foreach (var message in state.OwnMessages(_self, state.Consensus.Round))
+                _p2p.Broadcast(message.Command, message.Payload);
         }
-        Propose(slot, round);
-        TryFinalize();
     }
 
-    /// <summary>
-    /// Who leads now: the first in the slot's ranking, among the positions the round has reached, that
-    /// is this node or was heard from within 1.5 timeouts, and has not proposed an invalid block at this
-    /// height. A leader that still announces itself is slow (validating a large block on a busy
-    /// machine), not dead; claiming the height over it would split the votes. One whose proposal this
-    /// node rejected cannot finalize (every honest sequencer rejects it too), so the next claims the
-    /// height at the next round. Once the round passes the last position, the last one leads.
-    /// </summary>
-    private int LeaderPosition(IReadOnlyList<Address> ranking, int round)
+    /// <summary>Starts deciding the height after the head when the head moved (a decision here, a block by sync, an L1 reorganization).</summary>
+    private void EnsureHeight()
     {
-        var reached = Math.Min(round, ranking.Count - 1);
-        for (var position = 0; position < reached; position++)
-        {
-            if (_invalidProducers.Contains(ranking[position]))
-                continue;
-            if (ranking[position] == _self || HeardWithin(ranking[position], _options.LeaderTimeout * 1.5))
-                return position;
-        }
-        return reached;
-    }
-
-    /// <summary>
-    /// A sequencer that accepted a block at this height is locked on it: a second ACCEPT would be
-    /// double signing. Each round the height stays open it sends the block and its ACCEPTs again, so a
-    /// failover leader that never received them (its predecessor died mid-broadcast) re-proposes that
-    /// block instead of splitting the votes with a new one.
-    /// </summary>
-    private void RegossipLock(int round)
-    {
-        if (_myAccept is not { } locked || round <= _lockRound || _tally is null || !_proposals.TryGetValue(locked, out var produced))
+        if (!_chain.HasGenesis)
             return;
-        _lockRound = round;
-        _p2p.Broadcast(ConsensusMessages.Propose, ConsensusMessages.EncodeProposal(ChainId, round, produced.Block));
-        foreach (var vote in _tally.AcceptsFor(locked))
-            _p2p.Broadcast(ConsensusMessages.Vote, vote.ToBytes());
+        var head = _chain.Head;
+        if (_state is { } current && current.Parent == head.Hash)
+            return;
+        _state?.Dispose();
+        _state = null;
+        var height = head.Number + 1;
+        if (_schedules.For(height) is not { } schedule || _schedules.SetFor(height) is not { } set || schedule.Sequencers.Count == 0)
+            return; // this node's settlement view is behind: retried every tick
+        var weights = set.Where(s => s.Weight > UInt128.Zero).DistinctBy(s => s.Address).ToDictionary(s => s.Address, s => s.Weight);
+        var ranking = schedule.Ranking(SequencerSchedules.SlotOf(height));
+        var participates = BlockedReason() is null && weights.ContainsKey(_self);
+        var signed = _journal.SignedAt(height);
+        var sameParent = signed.Where(e => e.Parent == head.Hash).Select(e => e.Signed).ToList();
+        // Rounds this node signed in on another parent (the height was reverted) are closed to it.
+        var firstRound = signed.Where(e => e.Parent != head.Hash).Select(e => e.Signed.Round + 1).DefaultIfEmpty(0).Max();
+        var consensus = new HeightConsensus(height, weights, participates ? _self : null, round => ranking[round % ranking.Count], _timeouts, sameParent, firstRound);
+        var state = new HeightState(height, head.Hash, schedule, ranking, weights, consensus, _time.GetTimestamp());
+        _state = state;
+        if (height > SigningJournal.RetainedHeights && height % 1000 == 0)
+            _journal.PruneBelow(height - SigningJournal.RetainedHeights);
+        Execute(state, consensus.Start());
+        ReplayFuture(height);
     }
 
     private bool HeardWithin(Address sequencer, TimeSpan window) => _heardAt.TryGetValue(sequencer, out var at) && _time.GetElapsedTime(at) <= window;
 
     /// <summary>This node plus the sequencers heard from recently hold more than half of the weight.</summary>
-    private bool ReachesMajority(LeaderSchedule schedule)
+    private bool ReachesMajority(HeightState state)
     {
         var reached = UInt128.Zero;
-        foreach (var sequencer in schedule.Sequencers)
+        foreach (var (sequencer, weight) in state.Weights)
         {
-            if (sequencer.Address == _self || HeardWithin(sequencer.Address, _options.ReachabilityWindow))
-                reached += sequencer.Weight;
+            if (sequencer == _self || HeardWithin(sequencer, _options.ReachabilityWindow))
+                reached += weight;
         }
-        return reached * 2 > schedule.TotalWeight;
-    }
-
-    private void Propose(ulong slot, int round)
-    {
-        // A failover leader re-proposes what the height already has (votes may be on it) rather than
-        // competing with it. Every block in _proposals passed full validation, whoever produced it.
-        var known = _proposals.Values.OrderByDescending(p => _tally?.AcceptedWeight(p.Block.Hash) ?? UInt128.Zero).FirstOrDefault();
-        if (known is null && _bufferedVotes.Any(v => v.Kind == VoteKind.Accept))
-        {
-            // Sequencers accepted a block this node has not seen: they are locked on it and send it again
-            // each round. Wait one round for it; after that (its voters may be gone too) build a new one.
-            _waitForLockedSince ??= round;
-            if (round == _waitForLockedSince)
-                return;
-        }
-        _proposedRounds.Add(round);
-        ProducedBlock produced;
-        if (known is not null)
-        {
-            produced = known;
-        }
-        else if (_myAccept is not null)
-        {
-            return; // a new block would carry this node's second seal at the height: double signing
-        }
-        else
-        {
-            produced = _chain.Produce(_pool.SelectForBlock(_chain.NextBaseFee, _chain.GetAccount), NowMs, _key);
-            DropLastingRefusals(produced);
-            _proposals[produced.Block.Hash] = produced;
-            // The producer's seal is its ACCEPT.
-            if (_myAccept is null)
-            {
-                _myAccept = produced.Block.Hash;
-                _lockRound = round;
-            }
-        }
-        _logger.LogDebug("Proposing L2 block {Height} {Hash} (slot {Slot}, round {Round}) with {Count} transactions",
-            _height, produced.Block.Hash, slot, round, produced.Block.Transactions.Count);
-        _p2p.Broadcast(ConsensusMessages.Propose, ConsensusMessages.EncodeProposal(ChainId, round, produced.Block));
-        CountSeals(produced.Block);
-        VoteAccept(produced.Block);
-        if (_options.Equivocate && produced.Block.Header.Sequencer == _self)
-        {
-            // Byzantine on purpose (regtest): the same height, another timestamp, so another hash and a second seal.
-            var conflicting = _chain.Produce(_pool.SelectForBlock(_chain.NextBaseFee, _chain.GetAccount), produced.Block.Header.Timestamp + 1, _key).Block;
-            _logger.LogWarning("-l2equivocate: also proposing conflicting L2 block {Height} {Hash}", _height, conflicting.Hash);
-            _p2p.Broadcast(ConsensusMessages.Propose, ConsensusMessages.EncodeProposal(ChainId, round, conflicting));
-        }
-    }
-
-    /// <summary>Transactions the block refused for a lasting reason leave the mempool (they would be offered forever).</summary>
-    private void DropLastingRefusals(ProducedBlock produced)
-    {
-        var dropped = produced.Skipped.Where(s => s.Rejection.IsLasting).ToList();
-        if (dropped.Count > 0)
-            _pool.Remove(dropped.Select(s => s.Transaction.Id));
-    }
-
-    private LeaderSchedule? ScheduleForNext()
-    {
-        return _schedules.For(_height);
-    }
-
-    /// <summary>
-    /// Time since the parent block's timestamp. Rounds count from the timestamp every node shares, not
-    /// from when each node happened to see the parent (nodes started seconds apart would disagree on
-    /// the round, and so on the leader).
-    /// </summary>
-    private TimeSpan SinceParent() => TimeSpan.FromMilliseconds(Math.Max(0, (double)NowMs - _chain.Head.Timestamp));
-
-    /// <summary>Failover round: how many leader timeouts have passed since the parent block.</summary>
-    private int CurrentRound() => (int)Math.Min(1_000_000, SinceParent() / _options.LeaderTimeout);
-
-    private void ResetIfHeadMoved()
-    {
-        var head = _chain.Head;
-        if (head.Hash == _parentHash)
-            return;
-        _parentHash = head.Hash;
-        _height = head.Number + 1;
-        _proposals.Clear();
-        _proposedRounds.Clear();
-        _bufferedVotes.Clear();
-        _tally = null;
-        _myAccept = null;
-        _waitForLockedSince = null;
-        _invalidProducers.Clear();
-        _rejectedProposals.Clear();
+        return reached * 2 > state.Consensus.TotalWeight;
     }
 }

@@ -123,7 +123,7 @@ public sealed class L2Relay
             return Task.CompletedTask;
         var decoded = Block.Decode(body.Span);
         // The mempool's copies already know their senders.
-        var block = new Block(decoded.Header, decoded.Transactions.Select(t => _pool.Get(t.Id) ?? t).ToList(), decoded.Signatures);
+        var block = new Block(decoded.Header, decoded.Transactions.Select(t => _pool.Get(t.Id) ?? t).ToList(), decoded.Signatures, decoded.CommitRound);
         NoteHeight(peer, block.Number);
         TryImport(peer, block);
         return Task.CompletedTask;

@@ -5,12 +5,14 @@ using Cascoin.L2.Settlement.L1;
 namespace Cascoin.L2.Settlement.Contracts;
 
 /// <summary>
-/// Slashing for double signing (SPEC §7): anyone may post two headers of one L2 height with one
-/// sequencer's seal on each. The contract checks everything itself — same height, different
-/// headers, both seals recover to the same address over the chain's seal hash (which binds the chain
-/// id), and that address has stake on the chain — and burns <see cref="SettlementParameters.DoubleSignSlashPercent"/>
+/// Slashing for double signing (SPEC §7): anyone may post two consensus messages (<see cref="SignedVote"/>)
+/// of one sequencer for the same chain, height, round and step that name different blocks. The
+/// contract checks everything itself — the messages conflict, both signatures recover to the same
+/// address over their own signing hashes (which bind the chain id, height, round and step), and that
+/// address has stake on the chain — and burns <see cref="SettlementParameters.DoubleSignSlashPercent"/>
 /// of its bond and unbonding stake. One slash per sequencer and height: several honest nodes
-/// reporting the same equivocation cannot slash it twice.
+/// reporting the same equivocation, or one equivocation in several rounds, cannot slash it twice.
+/// An honest sequencer persists what it signed before sending it, so it never signs such a pair.
 /// </summary>
 public static class DoubleSigning
 {
@@ -18,28 +20,25 @@ public static class DoubleSigning
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(call);
-        if (context.State.GetChain(call.ChainId) is null)
-            return $"unknown chain {call.ChainId}";
-        if (call.First.Number != call.Second.Number)
-            return $"the headers are at different heights ({call.First.Number} and {call.Second.Number}): not double signing";
-        if (call.First.Hash == call.Second.Hash)
-            return "both seals are on the same header: not double signing";
-        if (SealerOf(call.ChainId, call.First, call.FirstSeal) is not { } first || SealerOf(call.ChainId, call.Second, call.SecondSeal) is not { } second)
-            return $"a seal does not recover over chain {call.ChainId}'s seal hash of its header";
-        if (first != second)
-            return $"the seals are by different sequencers ({first}, {second})";
-        var key = SettlementKeys.DoubleSignSlashed(call.ChainId, first, call.First.Number);
+        var (first, second) = (call.First, call.Second);
+        if (context.State.GetChain(first.ChainId) is null)
+            return $"unknown chain {first.ChainId}";
+        if (first.ChainId != second.ChainId || first.Height != second.Height || first.Round != second.Round || first.Step != second.Step)
+            return $"the messages are for different chains, heights, rounds or steps ({first.Height}/{first.Round}/{first.Step}, {second.Height}/{second.Round}/{second.Step}): not double signing";
+        if (first.Block == second.Block)
+            return "both messages name the same block: not double signing";
+        if (first.RecoverSigner() is not { } signer || second.RecoverSigner() is not { } other)
+            return $"a signature does not recover over its message's signing hash for chain {first.ChainId}";
+        if (signer != other)
+            return $"the messages are signed by different sequencers ({signer}, {other})";
+        var key = SettlementKeys.DoubleSignSlashed(first.ChainId, signer, first.Height);
         if (context.State.IsMarked(key))
-            return $"sequencer {first} was already slashed for double signing at L2 height {call.First.Number}";
-        var stake = context.State.GetStake(call.ChainId, first);
+            return $"sequencer {signer} was already slashed for double signing at L2 height {first.Height}";
+        var stake = context.State.GetStake(first.ChainId, signer);
         if (stake.Bonded == Amount.Zero && stake.Unbonding == Amount.Zero)
-            return $"{first} has no stake on chain {call.ChainId}";
-        Staking.Slash(context, call.ChainId, first, context.Parameters.DoubleSignSlashPercent);
+            return $"{signer} has no stake on chain {first.ChainId}";
+        Staking.Slash(context, first.ChainId, signer, context.Parameters.DoubleSignSlashPercent);
         context.State.Mark(key);
         return null;
     }
-
-    /// <summary>Who sealed <paramref name="header"/> for chain <paramref name="chainId"/>, or null when the seal recovers no key.</summary>
-    private static Address? SealerOf(ulong chainId, BlockHeader header, byte[] seal) =>
-        new Block(header, [], [seal]).RecoverSigners(chainId) is [var sealer] ? sealer : null;
 }

@@ -45,8 +45,7 @@ public abstract record L1Call
             L1TransactionKind.SendMessage => new SendMessageCall(reader.ReadUInt64(), reader.ReadAddress(), reader.ReadVarBytes(MaxMessageBytes)),
             L1TransactionKind.ExecuteMessage => new ExecuteMessageCall(reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadHash256(),
                 reader.ReadVarBytes(MaxRecordBytes), reader.ReadVarBytes(MaxProofBytes)),
-            L1TransactionKind.ReportDoubleSign => new DoubleSignCall(reader.ReadUInt64(), BlockHeader.Read(ref reader), reader.ReadBytes(RecoverableSignature.Size),
-                BlockHeader.Read(ref reader), reader.ReadBytes(RecoverableSignature.Size)),
+            L1TransactionKind.ReportDoubleSign => new DoubleSignCall(SignedVote.Read(ref reader), SignedVote.Read(ref reader)),
             _ => throw new DecodeException($"unknown L1 transaction kind {kind}"),
         };
         reader.EnsureEnd();
@@ -247,19 +246,18 @@ public sealed record ExecuteMessageCall(ulong ChainId, ulong AnchorIndex, Hash25
 }
 
 /// <summary>
-/// Double-sign evidence: <paramref name="FirstSeal"/> and <paramref name="SecondSeal"/> are one
-/// sequencer's seals (ACCEPTs) on two different headers of the same L2 height of chain <paramref name="ChainId"/>.
+/// Double-sign evidence (SPEC §7): two consensus messages of one sequencer for one L2 chain,
+/// height, round and step (proposal, prevote or precommit) that name different blocks.
 /// </summary>
-public sealed record DoubleSignCall(ulong ChainId, BlockHeader First, byte[] FirstSeal, BlockHeader Second, byte[] SecondSeal) : L1Call
+public sealed record DoubleSignCall(SignedVote First, SignedVote Second) : L1Call
 {
     public override L1TransactionKind Kind => L1TransactionKind.ReportDoubleSign;
 
+    public ulong ChainId => First.ChainId;
+
     protected override void Write(SpanWriter writer)
     {
-        writer.WriteUInt64(ChainId);
         First.WriteTo(writer);
-        writer.WriteBytes(FirstSeal);
         Second.WriteTo(writer);
-        writer.WriteBytes(SecondSeal);
     }
 }

@@ -65,14 +65,22 @@ public sealed class BlockEncodingTests
     }
 
     [Fact]
-    public void The_seal_recovers_the_sequencer_only_for_its_chain_and_header()
+    public void The_certificate_recovers_the_sequencer_only_for_its_chain_header_and_round()
     {
         var header = Header();
         var seal = Block.Seal(Tx.ChainId, header, Sequencer);
         var block = new Block(header, [], [seal]);
         Assert.Equal(new[] { TestKeys.AddressOf(Sequencer) }, block.RecoverSigners(Tx.ChainId));
         Assert.NotEqual(TestKeys.AddressOf(Sequencer), Assert.Single(block.RecoverSigners(Tx.ChainId + 1)!));
-        Assert.NotEqual(Block.SealHash(Tx.ChainId, header.Hash), Block.SealHash(Tx.ChainId + 1, header.Hash));
+        Assert.NotEqual(Block.SealHash(Tx.ChainId, header, 0), Block.SealHash(Tx.ChainId + 1, header, 0));
+        // A precommit of round 3 certifies only at round 3, and round-trips with it.
+        var round3 = new Block(header, [], [Block.Seal(Tx.ChainId, header, Sequencer, round: 3)], commitRound: 3);
+        Assert.Equal(new[] { TestKeys.AddressOf(Sequencer) }, round3.RecoverSigners(Tx.ChainId));
+        Assert.NotEqual(TestKeys.AddressOf(Sequencer), Assert.Single(round3.WithCertificate(2, round3.Signatures).RecoverSigners(Tx.ChainId)!));
+        var decoded = Block.Decode(round3.ToBytes());
+        Assert.Equal(3, decoded.CommitRound);
+        Assert.Equal(round3.ToBytes(), decoded.ToBytes());
+        Assert.Equal(Block.SealHash(Tx.ChainId, header, 3), SignedVote.SigningHash(Tx.ChainId, header.Number, 3, VoteStep.Precommit, header.Hash));
         var other = new Block(Header(timestamp: header.Timestamp + 1), [], [seal]);
         Assert.NotEqual(TestKeys.AddressOf(Sequencer), Assert.Single(other.RecoverSigners(Tx.ChainId)!));
         Assert.Null(new Block(header, [], [new byte[RecoverableSignature.Size]]).RecoverSigners(Tx.ChainId));

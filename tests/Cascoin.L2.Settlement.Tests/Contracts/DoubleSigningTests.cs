@@ -11,22 +11,17 @@ public sealed class DoubleSigningTests
     private static readonly PrivateKey Reporter = TestKeys.Key(84);
     private static readonly PrivateKey Bystander = TestKeys.Key(85);
 
-    private static BlockHeader Header(ulong number, ulong timestamp, Address producer) =>
-        new(number, new Hash256(Hashes.Sha256d([1, (byte)number])), Hash256.Zero, Hash256.Zero, Hash256.Zero, Hash256.Zero, producer,
-            timestamp, 30_000_000, 0, 1, 3, Hash256.Zero);
+    private static readonly Hash256 BlockA = new(Hashes.Sha256d("block A"u8));
+    private static readonly Hash256 BlockB = new(Hashes.Sha256d("block B"u8));
 
-    /// <summary>Two headers of one height, differing only in timestamp, both sealed by <paramref name="signer"/> for chain <paramref name="sealChainId"/>.</summary>
-    private static DoubleSignCall Evidence(ulong chainId, PrivateKey signer, ulong height = 7, ulong? sealChainId = null)
-    {
-        var first = Header(height, 1_000, TestKeys.AddressOf(signer));
-        var second = Header(height, 1_050, TestKeys.AddressOf(signer));
-        return new DoubleSignCall(chainId, first, Block.Seal(sealChainId ?? chainId, first, signer), second, Block.Seal(sealChainId ?? chainId, second, signer));
-    }
+    /// <summary>Two precommits of <paramref name="signer"/> at one height and round, for blocks A and B.</summary>
+    private static DoubleSignCall Evidence(ulong chainId, PrivateKey signer, ulong height = 7, int round = 2, VoteStep step = VoteStep.Precommit) =>
+        new(SignedVote.Sign(chainId, height, round, step, BlockA, signer), SignedVote.Sign(chainId, height, round, step, BlockB, signer));
 
     [Fact]
-    public void Two_seals_at_one_height_burn_half_the_stake_once_and_the_reporter_pays_only_the_fee()
+    public void Two_precommits_at_one_height_and_round_burn_half_the_stake_once_and_the_reporter_pays_only_the_fee()
     {
-        StakedChain.Run(nameof(Two_seals_at_one_height_burn_half_the_stake_once_and_the_reporter_pays_only_the_fee), (l1, chainId) =>
+        StakedChain.Run(nameof(Two_precommits_at_one_height_and_round_burn_half_the_stake_once_and_the_reporter_pays_only_the_fee), (l1, chainId) =>
         {
             var sequencer = StakedChain.SequencerAddress;
             Assert.True(l1.Execute(StakedChain.Sequencer, new BondCall(chainId, Amount.FromCas(10))).Success);
@@ -44,15 +39,20 @@ public sealed class DoubleSigningTests
             Assert.Equal(before.Unbonding - before.Unbonding.PercentFloor(50), after.Unbonding);
             Assert.Equal(reporterBalance - l1.Fee, l1.Balance(Reporter));
 
-            // The same equivocation (either header order) slashes no more; a wallet submission learns it before paying a fee.
-            var again = new DoubleSignCall(chainId, evidence.Second, evidence.SecondSeal, evidence.First, evidence.FirstSeal);
+            // The same equivocation (either order), or another one at the same height, slashes no more; a wallet submission learns it before paying a fee.
+            var again = new DoubleSignCall(evidence.Second, evidence.First);
             Assert.Equal($"sequencer {sequencer} was already slashed for double signing at L2 height 7", l1.Execute(Reporter, again).Error);
             Assert.Equal($"sequencer {sequencer} was already slashed for double signing at L2 height 7",
                 l1.Chain.Submit(l1.Sign(Reporter, again), refuseFailingCall: true));
+            Assert.Equal($"sequencer {sequencer} was already slashed for double signing at L2 height 7",
+                l1.Execute(Reporter, Evidence(chainId, StakedChain.Sequencer, round: 5, step: VoteStep.Proposal)).Error);
             Assert.Equal(after, StakedChain.StakeOf(l1, chainId, sequencer));
 
-            // Another height is another offence.
-            Assert.True(l1.Execute(Reporter, Evidence(chainId, StakedChain.Sequencer, height: 8)).Success);
+            // Another height is another offence, whichever step: two proposals, two prevotes.
+            Assert.True(l1.Execute(Reporter, Evidence(chainId, StakedChain.Sequencer, height: 8, step: VoteStep.Proposal)).Success);
+            Assert.Equal(after.Bonded - after.Bonded.PercentFloor(50), StakedChain.StakeOf(l1, chainId, sequencer).Bonded);
+            after = StakedChain.StakeOf(l1, chainId, sequencer);
+            Assert.True(l1.Execute(Reporter, Evidence(chainId, StakedChain.Sequencer, height: 9, step: VoteStep.Prevote)).Success);
             Assert.Equal(after.Bonded - after.Bonded.PercentFloor(50), StakedChain.StakeOf(l1, chainId, sequencer).Bonded);
         }, Reporter);
     }
@@ -66,21 +66,25 @@ public sealed class DoubleSigningTests
             var sequencer = StakedChain.SequencerAddress;
             var stake = StakedChain.StakeOf(l1, chainId, sequencer);
             var honest = Evidence(chainId, key);
-            var otherHeight = Header(8, 1_000, sequencer);
-            var byBystander = Block.Seal(chainId, honest.Second, Bystander);
+            var nil = SignedVote.Sign(chainId, 7, 2, VoteStep.Precommit, Hash256.Zero, key);
+            var byBystander = SignedVote.Sign(chainId, 7, 2, VoteStep.Precommit, BlockB, Bystander);
             var cases = new (DoubleSignCall Call, string Error)[]
             {
-                (honest with { ChainId = chainId + 1 }, $"unknown chain {chainId + 1}"),
-                (honest with { Second = otherHeight, SecondSeal = Block.Seal(chainId, otherHeight, key) }, "the headers are at different heights (7 and 8): not double signing"),
-                (honest with { Second = honest.First, SecondSeal = honest.FirstSeal }, "both seals are on the same header: not double signing"),
-                (honest with { SecondSeal = byBystander }, $"the seals are by different sequencers ({sequencer}, {TestKeys.AddressOf(Bystander)})"),
-                // A seal moved onto the other header recovers to some other key.
-                (honest with { SecondSeal = honest.FirstSeal }, "the seals are by different sequencers"),
-                (honest with { SecondSeal = new byte[RecoverableSignature.Size] }, $"a seal does not recover over chain {chainId}'s seal hash of its header"),
-                // Seals for another chain id sign another hash: they prove nothing about this chain.
-                (Evidence(chainId, key, sealChainId: chainId + 1), "the seals are by different sequencers"),
+                (Evidence(chainId + 1, key), $"unknown chain {chainId + 1}"),
+                (honest with { Second = SignedVote.Sign(chainId, 8, 2, VoteStep.Precommit, BlockB, key) }, "the messages are for different chains, heights, rounds or steps"),
+                // Changing one's mind between rounds, or between prevote and precommit, is the protocol, not an offence.
+                (honest with { Second = SignedVote.Sign(chainId, 7, 3, VoteStep.Precommit, BlockB, key) }, "the messages are for different chains, heights, rounds or steps"),
+                (honest with { Second = SignedVote.Sign(chainId, 7, 2, VoteStep.Prevote, BlockB, key) }, "the messages are for different chains, heights, rounds or steps"),
+                (honest with { Second = SignedVote.Sign(chainId + 1, 7, 2, VoteStep.Precommit, BlockB, key) }, "the messages are for different chains, heights, rounds or steps"),
+                (honest with { Second = honest.First }, "both messages name the same block: not double signing"),
+                (honest with { Second = byBystander }, $"the messages are signed by different sequencers ({sequencer}, {TestKeys.AddressOf(Bystander)})"),
+                // A signature moved onto the other message recovers to some other key.
+                (honest with { Second = honest.Second with { Signature = honest.First.Signature } }, "the messages are signed by different sequencers"),
+                (honest with { Second = honest.Second with { Signature = new byte[RecoverableSignature.Size] } }, $"a signature does not recover over its message's signing hash for chain {chainId}"),
                 (Evidence(chainId, Bystander), $"{TestKeys.AddressOf(Bystander)} has no stake on chain {chainId}"),
             };
+            // A precommit for a block and one for nil in the same round do conflict.
+            Assert.True(honest.First.ConflictsWith(nil));
             foreach (var (call, error) in cases)
             {
                 var receipt = l1.Execute(Reporter, call);
@@ -133,10 +137,8 @@ public sealed class DoubleSigningTests
         var decoded = Assert.IsType<DoubleSignCall>(L1Call.Decode(L1TransactionKind.ReportDoubleSign, bytes));
 
         Assert.Equal(evidence.ChainId, decoded.ChainId);
-        Assert.Equal(evidence.First, decoded.First);
-        Assert.Equal(evidence.Second, decoded.Second);
-        Assert.Equal(evidence.FirstSeal, decoded.FirstSeal);
-        Assert.Equal(evidence.SecondSeal, decoded.SecondSeal);
+        Assert.Equal(evidence.First.ToBytes(), decoded.First.ToBytes());
+        Assert.Equal(evidence.Second.ToBytes(), decoded.Second.ToBytes());
         Assert.Equal(bytes, decoded.ToBytes());
         Assert.Throws<DecodeException>(() => L1Call.Decode(L1TransactionKind.ReportDoubleSign, [.. bytes, 0]));
     }

@@ -79,7 +79,8 @@ public sealed record BlockDto(
     int NTx,
     IReadOnlyList<object> Tx,
     IReadOnlyList<string> Signatures,
-    IReadOnlyList<string> Signers);
+    IReadOnlyList<string> Signers,
+    int CommitRound);
 
 /// <summary>SPEC §4's l2_getproof: hashes as plain hex in byte order, so anyone can verify with SHA-256 alone.</summary>
 public sealed record ProofDto(

@@ -166,7 +166,7 @@ public sealed class L2RpcModule : IRpcModule, IL2Rpc
             header.Sequencer.ToBase58(_network), header.Timestamp, header.GasLimit, header.GasUsed, header.BaseFee,
             header.L1AnchorHeight, header.L1AnchorHash.ToString(), block.ToBytes().Length, block.Transactions.Count, transactions,
             block.Signatures.Select(Convert.ToHexStringLower).ToList(),
-            block.RecoverSigners(_chain.Parameters.ChainId)?.Select(a => a.ToBase58(_network)).ToList() ?? []);
+            block.RecoverSigners(_chain.Parameters.ChainId)?.Select(a => a.ToBase58(_network)).ToList() ?? [], block.CommitRound);
     }
 
     public TransactionDto GetTransaction(string txid)

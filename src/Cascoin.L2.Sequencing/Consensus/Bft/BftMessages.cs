@@ -1,18 +1,7 @@
+using Cascoin.L2.Chain.Blocks;
 using Cascoin.L2.Primitives;
 
 namespace Cascoin.L2.Sequencing.Consensus.Bft;
-
-/// <summary>
-/// The kind of a signed consensus message. Each is signed over (chain, height, round, step, block),
-/// so two signatures of one sequencer for one (height, round, step) and different blocks are
-/// slashable evidence, whatever the step.
-/// </summary>
-public enum VoteStep : byte
-{
-    Proposal = 1,
-    Prevote = 2,
-    Precommit = 3,
-}
 
 /// <summary>Where a height's current round stands (Tendermint's step_p).</summary>
 public enum RoundStep

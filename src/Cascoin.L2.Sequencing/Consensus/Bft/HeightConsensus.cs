@@ -1,3 +1,4 @@
+using Cascoin.L2.Chain.Blocks;
 using Cascoin.L2.Primitives;
 
 namespace Cascoin.L2.Sequencing.Consensus.Bft;
@@ -36,15 +37,17 @@ public sealed class HeightConsensus
     private readonly List<BftAction> _actions = [];
     private readonly IReadOnlyList<SignedStep> _signedBefore;
     private readonly StepTally _empty = new();
+    private readonly int _firstRound;
     private int? _awaitingBlock;
 
     /// <param name="height">The height decided.</param>
     /// <param name="weights">The sequencer set of the height: address → stake × score.</param>
     /// <param name="self">This node's address when it is a sequencer of the set, else null (it follows without voting).</param>
     /// <param name="proposerOf">Who proposes at a round: the same function on every node.</param>
-    /// <param name="signedBefore">What this node signed at this height before (restart, or a height decided again after an L1 reorganization).</param>
+    /// <param name="signedBefore">What this node signed at this height on the same parent before a restart.</param>
+    /// <param name="firstRound">The first round this node may take part in: above every round it signed in on another parent (an L1 reorganization reverted the height).</param>
     public HeightConsensus(ulong height, IReadOnlyDictionary<Address, UInt128> weights, Address? self, Func<int, Address> proposerOf,
-        BftTimeouts timeouts, IReadOnlyList<SignedStep>? signedBefore = null)
+        BftTimeouts timeouts, IReadOnlyList<SignedStep>? signedBefore = null, int firstRound = 0)
     {
         ArgumentNullException.ThrowIfNull(weights);
         ArgumentNullException.ThrowIfNull(proposerOf);
@@ -56,6 +59,7 @@ public sealed class HeightConsensus
         _proposerOf = proposerOf;
         _timeouts = timeouts;
         _signedBefore = signedBefore ?? [];
+        _firstRound = Math.Max(0, firstRound);
     }
 
     public ulong Height { get; }
@@ -89,7 +93,7 @@ public sealed class HeightConsensus
     {
         if (Round >= 0)
             return [];
-        var round = 0;
+        var round = _firstRound;
         if (_self is { } self)
         {
             foreach (var signed in _signedBefore)
@@ -377,9 +381,9 @@ public sealed class HeightConsensus
 
     private StepTally TallyOrEmpty(int round, VoteStep step) => _tallies.GetValueOrDefault((round, step)) ?? _empty;
 
-    private bool IsTwoThirds(UInt128 weight) => TotalWeight > UInt128.Zero && weight * 3 > TotalWeight * 2;
+    private bool IsTwoThirds(UInt128 weight) => StakeQuorum.IsSupermajority(weight, TotalWeight);
 
-    private bool IsOneThird(UInt128 weight) => TotalWeight > UInt128.Zero && weight * 3 > TotalWeight;
+    private bool IsOneThird(UInt128 weight) => StakeQuorum.IsMoreThanOneThird(weight, TotalWeight);
 
     private List<BftAction> Flush()
     {

@@ -1,0 +1,151 @@
+using Cascoin.L2.Chain;
+using Cascoin.L2.Chain.Blocks;
+using Cascoin.L2.Primitives;
+using Cascoin.L2.Sequencing.Consensus.Bft;
+using Microsoft.Extensions.Logging;
+
+namespace Cascoin.L2.Sequencing.Consensus;
+
+/// <summary>The engine's hands: what the state machine asks for — build, sign and send, wait, commit.</summary>
+public sealed partial class SequencerNetwork
+{
+    private void Execute(HeightState state, IReadOnlyList<BftAction> actions)
+    {
+        foreach (var action in actions)
+        {
+            if (_state != state)
+                return; // a decision moved the head: the rest belongs to a finished height
+            switch (action)
+            {
+                case BuildBlock build:
+                    state.BuildRound = build.Round;
+                    TryBuild(state);
+                    break;
+                case SendProposal send:
+                    SendProposal(state, send);
+                    break;
+                case SendVote send:
+                    SendVote(state, send);
+                    break;
+                case ScheduleTimeout timeout:
+                    state.AddTimer(_time.CreateTimer(_ => OnTimeout(state, timeout), null, timeout.After, Timeout.InfiniteTimeSpan));
+                    break;
+                case Decide decide:
+                    Commit(state, decide);
+                    break;
+            }
+        }
+    }
+
+    private void OnTimeout(HeightState state, ScheduleTimeout timeout)
+    {
+        lock (_lock)
+        {
+            if (_state == state)
+                Execute(state, state.Consensus.OnTimeout(timeout.Step, timeout.Round));
+        }
+    }
+
+    /// <summary>
+    /// Builds this node's block for the round it proposes in. In round 0 an idle proposer waits for
+    /// work or half a leader timeout (the others' patience is a whole one); a later round's proposer
+    /// builds at once. Not on the minority side of a partition, nor while the L1 binding cannot hold.
+    /// </summary>
+    private void TryBuild(HeightState state)
+    {
+        if (state.BuildRound is not { } round || state.Consensus.Round != round || state.Consensus.Step != RoundStep.Propose)
+            return;
+        if (BlockedReason() is not null || _chain.ProductionBlockedReason(NowMs) is not null)
+            return;
+        var solo = state.Weights.Count == 1;
+        var hasWork = _pool.Count > 0 || _chain.HasQueuedEntries();
+        var idleFor = _time.GetElapsedTime(state.StartedAt);
+        if (!hasWork && (solo ? idleFor < _options.SoloHeartbeat : round == 0 && idleFor < _options.LeaderTimeout / 2))
+            return;
+        if (!solo && !ReachesMajority(state))
+            return; // partition rule (logged by the tick)
+        state.BuildRound = null;
+        var produced = _chain.Produce(_pool.SelectForBlock(_chain.NextBaseFee, _chain.GetAccount), NowMs, _key);
+        if (produced.Block.Header.ParentHash != state.Parent)
+            return;
+        DropLastingRefusals(produced);
+        state.Valid[produced.Block.Hash] = produced;
+        Execute(state, state.Consensus.OnBlockBuilt(round, produced.Block.Hash));
+    }
+
+    /// <summary>Transactions the block refused for a lasting reason leave the mempool (they would be offered forever).</summary>
+    private void DropLastingRefusals(ProducedBlock produced)
+    {
+        var dropped = produced.Skipped.Where(s => s.Rejection.IsLasting).ToList();
+        if (dropped.Count > 0)
+            _pool.Remove(dropped.Select(s => s.Transaction.Id));
+    }
+
+    private void SendProposal(HeightState state, SendProposal send)
+    {
+        if (!state.Valid.TryGetValue(send.Block, out var produced))
+        {
+            _logger.LogDebug("Cannot propose L2 block {Height} {Hash} at round {Round}: the block is not here (signed before a restart)", state.Height, send.Block, send.Round);
+            return;
+        }
+        if (Sign(state, send.Round, VoteStep.Proposal, send.Block) is not { } signed)
+            return;
+        var message = new ProposalMessage(signed, send.PolRound, produced.Block);
+        state.Proposals.TryAdd(send.Round, message);
+        _logger.LogDebug("Proposing L2 block {Height} {Hash} (round {Round}, proof-of-lock round {PolRound}) with {Count} transactions",
+            state.Height, send.Block, send.Round, send.PolRound, produced.Block.Transactions.Count);
+        _p2p.Broadcast(ConsensusMessages.Propose, message.ToBytes());
+        if (_options.Equivocate && send.PolRound == -1)
+            Equivocate(state, send.Round, produced);
+    }
+
+    /// <summary>
+    /// -l2equivocate (regtest fault injection): a Byzantine proposer also signs and sends a second
+    /// block for the same round, past its own journal. Honest nodes must report it and get it slashed.
+    /// </summary>
+    private void Equivocate(HeightState state, int round, ProducedBlock produced)
+    {
+        var conflicting = _chain.Produce([], produced.Block.Header.Timestamp + 1, _key).Block;
+        var second = SignedVote.Sign(ChainId, state.Height, round, VoteStep.Proposal, conflicting.Hash, _key);
+        _logger.LogWarning("-l2equivocate: also proposing conflicting L2 block {Height} {Hash} at round {Round}", state.Height, conflicting.Hash, round);
+        _p2p.Broadcast(ConsensusMessages.Propose, new ProposalMessage(second, -1, conflicting).ToBytes());
+    }
+
+    private void SendVote(HeightState state, SendVote send)
+    {
+        if (Sign(state, send.Round, send.Step, send.Block ?? default) is { } vote)
+            _p2p.Broadcast(ConsensusMessages.Vote, new VoteMessage(_self, vote).ToBytes());
+    }
+
+    /// <summary>Writes the message to the journal, then signs it; null (nothing signed) when this node signed another block there before, or it may not take part now.</summary>
+    private SignedVote? Sign(HeightState state, int round, VoteStep step, Hash256 block)
+    {
+        if (BlockedReason() is not null)
+            return null;
+        if (!_journal.TryRecord(state.Height, round, step, state.Parent, block))
+        {
+            _logger.LogError("Refused to sign a second {Step} at L2 height {Height} round {Round}: the signing journal holds another one", step, state.Height, round);
+            return null;
+        }
+        var vote = SignedVote.Sign(ChainId, state.Height, round, step, block, _key);
+        state.Signed.TryAdd((_self, round, step), vote);
+        return vote;
+    }
+
+    /// <summary>Commits a decided block with its certificate: the precommits of the deciding round.</summary>
+    private void Commit(HeightState state, Decide decide)
+    {
+        if (!state.Valid.TryGetValue(decide.Block, out var produced))
+            return; // the state machine decides only blocks it was told are valid
+        var signatures = state.Consensus.PrecommitVoters(decide.Round, decide.Block)
+            .Select(voter => state.Signed[(voter, decide.Round, VoteStep.Precommit)].Signature)
+            .OrderBy(Convert.ToHexString, StringComparer.Ordinal).ToList();
+        var block = produced.Block.WithCertificate(decide.Round, signatures);
+        if (!_chain.TryCommit(produced with { Block = block }))
+            return; // the head moved (a finalized block came by sync, or an L1 reorganization reverted the chain)
+        _pool.RemoveCommitted(block.Transactions, _chain.GetAccount);
+        _logger.LogInformation("Finalized L2 block {Number} {Hash} at round {Round} ({Count} transactions, {Signatures} precommits, producer {Producer})",
+            block.Number, block.Hash, decide.Round, block.Transactions.Count, signatures.Count, block.Header.Sequencer);
+        EnsureHeight();
+    }
+}
