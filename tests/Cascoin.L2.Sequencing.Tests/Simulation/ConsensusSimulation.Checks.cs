@@ -1,5 +1,6 @@
 using System.Text;
 using Cascoin.L2.Primitives;
+using Cascoin.L2.Chain.Blocks;
 using Cascoin.L2.Sequencing.Consensus.Bft;
 
 namespace Cascoin.L2.Sequencing.Tests.Simulation;
@@ -102,7 +103,7 @@ internal sealed partial class ConsensusSimulation
     private string Report()
     {
         var text = new StringBuilder();
-        text.AppendLine($"seed {Seed} failed, host gossip {Gossip} (replay: ConsensusSimulationProperties.{(Gossip == HostGossip.ResendOnly ? "Replays_a_seed" : "Replays_a_seed_with_relaying_hosts")}({Seed}))");
+        text.AppendLine($"seed {Seed} failed, host gossip {Gossip} (replay: ConsensusSimulationProperties.Replays_a_seed({Seed}), with the relaying host)");
         foreach (var violation in _violations.Concat(_liveness))
             text.AppendLine("  " + violation);
         text.AppendLine($"scenario: {Scenario}");

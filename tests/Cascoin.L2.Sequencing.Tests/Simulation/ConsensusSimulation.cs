@@ -1,4 +1,5 @@
 using Cascoin.L2.Primitives;
+using Cascoin.L2.Chain.Blocks;
 using Cascoin.L2.Sequencing.Consensus.Bft;
 
 namespace Cascoin.L2.Sequencing.Tests.Simulation;
@@ -10,10 +11,10 @@ internal enum HostGossip
     ResendOnly,
 
     /// <summary>
-    /// That, and every five intervals everything it signed at the height and what it received there
-    /// up to its round (each signer's first message of a round and step, and every vote of a value
-    /// that has 2/3 of the weight): Tendermint's gossip assumption, every message a correct node
-    /// received eventually reaches every correct node.
+    /// That, and every five intervals what the production engine repairs: what it signed and what it
+    /// received (each signer's first message of a round and step, and every vote of a value that has
+    /// 2/3 of the weight) in the rounds <see cref="HeightConsensus.RoundsToRepair"/> names. This is
+    /// what Tendermint's gossip assumption asks: a message a correct node holds reaches every correct node.
     /// </summary>
     Relay,
 }

@@ -1,3 +1,4 @@
+using Cascoin.L2.Chain.Blocks;
 using Cascoin.L2.Sequencing.Consensus.Bft;
 
 namespace Cascoin.L2.Sequencing.Tests.Simulation;

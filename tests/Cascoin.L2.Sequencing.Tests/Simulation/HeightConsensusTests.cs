@@ -1,4 +1,5 @@
 using Cascoin.L2.Primitives;
+using Cascoin.L2.Chain.Blocks;
 using Cascoin.L2.Sequencing.Consensus.Bft;
 
 namespace Cascoin.L2.Sequencing.Tests.Simulation;

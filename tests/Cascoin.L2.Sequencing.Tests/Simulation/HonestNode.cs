@@ -1,4 +1,5 @@
 using Cascoin.L2.Primitives;
+using Cascoin.L2.Chain.Blocks;
 using Cascoin.L2.Sequencing.Consensus.Bft;
 
 namespace Cascoin.L2.Sequencing.Tests.Simulation;
@@ -16,6 +17,7 @@ internal sealed class HonestNode(ConsensusSimulation sim, int index, Address add
     // Persisted store.
     private readonly Dictionary<ulong, List<SignedStep>> _signed = [];
     private readonly Dictionary<ulong, List<Payload>> _sent = [];
+    private readonly Dictionary<ulong, List<SimMessage>> _justifications = [];
     private readonly List<Commit> _decided = [];
 
     // Volatile state.
@@ -116,22 +118,34 @@ internal sealed class HonestNode(ConsensusSimulation sim, int index, Address add
         sim.Queue.After(ConsensusSimulation.ResendInterval, tick);
     }
 
-    /// <summary><see cref="HostGossip.Relay"/>: everything this node signed at the height, and what it received from others up to its round.</summary>
+    /// <summary>
+    /// <see cref="HostGossip.Relay"/>, the production engine's repair policy: every signed message
+    /// this node holds — its own and what it received — of the rounds the state machine names
+    /// (<see cref="HeightConsensus.RoundsToRepair"/>) is sent again.
+    /// </summary>
     private void Gossip(HeightConsensus consensus)
     {
+        var rounds = consensus.RoundsToRepair();
         if (_sent.TryGetValue(consensus.Height, out var sent))
         {
-            foreach (var payload in sent)
+            foreach (var payload in sent.Where(p => rounds.Contains(RoundOf(p))))
                 sim.Network.Broadcast(index, new SimMessage(consensus.Height, address, payload));
         }
         foreach (var (message, round, step, block, first) in _relay)
         {
             // A signer's first message of a round and step, and every message that is part of a 2/3 majority this node saw
             // (a second, conflicting vote of an equivocator may be what completes another node's proof-of-lock-change).
-            if (round <= consensus.Round && (first || IsTwoThirds(_weightFor.GetValueOrDefault((round, step, block)))))
+            if (rounds.Contains(round) && (first || IsTwoThirds(_weightFor.GetValueOrDefault((round, step, block)))))
                 sim.Network.Broadcast(index, message);
         }
     }
+
+    private static int RoundOf(Payload payload) => payload switch
+    {
+        ProposalPayload p => p.Round,
+        VotePayload v => v.Round,
+        _ => -1,
+    };
 
     private bool IsTwoThirds(UInt128 weight) => weight * 3 > sim.TotalWeight * 2;
 
@@ -164,6 +178,14 @@ internal sealed class HonestNode(ConsensusSimulation sim, int index, Address add
         var consensus = new HeightConsensus(height, sim.Weights, address, round => sim.ProposerOf(height, round), ConsensusSimulation.Timeouts, signedBefore);
         _current = consensus;
         Process(consensus, consensus.Start());
+        if (_justifications.TryGetValue(height, out var justification))
+        {
+            foreach (var message in justification.ToList())
+            {
+                if (_current == consensus)
+                    Feed(consensus, message);
+            }
+        }
         if (_future.Remove(height, out var buffered))
         {
             foreach (var message in buffered)
@@ -232,6 +254,15 @@ internal sealed class HonestNode(ConsensusSimulation sim, int index, Address add
     {
         if (!_signed.TryGetValue(height, out var steps))
             _signed[height] = steps = [];
+        if (step == VoteStep.Precommit && block is not null)
+        {
+            // The prevotes that made this node lock are persisted with the precommit: after a restart it
+            // can still show them to nodes that need them to follow its re-proposal (its lock is restored
+            // from the precommit; without them the lock may be one nobody else can verify any more).
+            if (!_justifications.TryGetValue(height, out var kept))
+                _justifications[height] = kept = [];
+            kept.AddRange(_relay.Where(r => r.Round == round && r.Step == VoteStep.Prevote && r.Block == block).Select(r => r.Message));
+        }
         var signed = new SignedStep(round, step, block);
         if (!steps.Contains(signed))
             steps.Add(signed);

@@ -101,7 +101,10 @@ public sealed class HeightConsensus
                 round = Math.Max(round, signed.Round);
                 if (signed.Step == VoteStep.Proposal)
                 {
-                    _proposals.TryAdd(signed.Round, new RoundProposal(self, signed.Round, -1, signed.Block ?? default, true));
+                    // This node built (or validated) what it proposed.
+                    _proposals[signed.Round] = new RoundProposal(self, signed.Round, -1, signed.Block ?? default, true);
+                    if (signed.Block is { } proposed)
+                        _valid.Add(proposed);
                     continue;
                 }
                 Tally(signed.Round, signed.Step).Add(self, signed.Block, _weights[self]);
@@ -128,10 +131,9 @@ public sealed class HeightConsensus
         if (proposal.Round < 0 || proposal.PolRound < -1 || proposal.PolRound >= proposal.Round || proposal.Proposer != _proposerOf(proposal.Round))
             return [];
         NoteRound(proposal.Proposer, proposal.Round);
-        if (proposal.Round <= Round + MaxRoundsAhead && _proposals.TryAdd(proposal.Round, proposal) && proposal.Valid)
+        if (proposal.Round <= Math.Max(Round, 0) + MaxRoundsAhead && _proposals.TryAdd(proposal.Round, proposal) && proposal.Valid)
             _valid.Add(proposal.Block);
-        Evaluate();
-        return Flush();
+        return Evaluated();
     }
 
     /// <summary>A prevote or precommit whose signature the host has checked; votes of addresses outside the set are ignored.</summary>
@@ -140,10 +142,9 @@ public sealed class HeightConsensus
         if (vote.Round < 0 || vote.Step == VoteStep.Proposal || !_weights.TryGetValue(vote.Voter, out var weight) || weight == UInt128.Zero)
             return [];
         NoteRound(vote.Voter, vote.Round);
-        if (vote.Round > Round + MaxRoundsAhead || !Tally(vote.Round, vote.Step).Add(vote.Voter, vote.Block, weight))
+        if (vote.Round > Math.Max(Round, 0) + MaxRoundsAhead || !Tally(vote.Round, vote.Step).Add(vote.Voter, vote.Block, weight))
             return [];
-        Evaluate();
-        return Flush();
+        return Evaluated();
     }
 
     /// <summary>The block this node was asked to build (<see cref="BuildBlock"/>); it is valid by construction.</summary>
@@ -164,8 +165,7 @@ public sealed class HeightConsensus
     {
         if (!_valid.Add(block))
             return [];
-        Evaluate();
-        return Flush();
+        return Evaluated();
     }
 
     public IReadOnlyList<BftAction> OnTimeout(RoundStep step, int round)
@@ -192,6 +192,15 @@ public sealed class HeightConsensus
         return Flush();
     }
 
+    /// <summary>
+    /// The rounds whose messages peers may still need, for a host that repairs lost messages by
+    /// sending again what it holds of them (its own and others' signed messages): every round of the
+    /// height so far. Any of them may hold the prevotes a re-proposal's proof-of-lock-change points
+    /// at or the precommits another node lacks to decide; repairing only the latest rounds leaves
+    /// schedules that never finish (the simulator found them).
+    /// </summary>
+    public IReadOnlyList<int> RoundsToRepair() => Enumerable.Range(0, Math.Max(Round + 1, 0)).ToList();
+
     /// <summary>What this node signed in the current round, to send again (a lossy network, a peer that joined late).</summary>
     public IReadOnlyList<BftAction> Resend()
     {
@@ -203,19 +212,9 @@ public sealed class HeightConsensus
         foreach (var step in new[] { VoteStep.Prevote, VoteStep.Precommit })
         {
             if (_tallies.TryGetValue((Round, step), out var tally) && tally.HasVoted(self))
-                again.Add(new SendVote(Round, step, VoteOf(tally, self)));
+                again.Add(new SendVote(Round, step, tally.VoteOf(self)));
         }
         return again;
-    }
-
-    private static Hash256? VoteOf(StepTally tally, Address voter)
-    {
-        foreach (var (block, _) in tally.Blocks)
-        {
-            if (tally.VotersFor(block).Contains(voter))
-                return block;
-        }
-        return null;
     }
 
     private void StartRound(int round)
@@ -384,6 +383,15 @@ public sealed class HeightConsensus
     private bool IsTwoThirds(UInt128 weight) => StakeQuorum.IsSupermajority(weight, TotalWeight);
 
     private bool IsOneThird(UInt128 weight) => StakeQuorum.IsMoreThanOneThird(weight, TotalWeight);
+
+    /// <summary>Applies the rules, except before <see cref="Start"/>: until then inputs are only recorded (what this node signed before a restart must be restored first).</summary>
+    private List<BftAction> Evaluated()
+    {
+        if (Round < 0)
+            return [];
+        Evaluate();
+        return Flush();
+    }
 
     private List<BftAction> Flush()
     {

@@ -3,12 +3,16 @@ using Cascoin.L2.Primitives;
 namespace Cascoin.L2.Sequencing.Consensus.Bft;
 
 /// <summary>
-/// The prevotes or precommits of one round, weighted: each voter counts once, with its first vote
-/// (a second, conflicting one is the host's evidence, never a second count).
+/// The prevotes or precommits of one round, weighted as Algorithm 1 counts them: each voter counts
+/// once toward "any vote" and once toward every value it signed. An equivocator that signed two
+/// values counts for both (it may be what completed another node's proof-of-lock-change), which
+/// stays safe: two different values with more than 2/3 each would need a sequencer that follows
+/// the rules to have signed both.
 /// </summary>
 internal sealed class StepTally
 {
-    private readonly Dictionary<Address, Hash256?> _votes = [];
+    private readonly HashSet<Address> _voters = [];
+    private readonly HashSet<(Address Voter, Hash256? Block)> _votes = [];
     private readonly Dictionary<Hash256, UInt128> _forBlock = [];
 
     public UInt128 Any { get; private set; }
@@ -17,12 +21,13 @@ internal sealed class StepTally
 
     public IEnumerable<KeyValuePair<Hash256, UInt128>> Blocks => _forBlock;
 
-    /// <summary>Counts the vote; false when this voter has voted in this round and step already.</summary>
+    /// <summary>Counts the vote; false when this voter's vote for this value was counted already.</summary>
     public bool Add(Address voter, Hash256? block, UInt128 weight)
     {
-        if (!_votes.TryAdd(voter, block))
+        if (!_votes.Add((voter, block)))
             return false;
-        Any += weight;
+        if (_voters.Add(voter))
+            Any += weight;
         if (block is { } hash)
             _forBlock[hash] = _forBlock.GetValueOrDefault(hash) + weight;
         else
@@ -32,7 +37,10 @@ internal sealed class StepTally
 
     public UInt128 For(Hash256 block) => _forBlock.GetValueOrDefault(block);
 
-    public bool HasVoted(Address voter) => _votes.ContainsKey(voter);
+    public bool HasVoted(Address voter) => _voters.Contains(voter);
 
-    public IEnumerable<Address> VotersFor(Hash256? block) => _votes.Where(v => v.Value == block).Select(v => v.Key);
+    public IEnumerable<Address> VotersFor(Hash256? block) => _votes.Where(v => v.Block == block).Select(v => v.Voter);
+
+    /// <summary>What <paramref name="voter"/> voted (its only vote when it follows the rules).</summary>
+    public Hash256? VoteOf(Address voter) => _votes.First(v => v.Voter == voter).Block;
 }
