@@ -40,8 +40,11 @@ internal sealed class HeightState(ulong height, Hash256 parent, LeaderSchedule s
     /// <summary>The first proposal of each round by that round's proposer (signature checked).</summary>
     public Dictionary<int, ProposalMessage> Proposals { get; } = [];
 
-    /// <summary>The first signed message of each sequencer per round and step: the certificate's precommits, and the evidence a second one would make.</summary>
-    public Dictionary<(Address Signer, int Round, VoteStep Step), SignedVote> Signed { get; } = [];
+    /// <summary>Every signed message held, by signer, round, step and block: the certificate's precommits, and what is sent again to repair losses.</summary>
+    public Dictionary<(Address Signer, int Round, VoteStep Step, Hash256 Block), SignedVote> Signed { get; } = [];
+
+    /// <summary>The first signed message of each sequencer per round and step: a second one naming another block is slashable evidence.</summary>
+    public Dictionary<(Address Signer, int Round, VoteStep Step), SignedVote> First { get; } = [];
 
     /// <summary>The round this node was asked to build a block for, until it is built.</summary>
     public int? BuildRound { get; set; }
@@ -52,17 +55,24 @@ internal sealed class HeightState(ulong height, Hash256 parent, LeaderSchedule s
 
     public void AddTimer(ITimer timer) => _timers.Add(timer);
 
-    /// <summary>The messages <paramref name="self"/> signed in <paramref name="round"/>, to send again (the same signatures).</summary>
-    public IEnumerable<(string Command, byte[] Payload)> OwnMessages(Address self, int round)
+    /// <summary>
+    /// What this node holds of <paramref name="rounds"/>, to send again (the same signatures): the
+    /// proposals, and every prevote and precommit, its own and others'. Tendermint's liveness rests
+    /// on every message a correct node holds reaching every correct node; TCP alone does not give
+    /// that across restarts and reconnections.
+    /// </summary>
+    public IEnumerable<(string Command, byte[] Payload)> HeldMessages(IReadOnlyList<int> rounds)
     {
-        if (round < 0)
-            yield break;
-        if (ProposerOf(round) == self && Proposals.TryGetValue(round, out var proposal))
-            yield return (ConsensusMessages.Propose, proposal.ToBytes());
-        foreach (var step in new[] { VoteStep.Prevote, VoteStep.Precommit })
+        var wanted = rounds.ToHashSet();
+        foreach (var (round, proposal) in Proposals)
         {
-            if (Signed.TryGetValue((self, round, step), out var vote))
-                yield return (ConsensusMessages.Vote, new VoteMessage(self, vote).ToBytes());
+            if (wanted.Contains(round))
+                yield return (ConsensusMessages.Propose, proposal.ToBytes());
+        }
+        foreach (var ((signer, round, step, _), vote) in Signed)
+        {
+            if (step != VoteStep.Proposal && wanted.Contains(round))
+                yield return (ConsensusMessages.Vote, new VoteMessage(signer, vote).ToBytes());
         }
     }
 

@@ -122,13 +122,20 @@ public sealed partial class SequencerNetwork
     {
         if (BlockedReason() is not null)
             return null;
+        if (step == VoteStep.Precommit && block != default)
+        {
+            // The prevotes this node locks on are kept with its precommit: after a restart its lock is
+            // restored, and so must be what lets the others follow it.
+            _journal.KeepJustification(state.Height, state.Signed.Where(s => s.Key.Round == round && s.Key.Step == VoteStep.Prevote && s.Key.Block == block)
+                .Select(s => new VoteMessage(s.Key.Signer, s.Value)));
+        }
         if (!_journal.TryRecord(state.Height, round, step, state.Parent, block))
         {
             _logger.LogError("Refused to sign a second {Step} at L2 height {Height} round {Round}: the signing journal holds another one", step, state.Height, round);
             return null;
         }
         var vote = SignedVote.Sign(ChainId, state.Height, round, step, block, _key);
-        state.Signed.TryAdd((_self, round, step), vote);
+        RecordSigned(state, _self, vote);
         return vote;
     }
 
@@ -138,7 +145,7 @@ public sealed partial class SequencerNetwork
         if (!state.Valid.TryGetValue(decide.Block, out var produced))
             return; // the state machine decides only blocks it was told are valid
         var signatures = state.Consensus.PrecommitVoters(decide.Round, decide.Block)
-            .Select(voter => state.Signed[(voter, decide.Round, VoteStep.Precommit)].Signature)
+            .Select(voter => state.Signed[(voter, decide.Round, VoteStep.Precommit, decide.Block)].Signature)
             .OrderBy(Convert.ToHexString, StringComparer.Ordinal).ToList();
         var block = produced.Block.WithCertificate(decide.Round, signatures);
         if (!_chain.TryCommit(produced with { Block = block }))

@@ -46,7 +46,7 @@ public sealed partial class SequencerNetwork
             if (proposal.Height < state.Height || message.Block.Header.ParentHash != state.Parent)
                 return;
             expected = state.ProposerOf(proposal.Round);
-            if (state.Signed.TryGetValue((expected, proposal.Round, VoteStep.Proposal), out var known) && known.Block == proposal.Block)
+            if (state.Signed.ContainsKey((expected, proposal.Round, VoteStep.Proposal, proposal.Block)))
                 return; // seen: no second recovery
         }
         if (proposal.RecoverSigner() != expected)
@@ -88,7 +88,7 @@ public sealed partial class SequencerNetwork
                 Punish(peer, 5, "a vote from outside the height's sequencer set");
                 return;
             }
-            if (state.Signed.TryGetValue((message.Voter, vote.Round, vote.Step), out var known) && known.Block == vote.Block)
+            if (state.Signed.ContainsKey((message.Voter, vote.Round, vote.Step, vote.Block)))
                 return;
         }
         if (vote.RecoverSigner() != message.Voter)
@@ -130,18 +130,17 @@ public sealed partial class SequencerNetwork
     }
 
     /// <summary>
-    /// Keeps the first signed message of each sequencer per (round, step); false for a repeat or a
-    /// conflict. A conflict is slashable evidence, reported once per sequencer and height, and never
-    /// counted: the first message stands.
+    /// Keeps a signed message; false when it was held already. A second message of a sequencer for
+    /// one (round, step) naming another block is slashable evidence, reported once per sequencer and
+    /// height — and still counted, as Algorithm 1 counts it: it may be what completed another node's
+    /// proof-of-lock-change, and two values can never both pass 2/3 without an honest double signer.
     /// </summary>
     private bool RecordSigned(HeightState state, Address signer, SignedVote vote)
     {
-        if (!state.Signed.TryGetValue((signer, vote.Round, vote.Step), out var first))
-        {
-            state.Signed[(signer, vote.Round, vote.Step)] = vote;
-            return true;
-        }
-        if (first.ConflictsWith(vote) && _reported.Add((signer, vote.Height)))
+        if (!state.Signed.TryAdd((signer, vote.Round, vote.Step, vote.Block), vote))
+            return false;
+        if (!state.First.TryAdd((signer, vote.Round, vote.Step), vote) && state.First[(signer, vote.Round, vote.Step)] is { } first
+            && first.ConflictsWith(vote) && _reported.Add((signer, vote.Height)))
         {
             var call = new DoubleSignCall(first, vote);
             _evidence.Add(call);
@@ -149,7 +148,7 @@ public sealed partial class SequencerNetwork
                 signer, vote.Step, vote.Height, vote.Round, first.Block, vote.Block);
             EvidenceFound?.Invoke(call);
         }
-        return false;
+        return true;
     }
 
     /// <summary>Hands a proposal to the state machine once its block's validity is known; validates the block on a worker first.</summary>

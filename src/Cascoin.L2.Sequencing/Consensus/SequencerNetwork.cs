@@ -213,10 +213,10 @@ public sealed partial class SequencerNetwork
         TryBuild(state);
         if (_time.GetElapsedTime(_lastResend) >= _options.LeaderTimeout / 2)
         {
-            // Lost messages are repaired by sending this round's own messages again (the same signatures).
+            // Lost messages are repaired by sending again what this node holds of the height (the same signatures).
             _lastResend = _time.GetTimestamp();
-            foreach (var message in state.OwnMessages(_self, state.Consensus.Round))
-                _p2p.Broadcast(message.Command, message.Payload);
+            foreach (var (command, payload) in state.HeldMessages(state.Consensus.RoundsToRepair()))
+                _p2p.Broadcast(command, payload);
         }
     }
 
@@ -236,16 +236,20 @@ public sealed partial class SequencerNetwork
         var weights = set.Where(s => s.Weight > UInt128.Zero).DistinctBy(s => s.Address).ToDictionary(s => s.Address, s => s.Weight);
         var ranking = schedule.Ranking(SequencerSchedules.SlotOf(height));
         var participates = BlockedReason() is null && weights.ContainsKey(_self);
-        var signed = _journal.SignedAt(height);
-        var sameParent = signed.Where(e => e.Parent == head.Hash).Select(e => e.Signed).ToList();
         // Rounds this node signed in on another parent (the height was reverted) are closed to it.
-        var firstRound = signed.Where(e => e.Parent != head.Hash).Select(e => e.Signed.Round + 1).DefaultIfEmpty(0).Max();
+        var (sameParent, firstRound) = _journal.ResumeAt(height, head.Hash);
         var consensus = new HeightConsensus(height, weights, participates ? _self : null, round => ranking[round % ranking.Count], _timeouts, sameParent, firstRound);
         var state = new HeightState(height, head.Hash, schedule, ranking, weights, consensus, _time.GetTimestamp());
         _state = state;
         if (height > SigningJournal.RetainedHeights && height % 1000 == 0)
             _journal.PruneBelow(height - SigningJournal.RetainedHeights);
         Execute(state, consensus.Start());
+        // The prevotes behind a lock this node held before a restart: others may need them to follow its re-proposal.
+        foreach (var kept in _journal.JustificationsAt(height))
+        {
+            if (_state == state && kept.Vote.RecoverSigner() == kept.Voter && state.Weights.ContainsKey(kept.Voter) && RecordSigned(state, kept.Voter, kept.Vote))
+                Execute(state, consensus.OnVote(new RoundVote(kept.Voter, kept.Vote.Round, kept.Vote.Step, kept.Vote.IsNil ? null : kept.Vote.Block)));
+        }
         ReplayFuture(height);
     }
 

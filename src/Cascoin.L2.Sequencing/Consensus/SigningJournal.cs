@@ -23,6 +23,9 @@ public sealed class SigningJournal
 {
     private const int KeySize = 8 + 4 + 1;
 
+    /// <summary>The step byte of kept prevotes: no message step has the high bit.</summary>
+    private const byte JustificationTag = 0x80;
+
     /// <summary>Heights kept below the head: deeper than any L1 reorganization can revert the L2 chain by.</summary>
     public const ulong RetainedHeights = 10_000;
 
@@ -55,6 +58,52 @@ public sealed class SigningJournal
         }
     }
 
+    /// <summary>
+    /// Keeps the prevotes behind a lock (written before the precommit that locks): key height ‖
+    /// round ‖ 0x80 ‖ voter ‖ block, value the vote message.
+    /// </summary>
+    public void KeepJustification(ulong height, IEnumerable<VoteMessage> prevotes)
+    {
+        ArgumentNullException.ThrowIfNull(prevotes);
+        using var batch = _database.CreateBatch();
+        foreach (var prevote in prevotes)
+        {
+            var key = new byte[KeySize + Address.Size + Hash256.Size];
+            Key(height, prevote.Vote.Round, VoteStep.Prevote).CopyTo(key, 0);
+            key[12] = JustificationTag;
+            prevote.Voter.WriteTo(key.AsSpan(KeySize));
+            prevote.Vote.Block.WriteTo(key.AsSpan(KeySize + Address.Size));
+            batch.Put(DbColumn.SigningJournal, key, prevote.ToBytes());
+        }
+        if (batch.Count > 0)
+        {
+            lock (_lock)
+                _database.Commit(batch);
+        }
+    }
+
+    /// <summary>The prevotes kept behind this node's locks at <paramref name="height"/>.</summary>
+    public IReadOnlyList<VoteMessage> JustificationsAt(ulong height)
+    {
+        var prefix = new byte[8];
+        BinaryPrimitives.WriteUInt64BigEndian(prefix, height);
+        var votes = new List<VoteMessage>();
+        foreach (var (key, value) in _database.IterateByPrefix(DbColumn.SigningJournal, prefix))
+        {
+            if (key.Length == KeySize)
+                continue;
+            try
+            {
+                votes.Add(VoteMessage.FromBytes(value));
+            }
+            catch (DecodeException ex)
+            {
+                throw DatabaseCorruptionException.ForRecord(DbColumn.SigningJournal, key, ex);
+            }
+        }
+        return votes;
+    }
+
     /// <summary>Everything this node signed at <paramref name="height"/>, in (round, step) order.</summary>
     public IReadOnlyList<JournalEntry> SignedAt(ulong height)
     {
@@ -63,13 +112,29 @@ public sealed class SigningJournal
         var entries = new List<JournalEntry>();
         foreach (var (key, value) in _database.IterateByPrefix(DbColumn.SigningJournal, prefix))
         {
-            if (key.Length != KeySize || value.Length != 64)
+            if (key.Length != KeySize)
+                continue; // a kept prevote (KeepJustification)
+            if (value.Length != 64)
                 throw DatabaseCorruptionException.ForRecord(DbColumn.SigningJournal, key, new DecodeException("a signing journal entry is 13 bytes of key and 64 of value"));
             var round = (int)BinaryPrimitives.ReadUInt32BigEndian(key.AsSpan(8));
             var block = new Hash256(value.AsSpan(32, 32));
             entries.Add(new JournalEntry(new SignedStep(round, (VoteStep)key[12], block == Hash256.Zero ? null : block), new Hash256(value.AsSpan(0, 32))));
         }
         return entries;
+    }
+
+    /// <summary>
+    /// Where a node deciding <paramref name="height"/> on <paramref name="parent"/> resumes: what it
+    /// signed there on this parent (restoring its round, step and lock), and the first round it may
+    /// sign in at all — above every round it signed in on another parent (the height was reverted by
+    /// an L1 reorganization and is decided again on a new parent).
+    /// </summary>
+    public (IReadOnlyList<SignedStep> SameParent, int FirstRound) ResumeAt(ulong height, Hash256 parent)
+    {
+        var signed = SignedAt(height);
+        var sameParent = signed.Where(e => e.Parent == parent).Select(e => e.Signed).ToList();
+        var firstRound = signed.Where(e => e.Parent != parent).Select(e => e.Signed.Round + 1).DefaultIfEmpty(0).Max();
+        return (sameParent, firstRound);
     }
 
     /// <summary>Forgets heights below <paramref name="height"/> (called as the chain grows, <see cref="RetainedHeights"/> behind the head).</summary>
