@@ -256,7 +256,7 @@ public sealed partial class P2PNode : IAsyncDisposable
     private Peer StartPeer(Socket socket, bool inbound)
     {
         socket.NoDelay = true;
-        var peer = new Peer(Interlocked.Increment(ref _nextId), socket, inbound, _options.MaxSendQueue, _time.GetUtcNow()) { LastReceive = _time.GetUtcNow() };
+        var peer = new Peer(Interlocked.Increment(ref _nextId), socket, inbound, _options.MaxSendQueue, _options.MaxSendQueueBytes, _time.GetUtcNow()) { LastReceive = _time.GetUtcNow() };
         _peers[peer.Id] = peer;
         _ = peer.Closed.ContinueWith(_ =>
         {

@@ -29,6 +29,12 @@ public sealed record P2POptions
     /// <summary>Frames waiting to be sent to one peer; a peer that does not read is disconnected rather than buffered without end.</summary>
     public int MaxSendQueue { get; init; } = 4096;
 
+    /// <summary>
+    /// Bytes waiting to be sent to one peer. Frames alone do not bound memory: a peer that asks for
+    /// blocks (a small request, a reply of megabytes) and never reads would pin gigabytes.
+    /// </summary>
+    public long MaxSendQueueBytes { get; init; } = 64L * 1024 * 1024;
+
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     public TimeSpan PingInterval { get; init; } = TimeSpan.FromSeconds(30);

@@ -14,13 +14,16 @@ public sealed class Peer : IDisposable
     private readonly Channel<byte[]> _sendQueue;
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly long _maxQueuedBytes;
+    private long _queuedBytes;
     private long _bytesSent;
     private long _bytesReceived;
     private int _misbehavior;
     private int _closing;
 
-    internal Peer(long id, Socket socket, bool inbound, int maxSendQueue, DateTimeOffset connectedAt)
+    internal Peer(long id, Socket socket, bool inbound, int maxSendQueue, long maxSendQueueBytes, DateTimeOffset connectedAt)
     {
+        _maxQueuedBytes = maxSendQueueBytes;
         Id = id;
         _socket = socket;
         Inbound = inbound;
@@ -84,15 +87,22 @@ public sealed class Peer : IDisposable
 
     internal void CountReceived(int bytes) => Interlocked.Add(ref _bytesReceived, bytes);
 
-    /// <summary>Queues a frame; false (and the peer is closed) when its queue is full: a peer that does not read is not buffered without end.</summary>
+    /// <summary>Bytes queued for this peer and not yet handed to the socket.</summary>
+    public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
+
+    /// <summary>
+    /// Queues a frame; false (and the peer is closed) when its queue is full, in frames or in bytes:
+    /// a peer that does not read is not buffered without end.
+    /// </summary>
     public bool Send(byte[] frame)
     {
         ArgumentNullException.ThrowIfNull(frame);
         if (Volatile.Read(ref _closing) != 0)
             return false;
-        if (_sendQueue.Writer.TryWrite(frame))
+        if (Interlocked.Add(ref _queuedBytes, frame.Length) <= _maxQueuedBytes && _sendQueue.Writer.TryWrite(frame))
             return true;
-        Close("send queue full: the peer does not read");
+        Interlocked.Add(ref _queuedBytes, -frame.Length);
+        Close($"send queue full ({QueuedBytes} bytes waiting): the peer does not read");
         return false;
     }
 
@@ -103,6 +113,7 @@ public sealed class Peer : IDisposable
             await foreach (var frame in _sendQueue.Reader.ReadAllAsync(Stopping))
             {
                 await _socket.SendAsync(frame, SocketFlags.None, Stopping);
+                Interlocked.Add(ref _queuedBytes, -frame.Length);
                 Interlocked.Add(ref _bytesSent, frame.Length);
             }
         }

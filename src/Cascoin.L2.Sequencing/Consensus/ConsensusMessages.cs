@@ -22,6 +22,19 @@ public sealed record ProposalMessage(SignedVote Proposal, int PolRound, Block Bl
         return writer.ToArray();
     }
 
+    /// <summary>The signed proposal alone, without decoding the block (a repeat is recognised before the costly part).</summary>
+    /// <exception cref="DecodeException">too short, or not a signed proposal.</exception>
+    public static SignedVote PeekProposal(ReadOnlySpan<byte> payload)
+    {
+        if (payload.Length < SignedVote.EncodedSize + 4)
+            throw new DecodeException("a proposal is a signed message, a round and a block");
+        var reader = new SpanReader(payload[..SignedVote.EncodedSize]);
+        var proposal = SignedVote.Read(ref reader);
+        if (proposal.Step != VoteStep.Proposal)
+            throw new DecodeException("a proposal's signed message has the proposal step");
+        return proposal;
+    }
+
     /// <exception cref="DecodeException">not a proposal, or one whose parts disagree.</exception>
     public static ProposalMessage FromBytes(ReadOnlySpan<byte> payload)
     {

@@ -49,6 +49,9 @@ internal sealed class HeightState(ulong height, Hash256 parent, LeaderSchedule s
     /// <summary>The round this node was asked to build a block for, until it is built.</summary>
     public int? BuildRound { get; set; }
 
+    /// <summary>A block is being built on a worker.</summary>
+    public bool Building { get; set; }
+
     private readonly List<ITimer> _timers = [];
 
     public Address ProposerOf(int round) => Ranking[round % Ranking.Count];

@@ -53,7 +53,7 @@ public sealed partial class SequencerNetwork
     /// </summary>
     private void TryBuild(HeightState state)
     {
-        if (state.BuildRound is not { } round || state.Consensus.Round != round || state.Consensus.Step != RoundStep.Propose)
+        if (state.BuildRound is not { } round || state.Building || state.Consensus.Round != round || state.Consensus.Step != RoundStep.Propose)
             return;
         if (BlockedReason() is not null || _chain.ProductionBlockedReason(NowMs) is not null)
             return;
@@ -65,12 +65,36 @@ public sealed partial class SequencerNetwork
         if (!solo && !ReachesMajority(state))
             return; // partition rule (logged by the tick)
         state.BuildRound = null;
-        var produced = _chain.Produce(_pool.SelectForBlock(_chain.NextBaseFee, _chain.GetAccount), NowMs, _key);
-        if (produced.Block.Header.ParentHash != state.Parent)
-            return;
-        DropLastingRefusals(produced);
-        state.Valid[produced.Block.Hash] = produced;
-        Execute(state, state.Consensus.OnBlockBuilt(round, produced.Block.Hash));
+        state.Building = true;
+        // Building executes the block (tens of milliseconds for hundreds of transactions): on a
+        // worker, so votes and proposals are not held up behind the engine's lock meanwhile.
+        _ = Task.Run(() => Build(state, round));
+    }
+
+    private void Build(HeightState state, int round)
+    {
+        try
+        {
+            var started = _time.GetTimestamp();
+            var produced = _chain.Produce(_pool.SelectForBlock(_chain.NextBaseFee, _chain.GetAccount), NowMs, _key);
+            _logger.LogDebug("Built L2 block {Height} {Hash} ({Count} transactions) in {Ms:F1} ms, {Into:F1} ms into the height", state.Height, produced.Block.Hash,
+                produced.Block.Transactions.Count, _time.GetElapsedTime(started).TotalMilliseconds, _time.GetElapsedTime(state.StartedAt).TotalMilliseconds);
+            lock (_lock)
+            {
+                state.Building = false;
+                if (_state != state || produced.Block.Header.ParentHash != state.Parent)
+                    return;
+                DropLastingRefusals(produced);
+                state.Valid[produced.Block.Hash] = produced;
+                Execute(state, state.Consensus.OnBlockBuilt(round, produced.Block.Hash));
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            _logger.LogError(ex, "Building L2 block {Height} failed", state.Height);
+            lock (_lock)
+                state.Building = false;
+        }
     }
 
     /// <summary>Transactions the block refused for a lasting reason leave the mempool (they would be offered forever).</summary>
@@ -113,8 +137,11 @@ public sealed partial class SequencerNetwork
 
     private void SendVote(HeightState state, SendVote send)
     {
-        if (Sign(state, send.Round, send.Step, send.Block ?? default) is { } vote)
-            _p2p.Broadcast(ConsensusMessages.Vote, new VoteMessage(_self, vote).ToBytes());
+        if (Sign(state, send.Round, send.Step, send.Block ?? default) is not { } vote)
+            return;
+        _p2p.Broadcast(ConsensusMessages.Vote, new VoteMessage(_self, vote).ToBytes());
+        _logger.LogDebug("{Step} for L2 block {Height} round {Round}: {Block} ({Ms:F1} ms into the height)", send.Step, state.Height, send.Round,
+            send.Block?.ToString() ?? "nil", _time.GetElapsedTime(state.StartedAt).TotalMilliseconds);
     }
 
     /// <summary>Writes the message to the journal, then signs it; null (nothing signed) when this node signed another block there before, or it may not take part now.</summary>
@@ -148,11 +175,15 @@ public sealed partial class SequencerNetwork
             .Select(voter => state.Signed[(voter, decide.Round, VoteStep.Precommit, decide.Block)].Signature)
             .OrderBy(Convert.ToHexString, StringComparer.Ordinal).ToList();
         var block = produced.Block.WithCertificate(decide.Round, signatures);
+        var started = _time.GetTimestamp();
         if (!_chain.TryCommit(produced with { Block = block }))
             return; // the head moved (a finalized block came by sync, or an L1 reorganization reverted the chain)
+        var committed = _time.GetElapsedTime(started);
         _pool.RemoveCommitted(block.Transactions, _chain.GetAccount);
-        _logger.LogInformation("Finalized L2 block {Number} {Hash} at round {Round} ({Count} transactions, {Signatures} precommits, producer {Producer})",
-            block.Number, block.Hash, decide.Round, block.Transactions.Count, signatures.Count, block.Header.Sequencer);
+        _logger.LogDebug("Committed L2 block {Number} in {Commit:F1} ms, mempool updated in {Pool:F1} ms", block.Number, committed.TotalMilliseconds,
+            (_time.GetElapsedTime(started) - committed).TotalMilliseconds);
+        _logger.LogInformation("Finalized L2 block {Number} {Hash} at round {Round} ({Count} transactions, {Signatures} precommits, producer {Producer}) {Ms:F0} ms into the height",
+            block.Number, block.Hash, decide.Round, block.Transactions.Count, signatures.Count, block.Header.Sequencer, _time.GetElapsedTime(state.StartedAt).TotalMilliseconds);
         EnsureHeight();
     }
 }

@@ -17,8 +17,19 @@ public sealed partial class SequencerNetwork
 {
     private Task OnProposal(Peer peer, byte[] payload)
     {
+        if (IsKnownProposal(ProposalMessage.PeekProposal(payload)))
+            return Task.CompletedTask; // a repeat (relays, repairs): not decoded again
         HandleProposal(peer, ProposalMessage.FromBytes(payload), payload);
         return Task.CompletedTask;
+    }
+
+    private bool IsKnownProposal(SignedVote proposal)
+    {
+        lock (_lock)
+        {
+            return _state is { } state && proposal.ChainId == ChainId && proposal.Height == state.Height
+                && state.Signed.ContainsKey((state.ProposerOf(proposal.Round), proposal.Round, VoteStep.Proposal, proposal.Block));
+        }
     }
 
     private Task OnVote(Peer peer, byte[] payload)
@@ -172,7 +183,10 @@ public sealed partial class SequencerNetwork
         {
             // The mempool's copies of the transactions already know their senders.
             var local = new Block(block.Header, block.Transactions.Select(t => _pool.Get(t.Id) ?? t).ToList(), block.Signatures, block.CommitRound);
+            var started = _time.GetTimestamp();
             var (produced, rejection) = _chain.Validate(local, NowMs);
+            _logger.LogDebug("Validated L2 block {Height} {Hash} ({Count} transactions) in {Ms:F1} ms: {Outcome}", block.Number, block.Hash,
+                block.Transactions.Count, _time.GetElapsedTime(started).TotalMilliseconds, rejection?.ToString() ?? "valid");
             lock (_lock)
             {
                 state.Validating.Remove(block.Hash);
