@@ -61,4 +61,48 @@ public sealed partial class SequencerNetworkTests
         Assert.NotEqual(refused.Hash.ToString(), (await L2Block(follower, refused.Number)).GetProperty("hash").GetString());
         output.WriteLine($"forged block {refused.Hash} (L1 anchor {deployHeight} below the parent's {parentAnchor}) refused; the chain went on to {height}");
     }
+
+    /// <summary>
+    /// A peer that is not a sequencer floods the full node with votes in its own name and with
+    /// announcements of itself. Votes from outside the height's set are dropped before any signature
+    /// recovery and cost 5 points each; announcements past the flood limit cost 1 each; the flooder
+    /// is banned, and the chain goes on.
+    /// </summary>
+    private async Task NonSequencerFloodBannedAsync()
+    {
+        var target = Node(Sequencers);
+        var chainId = ulong.Parse(_chainId, System.Globalization.CultureInfo.InvariantCulture);
+        using var outsider = PrivateKey.FromBytes(System.Security.Cryptography.SHA256.HashData("not a sequencer"u8))!;
+        var outsiderAddress = Address.FromPublicKey(outsider.PublicKey.AsSpan());
+        foreach (var flood in new[] { "votes", "announcements" })
+        {
+            await Cli(target, "clearbanned");
+            await using var attacker = new P2PNode(new P2POptions { Magic = NetworkParameters.Regtest.MessageStart.ToArray(), Listen = null }, TimeProvider.System, NullLogger<P2PNode>.Instance);
+            attacker.Start();
+            var peer = await attacker.ConnectAsync(new IPEndPoint(IPAddress.Loopback, target.P2PPort));
+            Assert.NotNull(peer);
+            await TestWait.UntilAsync(() => Task.FromResult(peer.HandshakeComplete), done => done, "the flooder's handshake");
+            var height = await L2Height(target) + 1;
+            for (var i = 0; i < 2_000 && peer.CloseReason is null; i++)
+            {
+                if (flood == "votes")
+                {
+                    var vote = SignedVote.Sign(chainId, height, i % 3, VoteStep.Prevote, Hash256.Zero, outsider);
+                    attacker.Send(peer, "l2vote", new Sequencing.Consensus.VoteMessage(outsiderAddress, vote).ToBytes());
+                }
+                else
+                {
+                    var announcement = Sequencing.Discovery.SequencerAnnouncement.Sign(chainId, outsider, "127.0.0.1:1", Amount.FromCas(1_000), 100, 0,
+                        (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 60);
+                    attacker.Send(peer, "seqannounce", announcement.ToBytes());
+                }
+            }
+            await TestWait.UntilAsync(() => Task.FromResult(peer.CloseReason), reason => reason is not null, $"the {flood} flooder is disconnected");
+            await TestWait.UntilAsync(() => Json(target, "listbanned"), l => l.GetArrayLength() == 1, $"the {flood} flooder is banned");
+            output.WriteLine($"{flood} flood from a non-sequencer: banned ({peer.CloseReason})");
+        }
+        await Cli(target, "clearbanned");
+        var now = await L2Height(Node(0));
+        await L2ConvergedAsync(now + 3);
+    }
 }

@@ -132,6 +132,8 @@ public sealed partial class SequencerNetworkTests(ITestOutputHelper output) : IA
 
         await OldMajorityBlockRefusedAsync();
         output.WriteLine($"old-majority block refused: {watch.ElapsedMilliseconds} ms");
+        await NonSequencerFloodBannedAsync();
+        output.WriteLine($"non-sequencer floods banned: {watch.ElapsedMilliseconds} ms");
 
         await LeaderKilledAsync();
         output.WriteLine($"failover and rejoin: {watch.ElapsedMilliseconds} ms");

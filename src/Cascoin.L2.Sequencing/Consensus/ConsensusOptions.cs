@@ -23,6 +23,9 @@ public sealed record ConsensusOptions
     /// </summary>
     public bool Equivocate { get; init; }
 
+    /// <summary>Votes one peer may send at once (then a quarter of this a second); the excess is dropped before any signature recovery.</summary>
+    public int VoteFloodBurst { get; init; } = 8_000;
+
     /// <summary>The endpoint (host:port) announced in SEQANNOUNCE.</summary>
     public string Endpoint { get; init; } = "";
 

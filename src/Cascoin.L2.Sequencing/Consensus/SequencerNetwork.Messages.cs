@@ -17,6 +17,11 @@ public sealed partial class SequencerNetwork
 {
     private Task OnProposal(Peer peer, byte[] payload)
     {
+        if (!_proposalFlood.TryTake(peer))
+        {
+            Punish(peer, PeerOffence.Flood, "proposals over the flood limit");
+            return Task.CompletedTask;
+        }
         if (IsKnownProposal(ProposalMessage.PeekProposal(payload)))
             return Task.CompletedTask; // a repeat (relays, repairs): not decoded again
         HandleProposal(peer, ProposalMessage.FromBytes(payload), payload);
@@ -34,6 +39,11 @@ public sealed partial class SequencerNetwork
 
     private Task OnVote(Peer peer, byte[] payload)
     {
+        if (!_voteFlood.TryTake(peer))
+        {
+            Punish(peer, PeerOffence.Flood, "votes over the flood limit");
+            return Task.CompletedTask;
+        }
         HandleVote(peer, VoteMessage.FromBytes(payload), payload);
         return Task.CompletedTask;
     }
@@ -62,7 +72,7 @@ public sealed partial class SequencerNetwork
         }
         if (proposal.RecoverSigner() != expected)
         {
-            Punish(peer, 20, $"a proposal for round {proposal.Round} not signed by that round's proposer");
+            Punish(peer, PeerOffence.ForgedProposal, $"a proposal for round {proposal.Round} not signed by that round's proposer");
             return;
         }
         lock (_lock)
@@ -96,7 +106,7 @@ public sealed partial class SequencerNetwork
             if (!state.Weights.ContainsKey(message.Voter))
             {
                 // Judged before any signature recovery: a flood from outside the set costs a lookup, and its sender its score.
-                Punish(peer, 5, "a vote from outside the height's sequencer set");
+                Punish(peer, PeerOffence.VoteFromOutsideTheSet, "a vote from outside the height's sequencer set");
                 return;
             }
             if (state.Signed.ContainsKey((message.Voter, vote.Round, vote.Step, vote.Block)))
@@ -104,7 +114,7 @@ public sealed partial class SequencerNetwork
         }
         if (vote.RecoverSigner() != message.Voter)
         {
-            Punish(peer, 20, "a vote whose signature is not its voter's");
+            Punish(peer, PeerOffence.ForgedVote, "a vote whose signature is not its voter's");
             return;
         }
         lock (_lock)
@@ -119,6 +129,11 @@ public sealed partial class SequencerNetwork
 
     private Task OnAnnouncement(Peer peer, byte[] payload)
     {
+        if (!_announcementFlood.TryTake(peer))
+        {
+            Punish(peer, PeerOffence.Flood, "announcements over the flood limit");
+            return Task.CompletedTask;
+        }
         var announcement = SequencerAnnouncement.FromBytes(payload);
         var outcome = _registry.Offer(announcement);
         if (outcome is AnnouncementOutcome.Added or AnnouncementOutcome.Refreshed)
@@ -129,15 +144,15 @@ public sealed partial class SequencerNetwork
         }
         else if (outcome == AnnouncementOutcome.BadSignature)
         {
-            _p2p.Misbehaving(peer, 20, "a SEQANNOUNCE with a bad signature");
+            Punish(peer, PeerOffence.ForgedAnnouncement, "a SEQANNOUNCE with a bad signature");
         }
         return Task.CompletedTask;
     }
 
-    private void Punish(Peer? peer, int points, string reason)
+    private void Punish(Peer? peer, PeerOffence offence, string reason)
     {
-        if (peer is not null)
-            _p2p.Misbehaving(peer, points, reason);
+        if (peer is not null && PeerPenalties.Points(offence) > 0)
+            _p2p.Misbehaving(peer, PeerPenalties.Points(offence), reason);
     }
 
     /// <summary>

@@ -59,6 +59,12 @@ public sealed partial class SequencerNetwork
 
     private HeightState? _state;
 
+    // Per-peer flood limits: generous for honest gossip (every vote of every sequencer relayed by
+    // every peer, and repaired each half timeout), small against a flood.
+    private readonly FloodLimit _voteFlood;
+    private readonly FloodLimit _proposalFlood;
+    private readonly FloodLimit _announcementFlood;
+
     public SequencerNetwork(P2PNode p2p, L2Blockchain chain, TxPool pool, SequencerSchedules schedules, SigningJournal journal, PrivateKey key,
         ConsensusOptions options, TimeProvider time, ILogger<SequencerNetwork> logger)
     {
@@ -81,6 +87,9 @@ public sealed partial class SequencerNetwork
         _time = time;
         _logger = logger;
         _registry = new SequencerRegistry(chain.Parameters.ChainId, Eligibility, time, TimeSpan.FromMinutes(10));
+        _voteFlood = new FloodLimit(options.VoteFloodBurst, options.VoteFloodBurst / 4, time);
+        _proposalFlood = new FloodLimit(200, 50, time);
+        _announcementFlood = new FloodLimit(400, 100, time);
     }
 
     /// <summary>Asked before this node proposes or votes: null to take part, else why not (emergency, not an eligible sequencer, …).</summary>

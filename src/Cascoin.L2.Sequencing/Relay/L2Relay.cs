@@ -26,8 +26,9 @@ public sealed class L2Relay
     private readonly SequencerSchedules _schedules;
     private readonly TimeProvider _time;
     private readonly ILogger<L2Relay> _logger;
-    private readonly ConcurrentDictionary<long, ulong> _peerHeights = new();
+    private readonly SyncPeers _syncPeers = new();
     private readonly ConcurrentQueue<Transaction> _outgoing = new();
+    private readonly FloodLimit _transactionFlood;
 
     public L2Relay(P2PNode p2p, L2Blockchain chain, TxPool pool, SequencerSchedules schedules, TimeProvider time, ILogger<L2Relay> logger)
     {
@@ -41,6 +42,8 @@ public sealed class L2Relay
         _schedules = schedules;
         _time = time;
         _logger = logger;
+        // Well above what a busy honest peer relays (every transaction of the network once), far below what costs a core.
+        _transactionFlood = new FloodLimit(40_000, 20_000, time);
     }
 
     private ulong ChainId => _chain.Parameters.ChainId;
@@ -56,31 +59,28 @@ public sealed class L2Relay
         _p2p.Register(L2RelayMessages.Blocks, OnBlocks);
         _p2p.PeerConnected += peer =>
         {
-            _ = peer.Closed.ContinueWith(_ => _peerHeights.TryRemove(peer.Id, out ulong _), TaskScheduler.Default);
-            NoteHeight(peer, peer.Version?.BestL2Height ?? 0);
+            _ = peer.Closed.ContinueWith(_ => _syncPeers.Forget(peer.Id), TaskScheduler.Default);
+            _syncPeers.Claim(peer.Id, peer.Version?.BestL2Height ?? 0);
             SyncIfBehind();
         };
         _pool.TransactionAdded += _outgoing.Enqueue;
         _chain.BlockCommitted += (block, _) => _p2p.Broadcast(L2RelayMessages.Block, L2RelayMessages.EncodeBlock(ChainId, block));
     }
 
-    /// <summary>Asks peers known to be ahead for the next blocks; the host calls it every second, so a sync that stalled (the L1 view lagged) resumes.</summary>
+    /// <summary>
+    /// Asks a peer that claims to be ahead for the next blocks (<see cref="SyncPeers"/>: rotating, and
+    /// a peer that answered with nothing is not asked again until it shows more); the host calls it
+    /// every second, so a sync that stalled (the L1 view lagged) resumes.
+    /// </summary>
     public void SyncIfBehind()
     {
         if (!_chain.HasGenesis)
             return;
         var head = _chain.Head.Number;
-        foreach (var peer in _p2p.Peers)
-        {
-            if (_peerHeights.TryGetValue(peer.Id, out var height) && height > head)
-            {
-                _p2p.Send(peer, L2RelayMessages.GetBlocks, L2RelayMessages.EncodeGetBlocks(ChainId, head + 1, L2RelayMessages.MaxBlocksPerMessage));
-                return; // one peer at a time: the reply is what every peer would send
-            }
-        }
+        var peers = _p2p.Peers;
+        if (_syncPeers.Next(head, peers.Select(p => p.Id)) is { } id && peers.FirstOrDefault(p => p.Id == id) is { } peer)
+            _p2p.Send(peer, L2RelayMessages.GetBlocks, L2RelayMessages.EncodeGetBlocks(ChainId, head + 1, L2RelayMessages.MaxBlocksPerMessage));
     }
-
-    private void NoteHeight(Peer peer, ulong height) => _peerHeights.AddOrUpdate(peer.Id, height, (_, known) => Math.Max(known, height));
 
     /// <summary>
     /// Sends what entered the mempool since the last call, up to 2,000 transactions a message; the host
@@ -103,8 +103,15 @@ public sealed class L2Relay
         var (chainId, body) = L2RelayMessages.SplitChainId(payload);
         if (chainId != ChainId)
             return Task.CompletedTask;
+        var decoded = L2RelayMessages.DecodeTransactions(body.Span);
+        if (!_transactionFlood.TryTake(peer, decoded.Count))
+        {
+            // Dropped unread: over the limit, the signature recoveries are what a flood would cost.
+            _p2p.Misbehaving(peer, PeerPenalties.Points(PeerOffence.Flood), "transactions over the flood limit");
+            return Task.CompletedTask;
+        }
         // Known ones are skipped before their (costly) signature recovery; the others recover in parallel.
-        var fresh = L2RelayMessages.DecodeTransactions(body.Span).Where(t => !_pool.Contains(t.Id)).ToList();
+        var fresh = decoded.Where(t => !_pool.Contains(t.Id)).ToList();
         if (fresh.Count > 16)
             Parallel.ForEach(fresh, transaction => _ = transaction.Sender);
         foreach (var transaction in fresh)
@@ -124,7 +131,7 @@ public sealed class L2Relay
         var decoded = Block.Decode(body.Span);
         // The mempool's copies already know their senders.
         var block = new Block(decoded.Header, decoded.Transactions.Select(t => _pool.Get(t.Id) ?? t).ToList(), decoded.Signatures, decoded.CommitRound);
-        NoteHeight(peer, block.Number);
+        _syncPeers.Claim(peer.Id, block.Number);
         TryImport(peer, block);
         return Task.CompletedTask;
     }
@@ -149,17 +156,20 @@ public sealed class L2Relay
     private Task OnBlocks(Peer peer, byte[] payload)
     {
         var (chainId, blocks) = L2RelayMessages.DecodeBlocks(payload);
-        if (chainId != ChainId)
+        if (chainId != ChainId || !_chain.HasGenesis)
             return Task.CompletedTask;
+        var before = _chain.Head.Number;
         foreach (var block in blocks)
         {
-            NoteHeight(peer, block.Number);
             if (!TryImport(peer, block))
-                return Task.CompletedTask;
+                break;
         }
-        // A full reply means more may follow.
-        if (blocks.Count > 0)
-            SyncIfBehind();
+        var head = _chain.Head.Number;
+        // Nothing new from a peer that claimed more: its claim falls back, and the next request goes elsewhere.
+        _syncPeers.Answered(peer.Id, (int)(head - Math.Min(head, before)), head);
+        if (head > before)
+            _syncPeers.Claim(peer.Id, blocks[^1].Number);
+        SyncIfBehind();
         return Task.CompletedTask;
     }
 
