@@ -39,7 +39,7 @@ public sealed partial class P2PNode
                 Relay([entry], peer);
         }
         if (!peer.Inbound)
-            Send(peer, "getaddr", []);
+            Send(peer, NetworkCommands.GetAddr, []);
     }
 
     private void OnGetAddr(Peer peer)
@@ -49,7 +49,7 @@ public sealed partial class P2PNode
         peer.AddressesSent = true;
         var addresses = Addresses.Recent(AddressMessage.MaxEntries).Where(a => !a.EndPoint.Equals(peer.ListenEndPoint)).ToList();
         if (addresses.Count > 0)
-            Send(peer, "addr", AddressMessage.Encode(addresses));
+            Send(peer, NetworkCommands.Addr, AddressMessage.Encode(addresses));
     }
 
     private void OnAddr(Peer peer, byte[] payload)
@@ -100,7 +100,7 @@ public sealed partial class P2PNode
         var targets = _peers.Values.Where(p => p.HandshakeComplete && p != from && !addresses.Any(a => a.EndPoint.Equals(p.ListenEndPoint)))
             .OrderBy(_ => Random.Shared.Next()).Take(RelayFanout);
         foreach (var target in targets)
-            Send(target, "addr", payload);
+            Send(target, NetworkCommands.Addr, payload);
     }
 
     /// <summary>One new outbound connection per maintenance tick to a gossiped address not already connected or tried lately.</summary>

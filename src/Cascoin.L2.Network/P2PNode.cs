@@ -61,6 +61,8 @@ public sealed partial class P2PNode : IAsyncDisposable
     public void Register(string command, MessageHandler handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
+        if (NetworkCommands.All.Contains(command))
+            throw new InvalidOperationException($"command '{command}' is the P2P layer's own");
         if (!_handlers.TryAdd(command, handler))
             throw new InvalidOperationException($"command '{command}' already has a handler");
     }
@@ -228,7 +230,7 @@ public sealed partial class P2PNode : IAsyncDisposable
         var nonce = BitConverter.ToUInt64(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8)) | 1;
         peer.PendingPingNonce = nonce;
         peer.PingSentAt = _time.GetTimestamp();
-        Send(peer, "ping", BitConverter.GetBytes(nonce));
+        Send(peer, NetworkCommands.Ping, BitConverter.GetBytes(nonce));
     }
 
     /// <summary>Opens an outbound connection; failures are logged, the maintenance loop retries persistent peers.</summary>
@@ -269,7 +271,7 @@ public sealed partial class P2PNode : IAsyncDisposable
         var (l1, l2) = BestHeights();
         var version = new VersionMessage(VersionMessage.CurrentProtocolVersion, _options.Services, _time.GetUtcNow().ToUnixTimeSeconds(), _localNonce,
             _options.UserAgent, l1, l2, (ushort)(ListenEndPoint?.Port ?? 0));
-        Send(peer, "version", version.ToBytes());
+        Send(peer, NetworkCommands.Version, version.ToBytes());
         _ = Task.Run(peer.SendLoopAsync);
         _ = Task.Run(() => ReadLoopAsync(peer));
         _logger.LogDebug("Connected {Peer}", peer);
@@ -325,10 +327,10 @@ public sealed partial class P2PNode : IAsyncDisposable
     {
         switch (command)
         {
-            case "version":
+            case NetworkCommands.Version:
                 OnVersion(peer, payload);
                 return;
-            case "verack":
+            case NetworkCommands.Verack:
                 if (peer.Version is null || payload.Length != 0)
                 {
                     Misbehaving(peer, 10, "verack before version, or with a payload");
@@ -345,23 +347,23 @@ public sealed partial class P2PNode : IAsyncDisposable
         }
         switch (command)
         {
-            case "ping" when payload.Length == 8:
-                Send(peer, "pong", payload);
+            case NetworkCommands.Ping when payload.Length == 8:
+                Send(peer, NetworkCommands.Pong, payload);
                 return;
-            case "pong" when payload.Length == 8:
+            case NetworkCommands.Pong when payload.Length == 8:
                 if (BinaryPrimitives.ReadUInt64LittleEndian(payload) == peer.PendingPingNonce && peer.PendingPingNonce != 0)
                 {
                     peer.LastPingTime = _time.GetElapsedTime(peer.PingSentAt);
                     peer.PendingPingNonce = 0;
                 }
                 return;
-            case "ping" or "pong":
+            case NetworkCommands.Ping or NetworkCommands.Pong:
                 Misbehaving(peer, 10, $"'{command}' without an 8-byte nonce");
                 return;
-            case "getaddr":
+            case NetworkCommands.GetAddr:
                 OnGetAddr(peer);
                 return;
-            case "addr":
+            case NetworkCommands.Addr:
                 OnAddr(peer, payload);
                 return;
         }
@@ -420,7 +422,7 @@ public sealed partial class P2PNode : IAsyncDisposable
             }
             peer.Version = version;
         }
-        Send(peer, "verack", []);
+        Send(peer, NetworkCommands.Verack, []);
         CompleteHandshake(peer);
     }
 

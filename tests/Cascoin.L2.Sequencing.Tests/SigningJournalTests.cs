@@ -89,9 +89,10 @@ public sealed class SigningJournalTests
             Assert.True(journal.TryRecord(9, round, VoteStep.Precommit, ParentA, BlockX));
         }
 
-        var (sameParent, firstRound) = journal.ResumeAt(9, ParentB);
+        var (sameParent, firstRound, reopened) = journal.ResumeAt(9, ParentB);
         Assert.Empty(sameParent);
         Assert.Equal(3, firstRound);
+        Assert.False(reopened);
         var set = Enumerable.Range(0, 4).ToDictionary(SequencerKeys.AddressOf, _ => (UInt128)10);
         var ranking = set.Keys.Order().ToList();
         var self = ranking[1];
@@ -112,6 +113,36 @@ public sealed class SigningJournalTests
         Assert.NotEmpty(signs);
         Assert.All(signs, send => Assert.True(send.Round >= 3));
         Assert.All(signs, send => Assert.True(journal.TryRecord(9, send.Round, send.Step, ParentB, send.Block ?? Hash256.Zero), $"{send} was refused"));
+        dir.Succeeded();
+    }
+
+    /// <summary>
+    /// The height was decided and committed on parent A, then an L1 reorganization reverted it and it
+    /// is decided again on the same parent: the old lock must not come back (the block it is on may be
+    /// invalid now, which would hold the node forever), and the old rounds stay closed.
+    /// </summary>
+    [Fact]
+    public void A_height_decided_before_and_reverted_resumes_above_its_rounds_without_the_old_lock()
+    {
+        using var dir = TestDirectory.Create("signing-journal");
+        using var database = Open(dir);
+        var journal = new SigningJournal(database);
+        Assert.True(journal.TryRecord(9, 0, VoteStep.Proposal, ParentA, BlockX));
+        Assert.True(journal.TryRecord(9, 0, VoteStep.Prevote, ParentA, BlockX));
+        Assert.True(journal.TryRecord(9, 0, VoteStep.Precommit, ParentA, BlockX));
+        var before = journal.ResumeAt(9, ParentA);
+        Assert.Equal([new SignedStep(0, VoteStep.Proposal, BlockX), new SignedStep(0, VoteStep.Prevote, BlockX), new SignedStep(0, VoteStep.Precommit, BlockX)], before.SameParent);
+        Assert.Equal(0, before.FirstRound);
+        Assert.False(before.Reopened);
+
+        journal.MarkDecided(9);
+        journal.MarkDecided(9);
+        var (sameParent, firstRound, reopened) = journal.ResumeAt(9, ParentA);
+        Assert.Empty(sameParent);
+        Assert.Equal(1, firstRound);
+        Assert.True(reopened);
+        Assert.Equal(3, journal.SignedAt(9).Count);
+        Assert.Empty(journal.JustificationsAt(9));
         dir.Succeeded();
     }
 

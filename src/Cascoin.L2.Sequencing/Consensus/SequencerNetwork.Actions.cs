@@ -176,6 +176,7 @@ public sealed partial class SequencerNetwork
             .OrderBy(Convert.ToHexString, StringComparer.Ordinal).ToList();
         var block = produced.Block.WithCertificate(decide.Round, signatures);
         var started = _time.GetTimestamp();
+        _journal.MarkDecided(state.Height);
         if (!_chain.TryCommit(produced with { Block = block }))
             return; // the head moved (a finalized block came by sync, or an L1 reorganization reverted the chain)
         var committed = _time.GetElapsedTime(started);

@@ -57,14 +57,8 @@ public sealed partial class SequencerNetwork
         Address expected;
         lock (_lock)
         {
-            EnsureHeight();
-            state = _state;
-            if (state is null || proposal.Height > state.Height)
-            {
-                Keep(peer, ConsensusMessages.Propose, payload, proposal.Height);
-                return;
-            }
-            if (proposal.Height < state.Height || message.Block.Header.ParentHash != state.Parent)
+            state = StateFor(peer, ConsensusMessages.Propose, payload, proposal.Height);
+            if (state is null || message.Block.Header.ParentHash != state.Parent)
                 return;
             expected = state.ProposerOf(proposal.Round);
             if (state.Signed.ContainsKey((expected, proposal.Round, VoteStep.Proposal, proposal.Block)))
@@ -94,14 +88,8 @@ public sealed partial class SequencerNetwork
         HeightState? state;
         lock (_lock)
         {
-            EnsureHeight();
-            state = _state;
-            if (state is null || vote.Height > state.Height)
-            {
-                Keep(peer, ConsensusMessages.Vote, payload, vote.Height);
-                return;
-            }
-            if (vote.Height < state.Height)
+            state = StateFor(peer, ConsensusMessages.Vote, payload, vote.Height);
+            if (state is null)
                 return;
             if (!state.Weights.ContainsKey(message.Voter))
             {
@@ -147,6 +135,18 @@ public sealed partial class SequencerNetwork
             Punish(peer, PeerOffence.ForgedAnnouncement, "a SEQANNOUNCE with a bad signature");
         }
         return Task.CompletedTask;
+    }
+
+    /// <summary>The height being decided when the message is for it; null when it is for an earlier height (dropped) or a later one (kept for then).</summary>
+    private HeightState? StateFor(Peer? peer, string command, byte[] payload, ulong height)
+    {
+        EnsureHeight();
+        if (_state is not { } state || height > state.Height)
+        {
+            Keep(peer, command, payload, height);
+            return null;
+        }
+        return height == state.Height ? state : null;
     }
 
     private void Punish(Peer? peer, PeerOffence offence, string reason)

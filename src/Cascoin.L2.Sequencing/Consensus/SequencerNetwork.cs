@@ -245,8 +245,10 @@ public sealed partial class SequencerNetwork
         var weights = set.Where(s => s.Weight > UInt128.Zero).DistinctBy(s => s.Address).ToDictionary(s => s.Address, s => s.Weight);
         var ranking = schedule.Ranking(SequencerSchedules.SlotOf(height));
         var participates = BlockedReason() is null && weights.ContainsKey(_self);
-        // Rounds this node signed in on another parent (the height was reverted) are closed to it.
-        var (sameParent, firstRound) = _journal.ResumeAt(height, head.Hash);
+        if (head.Number > 0)
+            _journal.MarkDecided(head.Number);
+        // Rounds this node signed in for a decision that no longer stands (the height was reverted) are closed to it.
+        var (sameParent, firstRound, reopened) = _journal.ResumeAt(height, head.Hash);
         var consensus = new HeightConsensus(height, weights, participates ? _self : null, round => ranking[round % ranking.Count], _timeouts, sameParent, firstRound);
         var state = new HeightState(height, head.Hash, schedule, ranking, weights, consensus, _time.GetTimestamp());
         _state = state;
@@ -254,7 +256,7 @@ public sealed partial class SequencerNetwork
             _journal.PruneBelow(height - SigningJournal.RetainedHeights);
         Execute(state, consensus.Start());
         // The prevotes behind a lock this node held before a restart: others may need them to follow its re-proposal.
-        foreach (var kept in _journal.JustificationsAt(height))
+        foreach (var kept in reopened ? [] : _journal.JustificationsAt(height))
         {
             if (_state == state && kept.Vote.RecoverSigner() == kept.Voter && state.Weights.ContainsKey(kept.Voter) && RecordSigned(state, kept.Voter, kept.Vote))
                 Execute(state, consensus.OnVote(new RoundVote(kept.Voter, kept.Vote.Round, kept.Vote.Step, kept.Vote.IsNil ? null : kept.Vote.Block)));

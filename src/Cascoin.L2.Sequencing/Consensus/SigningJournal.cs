@@ -26,6 +26,13 @@ public sealed class SigningJournal
     /// <summary>The step byte of kept prevotes: no message step has the high bit.</summary>
     private const byte JustificationTag = 0x80;
 
+    private const int JustificationKeySize = KeySize + Address.Size + Hash256.Size;
+
+    /// <summary>height ‖ FE: the height was decided here.</summary>
+    private const int DecidedKeySize = 9;
+
+    private const byte DecidedTag = 0xFE;
+
     /// <summary>Heights kept below the head: deeper than any L1 reorganization can revert the L2 chain by.</summary>
     public const ulong RetainedHeights = 10_000;
 
@@ -68,7 +75,7 @@ public sealed class SigningJournal
         using var batch = _database.CreateBatch();
         foreach (var prevote in prevotes)
         {
-            var key = new byte[KeySize + Address.Size + Hash256.Size];
+            var key = new byte[JustificationKeySize];
             Key(height, prevote.Vote.Round, VoteStep.Prevote).CopyTo(key, 0);
             key[12] = JustificationTag;
             prevote.Voter.WriteTo(key.AsSpan(KeySize));
@@ -90,7 +97,7 @@ public sealed class SigningJournal
         var votes = new List<VoteMessage>();
         foreach (var (key, value) in _database.IterateByPrefix(DbColumn.SigningJournal, prefix))
         {
-            if (key.Length == KeySize)
+            if (key.Length != JustificationKeySize)
                 continue;
             try
             {
@@ -113,7 +120,7 @@ public sealed class SigningJournal
         foreach (var (key, value) in _database.IterateByPrefix(DbColumn.SigningJournal, prefix))
         {
             if (key.Length != KeySize)
-                continue; // a kept prevote (KeepJustification)
+                continue; // a kept prevote (KeepJustification) or a decided mark
             if (value.Length != 64)
                 throw DatabaseCorruptionException.ForRecord(DbColumn.SigningJournal, key, new DecodeException("a signing journal entry is 13 bytes of key and 64 of value"));
             var round = (int)BinaryPrimitives.ReadUInt32BigEndian(key.AsSpan(8));
@@ -124,17 +131,44 @@ public sealed class SigningJournal
     }
 
     /// <summary>
+    /// Notes that <paramref name="height"/> was decided (this node committed a block there). If the
+    /// height is ever decided again, an L1 reorganization reverted it: what this node signed there
+    /// then belongs to a decision that no longer stands (<see cref="ResumeAt"/>).
+    /// </summary>
+    public void MarkDecided(ulong height)
+    {
+        var key = DecidedKey(height);
+        lock (_lock)
+        {
+            if (!_database.Contains(DbColumn.SigningJournal, key))
+                _database.Put(DbColumn.SigningJournal, key, [1]);
+        }
+    }
+
+    /// <summary>
     /// Where a node deciding <paramref name="height"/> on <paramref name="parent"/> resumes: what it
     /// signed there on this parent (restoring its round, step and lock), and the first round it may
-    /// sign in at all — above every round it signed in on another parent (the height was reverted by
-    /// an L1 reorganization and is decided again on a new parent).
+    /// sign in at all. A height decided before (an L1 reorganization reverted it, on this parent or
+    /// another) or signed in on another parent is <paramref name="height"/> decided anew: nothing is
+    /// restored — a lock on a reverted block would hold the node forever — and every round it signed
+    /// in is closed to it, so it never signs a second message for any of them.
     /// </summary>
-    public (IReadOnlyList<SignedStep> SameParent, int FirstRound) ResumeAt(ulong height, Hash256 parent)
+    public (IReadOnlyList<SignedStep> SameParent, int FirstRound, bool Reopened) ResumeAt(ulong height, Hash256 parent)
     {
         var signed = SignedAt(height);
-        var sameParent = signed.Where(e => e.Parent == parent).Select(e => e.Signed).ToList();
-        var firstRound = signed.Where(e => e.Parent != parent).Select(e => e.Signed.Round + 1).DefaultIfEmpty(0).Max();
-        return (sameParent, firstRound);
+        var reopened = _database.Contains(DbColumn.SigningJournal, DecidedKey(height));
+        var carried = reopened ? [] : signed.Where(e => e.Parent == parent).Select(e => e.Signed).ToList();
+        var closed = reopened ? signed : signed.Where(e => e.Parent != parent).ToList();
+        var firstRound = closed.Select(e => e.Signed.Round + 1).DefaultIfEmpty(0).Max();
+        return (carried, firstRound, reopened);
+    }
+
+    private static byte[] DecidedKey(ulong height)
+    {
+        var key = new byte[DecidedKeySize];
+        BinaryPrimitives.WriteUInt64BigEndian(key, height);
+        key[8] = DecidedTag;
+        return key;
     }
 
     /// <summary>Forgets heights below <paramref name="height"/> (called as the chain grows, <see cref="RetainedHeights"/> behind the head).</summary>
