@@ -71,7 +71,15 @@ public sealed partial class SequencerNetwork
         }
         lock (_lock)
         {
-            if (_state != state || !RecordSigned(state, expected, proposal))
+            if (_state != state)
+                return;
+            if (IsFarAhead(state, proposal.Round))
+            {
+                // Only its round counts (toward skipping ahead); the block is neither kept nor validated.
+                Execute(state, state.Consensus.OnProposal(new RoundProposal(expected, proposal.Round, message.PolRound, proposal.Block, false)));
+                return;
+            }
+            if (!RecordSigned(state, expected, proposal))
                 return;
             _heardAt[expected] = _time.GetTimestamp();
             state.Proposals.TryAdd(proposal.Round, message);
@@ -107,11 +115,19 @@ public sealed partial class SequencerNetwork
         }
         lock (_lock)
         {
-            if (_state != state || !RecordSigned(state, message.Voter, vote))
+            if (_state != state)
+                return;
+            var counted = new RoundVote(message.Voter, vote.Round, vote.Step, vote.IsNil ? null : vote.Block);
+            if (IsFarAhead(state, vote.Round))
+            {
+                Execute(state, state.Consensus.OnVote(counted)); // only its round counts (toward skipping ahead): not kept, not relayed
+                return;
+            }
+            if (!RecordSigned(state, message.Voter, vote))
                 return;
             _heardAt[message.Voter] = _time.GetTimestamp();
             _p2p.Broadcast(ConsensusMessages.Vote, payload, peer);
-            Execute(state, state.Consensus.OnVote(new RoundVote(message.Voter, vote.Round, vote.Step, vote.IsNil ? null : vote.Block)));
+            Execute(state, state.Consensus.OnVote(counted));
         }
     }
 
@@ -148,6 +164,13 @@ public sealed partial class SequencerNetwork
         }
         return height == state.Height ? state : null;
     }
+
+    /// <summary>
+    /// A round further ahead than the state machine keeps: its messages count toward skipping ahead,
+    /// but are not stored, relayed or validated (a sequencer signing proposals for thousands of future
+    /// rounds would otherwise have each one re-executed). The honest nodes there repeat theirs.
+    /// </summary>
+    private static bool IsFarAhead(HeightState state, int round) => round > Math.Max(state.Consensus.Round, 0) + HeightConsensus.MaxRoundsAhead;
 
     private void Punish(Peer? peer, PeerOffence offence, string reason)
     {
