@@ -37,13 +37,9 @@ public sealed record SignedVote(ulong ChainId, ulong Height, int Round, VoteStep
     /// <summary>SHA-256d(domain ‖ chain id ‖ height ‖ round ‖ step ‖ block): binds the chain, so nothing replays across chains or kinds.</summary>
     public static Hash256 SigningHash(ulong chainId, ulong height, int round, VoteStep step, Hash256 block)
     {
-        var writer = new SpanWriter(Domain.Length + 8 + 8 + 4 + 1 + Hash256.Size);
+        var writer = new SpanWriter(Domain.Length + EncodedSize - RecoverableSignature.Size);
         writer.WriteBytes(Domain);
-        writer.WriteUInt64(chainId);
-        writer.WriteUInt64(height);
-        writer.WriteUInt32((uint)round);
-        writer.WriteByte((byte)step);
-        writer.WriteHash256(block);
+        WriteMessage(writer, chainId, height, round, step, block);
         return new Hash256(Hashes.Sha256d(writer.WrittenSpan));
     }
 
@@ -76,12 +72,18 @@ public sealed record SignedVote(ulong ChainId, ulong Height, int Round, VoteStep
     public void WriteTo(SpanWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        writer.WriteUInt64(ChainId);
-        writer.WriteUInt64(Height);
-        writer.WriteUInt32((uint)Round);
-        writer.WriteByte((byte)Step);
-        writer.WriteHash256(Block);
+        WriteMessage(writer, ChainId, Height, Round, Step, Block);
         writer.WriteBytes(Signature);
+    }
+
+    /// <summary>The signed fields, in the order both the encoding and the signing hash use.</summary>
+    private static void WriteMessage(SpanWriter writer, ulong chainId, ulong height, int round, VoteStep step, Hash256 block)
+    {
+        writer.WriteUInt64(chainId);
+        writer.WriteUInt64(height);
+        writer.WriteUInt32((uint)round);
+        writer.WriteByte((byte)step);
+        writer.WriteHash256(block);
     }
 
     public byte[] ToBytes()
