@@ -76,9 +76,12 @@ public sealed partial class SequencerNetwork
         try
         {
             var started = _time.GetTimestamp();
-            var produced = _chain.Produce(_pool.SelectForBlock(_chain.NextBaseFee, _chain.GetAccount), NowMs, _key);
-            _logger.LogDebug("Built L2 block {Height} {Hash} ({Count} transactions) in {Ms:F1} ms, {Into:F1} ms into the height", state.Height, produced.Block.Hash,
-                produced.Block.Transactions.Count, _time.GetElapsedTime(started).TotalMilliseconds, _time.GetElapsedTime(state.StartedAt).TotalMilliseconds);
+            var candidates = _pool.SelectForBlock(_chain.NextBaseFee, _chain.GetAccount);
+            var selected = _time.GetElapsedTime(started);
+            var produced = _chain.Produce(candidates, NowMs, _key);
+            _logger.LogDebug("Built L2 block {Height} {Hash} ({Count} of {Candidates} candidates) in {Ms:F1} ms ({Selection:F1} ms selecting), {Into:F1} ms into the height",
+                state.Height, produced.Block.Hash, produced.Block.Transactions.Count, candidates.Count, _time.GetElapsedTime(started).TotalMilliseconds,
+                selected.TotalMilliseconds, _time.GetElapsedTime(state.StartedAt).TotalMilliseconds);
             lock (_lock)
             {
                 state.Building = false;
