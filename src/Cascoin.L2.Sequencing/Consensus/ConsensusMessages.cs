@@ -13,13 +13,20 @@ namespace Cascoin.L2.Sequencing.Consensus;
 /// </summary>
 public sealed record ProposalMessage(SignedVote Proposal, int PolRound, Block Block)
 {
+    // Encoded once: a proposal is relayed and repaired several times, and its block is the bulk of it.
+    private byte[]? _bytes;
+
     public byte[] ToBytes()
     {
-        var writer = new SpanWriter(SignedVote.EncodedSize + 4 + 1024);
-        Proposal.WriteTo(writer);
-        writer.WriteInt32(PolRound);
-        writer.WriteBytes(Block.ToBytes());
-        return writer.ToArray();
+        if (_bytes is null)
+        {
+            var writer = new SpanWriter(SignedVote.EncodedSize + 4 + 1024);
+            Proposal.WriteTo(writer);
+            writer.WriteInt32(PolRound);
+            writer.WriteBytes(Block.ToBytes());
+            _bytes = writer.ToArray();
+        }
+        return _bytes;
     }
 
     /// <summary>The signed proposal alone, without decoding the block (a repeat is recognised before the costly part).</summary>
@@ -38,15 +45,14 @@ public sealed record ProposalMessage(SignedVote Proposal, int PolRound, Block Bl
     /// <exception cref="DecodeException">not a proposal, or one whose parts disagree.</exception>
     public static ProposalMessage FromBytes(ReadOnlySpan<byte> payload)
     {
-        var reader = new SpanReader(payload);
-        var proposal = SignedVote.Read(ref reader);
-        var polRound = reader.ReadInt32();
+        var proposal = PeekProposal(payload);
+        var polRound = new SpanReader(payload[SignedVote.EncodedSize..]).ReadInt32();
         var block = Block.Decode(payload[(SignedVote.EncodedSize + 4)..]);
-        if (proposal.Step != VoteStep.Proposal || proposal.Block != block.Hash || proposal.Height != block.Number)
+        if (proposal.Block != block.Hash || proposal.Height != block.Number)
             throw new DecodeException("the proposal's signed message does not name its block");
         if (polRound < -1 || polRound >= proposal.Round)
             throw new DecodeException($"proof-of-lock round {polRound} is not before round {proposal.Round}");
-        return new ProposalMessage(proposal, polRound, block);
+        return new ProposalMessage(proposal, polRound, block) { _bytes = payload.ToArray() };
     }
 }
 
