@@ -82,12 +82,15 @@ public sealed partial class SequencerNetworkTests
             var peer = await attacker.ConnectAsync(new IPEndPoint(IPAddress.Loopback, target.P2PPort));
             Assert.NotNull(peer);
             await TestWait.UntilAsync(() => Task.FromResult(peer.HandshakeComplete), done => done, "the flooder's handshake");
+            // Votes for the height being decided and the two after it: the head may move while they
+            // travel, and a vote for a height already decided is dropped unjudged, while one for a later
+            // height is kept and judged when the node gets there.
             var height = await L2Height(target) + 1;
             for (var i = 0; i < 2_000 && peer.CloseReason is null; i++)
             {
                 if (flood == "votes")
                 {
-                    var vote = SignedVote.Sign(chainId, height, i % 3, VoteStep.Prevote, Hash256.Zero, outsider);
+                    var vote = SignedVote.Sign(chainId, height + (ulong)(i % 3), i % 5, VoteStep.Prevote, Hash256.Zero, outsider);
                     attacker.Send(peer, "l2vote", new Sequencing.Consensus.VoteMessage(outsiderAddress, vote).ToBytes());
                 }
                 else

@@ -274,21 +274,18 @@ public sealed partial class SequencerNetwork
     private void Keep(Peer? peer, string command, byte[] payload, ulong height)
     {
         var current = _state?.Height ?? (_chain.HasGenesis ? _chain.Head.Number + 1 : 0);
-        if (height > current + 2 || _future.Count >= MaxFutureMessages)
-            return;
-        _future.Add((peer, command, payload, height));
+        _future.TryKeep(peer, command, payload, height, current);
     }
 
     /// <summary>Hands the kept messages of <paramref name="height"/> in again, on a worker (their signatures are checked there); drops older ones.</summary>
     private void ReplayFuture(ulong height)
     {
-        var due = _future.Where(m => m.Height == height).ToList();
-        _future.RemoveAll(m => m.Height <= height);
+        var due = _future.TakeDue(height);
         if (due.Count == 0)
             return;
         _ = Task.Run(() =>
         {
-            foreach (var (peer, command, payload, _) in due)
+            foreach (var (peer, command, payload) in due)
             {
                 if (command == ConsensusMessages.Propose)
                     HandleProposal(peer, ProposalMessage.FromBytes(payload), payload);

@@ -32,8 +32,9 @@ public sealed record LeaderView(ulong Height, ulong Slot, int Round, Address Lea
 /// </summary>
 public sealed partial class SequencerNetwork
 {
-    /// <summary>Messages kept for heights after the current one (a peer a block ahead); more are dropped.</summary>
+    /// <summary>Messages kept for heights after the current one (a peer a block ahead): in all, and from one peer; more are dropped.</summary>
     private const int MaxFutureMessages = 1024;
+    private const int MaxFutureMessagesPerPeer = 256;
 
     private readonly P2PNode _p2p;
     private readonly L2Blockchain _chain;
@@ -51,7 +52,7 @@ public sealed partial class SequencerNetwork
     private readonly Dictionary<Address, long> _heardAt = [];
     private readonly List<DoubleSignCall> _evidence = [];
     private readonly HashSet<(Address, ulong)> _reported = [];
-    private readonly List<(Peer? Peer, string Command, byte[] Payload, ulong Height)> _future = [];
+    private readonly FutureMessages<Peer> _future = new(MaxFutureMessages, MaxFutureMessagesPerPeer, heightsAhead: 2);
     private long _lastAnnouncement;
     private long _lastResend;
     private string? _lastBlockedReason;
