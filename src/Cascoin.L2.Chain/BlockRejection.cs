@@ -18,6 +18,7 @@ public enum BlockRejectReason
     BadL1MessagesRoot,
     BadStateRoot,
     WrongGasUsed,
+    WrongQueueCursor,
     L1AnchorBehindParent,
     L1AnchorNotConfirmed,
     L1AnchorHashMismatch,

@@ -217,7 +217,8 @@ public sealed class L2Blockchain
             MerkleRoot.Compute(included.Select(t => t.Id).ToList()),
             MerkleRoot.Compute(outcome.Receipts.Select(r => r.Hash()).ToList()),
             L1MessagesRoot(included), producer, Math.Max(timestampMs, parent.Timestamp + 1), Parameters.BlockGasLimit, outcome.GasUsed,
-            execution.BaseFee, Math.Max(anchorHeight, parent.L1AnchorHeight), anchorHeight >= parent.L1AnchorHeight ? anchorHash : parent.L1AnchorHash);
+            execution.BaseFee, Math.Max(anchorHeight, parent.L1AnchorHeight), anchorHeight >= parent.L1AnchorHeight ? anchorHash : parent.L1AnchorHash,
+            execution.Cursor);
         var block = new Block(header, included, [Block.Seal(Parameters.ChainId, header, sequencerKey)]);
         return new ProducedBlock(block, outcome, state, skipped);
     }
@@ -304,7 +305,11 @@ public sealed class L2Blockchain
                 if (execution.TryApply(block.Transactions[i]) is { } rejection)
                     return (null, new BlockRejection(BlockRejectReason.InvalidTransaction, $"transaction {i} ({block.Transactions[i].Id}): {rejection}"));
             }
+            var cursor = execution.Cursor;
             var outcome = execution.Finish();
+            if (cursor != header.Processed)
+                return (null, new BlockRejection(BlockRejectReason.WrongQueueCursor,
+                    $"after re-execution {cursor.L1Messages} L1 messages and {cursor.Forced} forced transactions are processed, the header says {header.Processed.L1Messages} and {header.Processed.Forced}"));
             if (outcome.GasUsed != header.GasUsed)
                 return (null, new BlockRejection(BlockRejectReason.WrongGasUsed, $"gas used is {outcome.GasUsed}, the header says {header.GasUsed}"));
             if (MerkleRoot.Compute(outcome.Receipts.Select(r => r.Hash()).ToList()) != header.ReceiptsRoot)

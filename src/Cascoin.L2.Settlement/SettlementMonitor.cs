@@ -16,7 +16,7 @@ public sealed record AffectedTransaction(Hash256 TransactionId, ulong RevertedBl
 
 /// <summary>
 /// The L2 side of settlement for a chain deployed on the embedded L1: it feeds the chain its L1 view,
-/// posts an anchor every batch interval (signed by this node's sequencer key), says whether the node
+/// posts an anchor every batch interval (the certificate of its last block), says whether the node
 /// may produce (an eligible sequencer, chain not in emergency), and recovers from L1 reorganizations:
 /// when a reorganization removes an anchor or a queue entry the L2 used, the L2 returns to the last
 /// anchor still on L1 and its user transactions go back to the mempool in order; those that no longer
@@ -35,7 +35,9 @@ public sealed class SettlementMonitor
     private readonly List<AffectedTransaction> _affected = [];
     private readonly System.Threading.Channels.Channel<L1ChainChange?> _work = System.Threading.Channels.Channel.CreateUnbounded<L1ChainChange?>(new() { SingleReader = true });
     private readonly System.Collections.Concurrent.ConcurrentQueue<DoubleSignCall> _reports = new();
+    private readonly List<AnchorRecord> _conflicting = [];
     private Hash256? _anchorInFlight;
+    private ulong _anchorsChecked;
 
     /// <summary>The highest L2 block an anchor on the active L1 chain has covered: a reorganization that lowers it removed an anchor.</summary>
     private ulong _lastAnchoredSeen;
@@ -100,6 +102,7 @@ public sealed class SettlementMonitor
             {
                 if (change is not null)
                     OnL1Changed(change);
+                CheckAnchors();
                 PostAnchorIfDue();
                 PostDoubleSignReports();
             }
@@ -125,7 +128,15 @@ public sealed class SettlementMonitor
     /// <summary>Regtest switch (l2_setanchoring): with it off the node posts no anchors, so the emergency window can be reached on purpose.</summary>
     public bool AnchoringEnabled { get; set; } = true;
 
-    /// <summary>Posts the next batch when the chain is a batch interval past its last anchor and no anchor of ours waits to be mined.</summary>
+    /// <summary>
+    /// Posts the next batch when the chain is a batch interval past its last anchor and no anchor of
+    /// ours waits to be mined: the headers from the block after the last anchored one (at most
+    /// <see cref="SettlementParameters.MaxAnchorBlocks"/>) with the finality certificate of the last,
+    /// which this node stored when it committed that block. Nothing is signed for it: the certificate
+    /// is the sequencers' precommits, so this node can never anchor a chain other than its own. One
+    /// poster per batch: the producer of its last block; the other sequencers once the batch is
+    /// overdue (that producer may be down).
+    /// </summary>
     public void PostAnchorIfDue()
     {
         lock (_lock)
@@ -134,29 +145,70 @@ public sealed class SettlementMonitor
                 return;
             if (Record is not { } chain || chain.Status is not (ChainStatus.Active or ChainStatus.Paused))
                 return;
-            // Followers (full nodes that are not sequencers) never post: the contract would refuse them.
+            // Followers (full nodes that are not sequencers) do not post: the sequencers pay for their batches.
             if (!_l1.IsEligibleSequencer(ChainId, _sequencer))
                 return;
             if (_anchorInFlight is { } pending && _l1.IsPending(pending))
                 return;
             _anchorInFlight = null;
             var head = _l2.Head;
-            if (head.Number < chain.LastAnchoredBlock + _l1.Parameters.BatchInterval)
+            var interval = _l1.Parameters.BatchInterval;
+            if (chain.LastAnchoredBlock == ulong.MaxValue || head.Number < 2 || head.Number - chain.LastAnchoredBlock < interval)
                 return;
             var first = chain.LastAnchoredBlock + 1;
-            var hashes = new List<Hash256>();
-            for (var n = first; n <= head.Number; n++)
-                hashes.Add(_l2.GetBlock(n)!.Hash);
-            var cursor = _l2.Cursor;
-            var call = new AnchorCall(ChainId, first, head.Number, head.StateRoot, head.Hash, MerkleRoot.Compute(hashes), cursor.L1Messages, cursor.Forced);
+            var last = Math.Min(head.Number, first + (ulong)_l1.Parameters.MaxAnchorBlocks - 1);
+            var lastBlock = _l2.GetBlock(last)!;
+            var overdue = head.Number - chain.LastAnchoredBlock >= 3 * interval;
+            if (lastBlock.Header.Sequencer != _sequencer && !overdue)
+                return;
+            var headers = new List<BlockHeader>((int)(last - first + 1));
+            for (var n = first; n <= last; n++)
+                headers.Add(_l2.GetHeader(n)!);
+            var call = new AnchorCall(ChainId, headers, lastBlock.CommitRound, lastBlock.Signatures);
             var transaction = L1Transaction.Sign(L1TransactionKind.Anchor, _l1.PendingNonce(_sequencer), _l1.Parameters.MinimumFee, call.ToBytes(), _sequencerKey, _network);
             if (_l1.Submit(transaction) is { } error)
             {
-                _logger.LogWarning("Could not post the anchor of L2 blocks {First}..{Last}: {Error}", first, head.Number, error);
+                _logger.LogWarning("Could not post the anchor of L2 blocks {First}..{Last}: {Error}", first, last, error);
                 return;
             }
             _anchorInFlight = transaction.Id;
-            _logger.LogInformation("Posted anchor of L2 blocks {First}..{Last}, state root {Root}: L1 transaction {Id}", first, head.Number, head.StateRoot.ToHex(), transaction.Id);
+            _logger.LogInformation("Posted anchor of L2 blocks {First}..{Last} ({Signatures} precommits), state root {Root}: L1 transaction {Id}",
+                first, last, lastBlock.Signatures.Count, lastBlock.Header.StateRoot.ToHex(), transaction.Id);
+        }
+    }
+
+    /// <summary>Anchors on L1 that certify a block other than this node's at their last height (each logged as a critical alert once).</summary>
+    public IReadOnlyList<AnchorRecord> ConflictingAnchors
+    {
+        get
+        {
+            lock (_lock)
+                return _conflicting.ToList();
+        }
+    }
+
+    /// <summary>
+    /// Compares every anchor on L1 with this node's own chain, once the chain has the anchor's last
+    /// block. A mismatch means more than 2/3 of the sequencer weight signed a chain this node did not
+    /// finalize, or this node follows a minority fork: either way an operator must look now.
+    /// </summary>
+    private void CheckAnchors()
+    {
+        if (Record is not { } chain)
+            return;
+        _anchorsChecked = Math.Min(_anchorsChecked, chain.AnchorCount); // an L1 reorganization took some away
+        while (_anchorsChecked < chain.AnchorCount && _l1.GetAnchor(ChainId, _anchorsChecked) is { } anchor && anchor.LastBlock <= _l2.Head.Number)
+        {
+            var own = _l2.GetHeader(anchor.LastBlock)!;
+            if (own.Hash != anchor.LastBlockHash)
+            {
+                lock (_lock)
+                    _conflicting.Add(anchor);
+                _logger.LogCritical("ALERT: anchor {Index} on L1 certifies L2 block {Block} {Anchored} (state root {Root}), but this node's block {Block} is {Own}: "
+                    + "the sequencers signed a chain this node did not finalize, or this node is on a minority fork",
+                    anchor.Index, anchor.LastBlock, anchor.LastBlockHash, anchor.StateRoot.ToHex(), anchor.LastBlock, own.Hash);
+            }
+            _anchorsChecked++;
         }
     }
 

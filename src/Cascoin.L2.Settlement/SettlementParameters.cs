@@ -43,6 +43,16 @@ public sealed record SettlementParameters
     /// <summary>L2 blocks per anchored batch.</summary>
     public ulong BatchInterval { get; init; } = 100;
 
+    /// <summary>Most L2 blocks one anchor covers (its headers travel in one L1 transaction; at most <see cref="L1.AnchorCall.MaxHeaders"/>).</summary>
+    public int MaxAnchorBlocks { get; init; } = 512;
+
+    /// <summary>
+    /// How many L1 blocks old the L1 block an anchor's last L2 block references may be. Honest L2 blocks
+    /// reference the confirmed L1 tip; a bound keeps a set that held the majority long ago (the
+    /// deployer, alone at deployment) from certifying a batch after it lost it.
+    /// </summary>
+    public ulong MaxAnchorL1Age { get; init; } = 100;
+
     /// <summary>L1 blocks that make one "day" for the daily limits.</summary>
     public ulong BlocksPerDay { get; init; } = 576;
 
@@ -79,6 +89,7 @@ public sealed record SettlementParameters
         ForcedInclusionDeadline = 20,
         EmergencyWindow = 30,
         BatchInterval = 5,
+        MaxAnchorL1Age = 20,
     };
 
     public static SettlementParameters For(NetworkParameters network)

@@ -1,3 +1,4 @@
+using Cascoin.L2.Chain.Bridge;
 using Cascoin.L2.Crypto;
 using Cascoin.L2.Primitives;
 
@@ -7,14 +8,15 @@ namespace Cascoin.L2.Chain.Blocks;
 /// An L2 block header (SPEC §5). Its hash (SHA-256d of the encoding) is what sequencers sign.
 /// Encoding: number u64 ‖ parent (32) ‖ stateRoot (32) ‖ transactionsRoot (32) ‖ receiptsRoot (32) ‖
 /// l1MessagesRoot (32) ‖ sequencer (20) ‖ timestamp ms u64 ‖ gasLimit u64 ‖ gasUsed u64 ‖ baseFee u64 ‖
-/// l1AnchorHeight u64 ‖ l1AnchorHash (32), integers little-endian.
+/// l1AnchorHeight u64 ‖ l1AnchorHash (32) ‖ l1MessagesProcessed u64 ‖ forcedProcessed u64, integers
+/// little-endian.
 /// </summary>
 /// <remarks>A class, not a record: the hash is cached, and a <c>with</c> copy must never carry a stale one.</remarks>
 public sealed class BlockHeader : IEquatable<BlockHeader>
 {
     public BlockHeader(ulong number, Hash256 parentHash, Hash256 stateRoot, Hash256 transactionsRoot, Hash256 receiptsRoot,
         Hash256 l1MessagesRoot, Address sequencer, ulong timestamp, ulong gasLimit, ulong gasUsed, ulong baseFee,
-        ulong l1AnchorHeight, Hash256 l1AnchorHash)
+        ulong l1AnchorHeight, Hash256 l1AnchorHash, QueueCursor processed = default)
     {
         Number = number;
         ParentHash = parentHash;
@@ -29,6 +31,7 @@ public sealed class BlockHeader : IEquatable<BlockHeader>
         BaseFee = baseFee;
         L1AnchorHeight = l1AnchorHeight;
         L1AnchorHash = l1AnchorHash;
+        Processed = processed;
     }
 
     public ulong Number { get; }
@@ -61,7 +64,14 @@ public sealed class BlockHeader : IEquatable<BlockHeader>
 
     public Hash256 L1AnchorHash { get; }
 
-    public const int EncodedSize = 8 + 32 * 5 + Address.Size + 8 * 5 + 32;
+    /// <summary>
+    /// The L1 queues' cursor after this block: L1 messages (deposits and messages) and forced
+    /// transactions processed since genesis. In the header so that an anchor's certificate covers
+    /// what its range consumed, and the L1 never takes a poster's word for it.
+    /// </summary>
+    public QueueCursor Processed { get; }
+
+    public const int EncodedSize = 8 + 32 * 5 + Address.Size + 8 * 5 + 32 + 8 * 2;
 
     private Hash256? _hash;
 
@@ -83,6 +93,8 @@ public sealed class BlockHeader : IEquatable<BlockHeader>
         writer.WriteUInt64(BaseFee);
         writer.WriteUInt64(L1AnchorHeight);
         writer.WriteHash256(L1AnchorHash);
+        writer.WriteUInt64(Processed.L1Messages);
+        writer.WriteUInt64(Processed.Forced);
     }
 
     public byte[] ToBytes()
@@ -96,7 +108,7 @@ public sealed class BlockHeader : IEquatable<BlockHeader>
     public static BlockHeader Read(ref SpanReader reader) => new(
         reader.ReadUInt64(), reader.ReadHash256(), reader.ReadHash256(), reader.ReadHash256(), reader.ReadHash256(),
         reader.ReadHash256(), reader.ReadAddress(), reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadUInt64(),
-        reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadHash256());
+        reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadHash256(), new QueueCursor(reader.ReadUInt64(), reader.ReadUInt64()));
 
     /// <summary>Headers are equal when their encodings are, i.e. when their hashes are.</summary>
     public bool Equals(BlockHeader? other) => other is not null && Hash == other.Hash;

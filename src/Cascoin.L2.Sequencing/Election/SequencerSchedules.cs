@@ -160,7 +160,7 @@ public sealed class SequencerSchedules
         var weights = set.ToDictionary(s => s.Address, s => s.Weight);
         var total = set.Aggregate(UInt128.Zero, (sum, s) => sum + s.Weight);
         var signed = signers.Distinct().Aggregate(UInt128.Zero, (sum, a) => sum + weights.GetValueOrDefault(a));
-        return Consensus.Bft.StakeQuorum.IsSupermajority(signed, total)
+        return StakeQuorum.IsSupermajority(signed, total)
             ? null
             : $"block {header.Number} is sealed by {signers.Count} of {set.Count} sequencers, not more than 2/3 of their stake × score";
     }

@@ -3,7 +3,14 @@ using Cascoin.L2.Primitives;
 
 namespace Cascoin.L2.Settlement.Contracts;
 
-/// <summary>An accepted batch anchor: pending until <see cref="PostedHeight"/> + the challenge period, then final.</summary>
+/// <summary>
+/// An accepted batch anchor: pending until <see cref="PostedHeight"/> + the challenge period, then
+/// final. Everything but the poster and the posting height comes from the certified headers:
+/// <see cref="BlockRootsRoot"/> is the Merkle root of the state root after each block of the range
+/// (what a fraud-proof game bisects over), <see cref="DataHash"/> that of the block hashes,
+/// <see cref="LastL1AnchorHeight"/> the L1 block the last one references (the next anchor's headers may
+/// not go back before it), <see cref="SetHeight"/> the L1 height whose sequencer set signed.
+/// </summary>
 public sealed record AnchorRecord(
     ulong Index,
     ulong FirstBlock,
@@ -14,13 +21,17 @@ public sealed record AnchorRecord(
     ulong L1MessagesProcessed,
     ulong ForcedProcessed,
     Address Poster,
-    ulong PostedHeight)
+    ulong PostedHeight,
+    Hash256 BlockRootsRoot,
+    ulong LastL1AnchorHeight,
+    ulong SetHeight,
+    int Signers)
 {
     public bool IsFinalAt(ulong height, ulong challengePeriod) => height >= PostedHeight + challengePeriod;
 
     public byte[] ToBytes()
     {
-        var writer = new SpanWriter(200);
+        var writer = new SpanWriter(256);
         writer.WriteUInt64(Index);
         writer.WriteUInt64(FirstBlock);
         writer.WriteUInt64(LastBlock);
@@ -31,6 +42,10 @@ public sealed record AnchorRecord(
         writer.WriteUInt64(ForcedProcessed);
         writer.WriteAddress(Poster);
         writer.WriteUInt64(PostedHeight);
+        writer.WriteHash256(BlockRootsRoot);
+        writer.WriteUInt64(LastL1AnchorHeight);
+        writer.WriteUInt64(SetHeight);
+        writer.WriteUInt32((uint)Signers);
         return writer.ToArray();
     }
 
@@ -38,7 +53,8 @@ public sealed record AnchorRecord(
     {
         var reader = new SpanReader(bytes);
         var record = new AnchorRecord(reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadHash256(), reader.ReadHash256(),
-            reader.ReadHash256(), reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadAddress(), reader.ReadUInt64());
+            reader.ReadHash256(), reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadAddress(), reader.ReadUInt64(), reader.ReadHash256(), reader.ReadUInt64(),
+            reader.ReadUInt64(), (int)reader.ReadUInt32());
         reader.EnsureEnd();
         return record;
     }

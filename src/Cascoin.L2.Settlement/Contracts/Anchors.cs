@@ -1,39 +1,139 @@
+using Cascoin.L2.Chain;
+using Cascoin.L2.Chain.Blocks;
 using Cascoin.L2.Chain.Bridge;
+using Cascoin.L2.Crypto;
+using Cascoin.L2.Primitives;
 using Cascoin.L2.Settlement.L1;
 
 namespace Cascoin.L2.Settlement.Contracts;
 
-/// <summary>The anchor contract: batches posted by eligible sequencers, in order; each is final after the chain's challenge period.</summary>
+/// <summary>
+/// The anchor contract: batches of L2 blocks, in order, each a quorum certificate (<see cref="AnchorCall"/>);
+/// each is final after the chain's challenge period. Anyone may post one: its authority is the
+/// signatures, not the sender. What it checks is that the sequencers who held more than 2/3 of the
+/// weight then signed this chain of headers, bound to this L1; whether the state roots are right is
+/// for the fraud proofs.
+/// </summary>
 public static class Anchors
 {
     public static string? Post(ContractContext context, AnchorCall call)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(call);
+        if (context.History is not { } history || context.Network is not { } network)
+            throw new InvalidOperationException("anchors are checked against the L1 history and network");
         if (context.State.GetChain(call.ChainId) is not { } chain)
             return $"unknown chain {call.ChainId}";
         if (chain.Status is not (ChainStatus.Active or ChainStatus.Paused))
             return $"chain {call.ChainId} is {chain.Status.ToString().ToLowerInvariant()}: it takes no anchors";
-        if (!context.IsEligibleSequencer(chain, context.Sender))
-            return $"{context.Sender} is not an eligible sequencer of chain {call.ChainId}";
-        if (call.FirstBlock != chain.LastAnchoredBlock + 1 || call.LastBlock < call.FirstBlock)
-            return $"the next batch starts at L2 block {chain.LastAnchoredBlock + 1} (got {call.FirstBlock}..{call.LastBlock})";
         var previous = chain.AnchorCount == 0 ? null : context.State.GetAnchor(call.ChainId, chain.AnchorCount - 1);
-        if (call.L1MessagesProcessed > chain.L1MessageCount || call.L1MessagesProcessed < (previous?.L1MessagesProcessed ?? 0))
-            return $"L1 messages processed must be within {previous?.L1MessagesProcessed ?? 0}..{chain.L1MessageCount}";
-        if (call.ForcedProcessed > chain.ForcedCount || call.ForcedProcessed < chain.ForcedProcessed)
-            return $"forced transactions processed must be within {chain.ForcedProcessed}..{chain.ForcedCount}";
-        var anchor = new AnchorRecord(chain.AnchorCount, call.FirstBlock, call.LastBlock, call.StateRoot, call.LastBlockHash, call.DataHash,
-            call.L1MessagesProcessed, call.ForcedProcessed, context.Sender, context.Height);
+        var headers = call.Headers;
+        if (headers.Count > context.Parameters.MaxAnchorBlocks)
+            return $"an anchor covers at most {context.Parameters.MaxAnchorBlocks} L2 blocks (got {headers.Count})";
+        if (RangeError(chain, previous, headers) is { } rangeError)
+            return rangeError;
+        if (L1BindingError(context, history, previous, headers) is { } bindingError)
+            return bindingError;
+        var parameters = ChainParameters.For(network, call.ChainId);
+        var parentL1Height = headers.Count > 1 ? headers[^2].L1AnchorHeight : previous!.LastL1AnchorHeight;
+        var setHeight = Math.Max(chain.DeployHeight, parameters.L1EpochStart(parentL1Height));
+        if (CertificateError(context, history, call, setHeight, out var signers) is { } certificateError)
+            return certificateError;
+        var processed = call.Last.Processed;
+        if (processed.L1Messages > chain.L1MessageCount || processed.L1Messages < (previous?.L1MessagesProcessed ?? 0))
+            return $"the batch has processed {processed.L1Messages} L1 messages; that must be within {previous?.L1MessagesProcessed ?? 0}..{chain.L1MessageCount}";
+        if (processed.Forced > chain.ForcedCount || processed.Forced < chain.ForcedProcessed)
+            return $"the batch has processed {processed.Forced} forced transactions; that must be within {chain.ForcedProcessed}..{chain.ForcedCount}";
+
+        var anchor = new AnchorRecord(chain.AnchorCount, call.FirstBlock, call.LastBlock, call.Last.StateRoot, call.Last.Hash,
+            MerkleRoot.Compute(headers.Select(h => h.Hash).ToList()), processed.L1Messages, processed.Forced, context.Sender, context.Height,
+            MerkleRoot.Compute(headers.Select(h => h.StateRoot).ToList()), call.Last.L1AnchorHeight, setHeight, signers);
         context.State.Set(SettlementKeys.Anchor(call.ChainId, anchor.Index), anchor.ToBytes());
         context.State.SetChain(chain with
         {
             AnchorCount = chain.AnchorCount + 1,
             LastAnchorHeight = context.Height,
             LastAnchoredBlock = call.LastBlock,
-            ForcedProcessed = call.ForcedProcessed,
+            ForcedProcessed = processed.Forced,
         });
         return null;
+    }
+
+    /// <summary>The headers continue the anchored chain: numbered on from the last anchored block, each the child of the one before.</summary>
+    private static string? RangeError(ChainRecord chain, AnchorRecord? previous, IReadOnlyList<BlockHeader> headers)
+    {
+        var first = headers[0];
+        // LastAnchoredBlock < FirstBlock of any later anchor ≤ MaxValue: the + 1 cannot wrap once it is checked.
+        if (chain.LastAnchoredBlock == ulong.MaxValue || first.Number != chain.LastAnchoredBlock + 1)
+            return $"the next batch starts at L2 block {(chain.LastAnchoredBlock == ulong.MaxValue ? "none" : (chain.LastAnchoredBlock + 1).ToString(System.Globalization.CultureInfo.InvariantCulture))} (got {first.Number})";
+        if (previous is not null && first.ParentHash != previous.LastBlockHash)
+            return $"L2 block {first.Number} is not the child of anchored block {previous.LastBlock} {previous.LastBlockHash}";
+        for (var i = 1; i < headers.Count; i++)
+        {
+            if (headers[i].Number != headers[i - 1].Number + 1 || headers[i].ParentHash != headers[i - 1].Hash)
+                return $"header {i} (L2 block {headers[i].Number}) is not the child of header {i - 1} (L2 block {headers[i - 1].Number})";
+        }
+        // Block 1's set is the first the chain had, found by searching the deployment's history; a batch
+        // that ends there would need that search on L1. Batches are longer than one block anyway.
+        if (headers[^1].Number < 2)
+            return "an anchor ends at L2 block 2 or later";
+        return null;
+    }
+
+    /// <summary>
+    /// Every header references a block of this L1 below the current one, by its true hash, never
+    /// going back; the last one recently enough that its set still holds the majority.
+    /// </summary>
+    private static string? L1BindingError(ContractContext context, IL1History history, AnchorRecord? previous, IReadOnlyList<BlockHeader> headers)
+    {
+        var floor = previous?.LastL1AnchorHeight ?? 0;
+        var checkedHeight = ulong.MaxValue;
+        foreach (var header in headers)
+        {
+            if (header.L1AnchorHeight < floor)
+                return $"L2 block {header.Number} references L1 block {header.L1AnchorHeight}, before {floor} of the block before it";
+            if (header.L1AnchorHeight >= context.Height)
+                return $"L2 block {header.Number} references L1 block {header.L1AnchorHeight}, not below this one ({context.Height})";
+            if (header.L1AnchorHeight != checkedHeight)
+            {
+                if (history.HashAt(header.L1AnchorHeight) != header.L1AnchorHash)
+                    return $"L2 block {header.Number} references L1 block {header.L1AnchorHeight} by hash {header.L1AnchorHash}, which is not this chain's block there";
+                checkedHeight = header.L1AnchorHeight;
+            }
+            floor = header.L1AnchorHeight;
+        }
+        if (floor + context.Parameters.MaxAnchorL1Age < context.Height)
+            return $"the batch's last L2 block references L1 block {floor}, more than {context.Parameters.MaxAnchorL1Age} blocks before this one ({context.Height})";
+        return null;
+    }
+
+    /// <summary>Distinct members of the set at <paramref name="setHeight"/> with more than 2/3 of its weight precommitted the last header.</summary>
+    private static string? CertificateError(ContractContext context, IL1History history, AnchorCall call, ulong setHeight, out int signers)
+    {
+        signers = 0;
+        if (history.StateAt(setHeight) is not { } state || state.GetChain(call.ChainId) is not { } chainThen)
+            return $"the sequencer set of L1 height {setHeight} is not known";
+        var weights = (context with { State = state, Height = setHeight }).SequencerWeights(chainThen);
+        var total = weights.Values.Aggregate(UInt128.Zero, (sum, w) => sum + w);
+        Span<byte> hash = stackalloc byte[32];
+        Block.SealHash(call.ChainId, call.Last, call.CommitRound).WriteTo(hash);
+        var seen = new HashSet<Address>();
+        var signed = UInt128.Zero;
+        foreach (var bytes in call.Signatures)
+        {
+            if (!RecoverableSignature.TryParse(bytes, out var signature) || !signature.TryRecover(hash, out var key))
+                return "a certificate signature does not recover";
+            var signer = Address.FromPublicKey(key.AsSpan());
+            if (!seen.Add(signer))
+                return $"{signer} signed the certificate twice";
+            if (!weights.TryGetValue(signer, out var weight))
+                return $"{signer} is not in the sequencer set of L1 height {setHeight}";
+            signed += weight;
+        }
+        signers = seen.Count;
+        return StakeQuorum.IsSupermajority(signed, total)
+            ? null
+            : $"the certificate of L2 block {call.LastBlock} is signed by {seen.Count} of {weights.Count} sequencers of L1 height {setHeight}, not more than 2/3 of their weight";
     }
 
     /// <summary>

@@ -15,16 +15,19 @@ public sealed class L1BlockExecution
 {
     private readonly SettlementParameters _parameters;
     private readonly NetworkParameters _network;
+    private readonly IL1History _history;
     private readonly List<L1Receipt> _receipts = [];
     private bool _finished;
 
-    public L1BlockExecution(SettlementParameters parameters, NetworkParameters network, ulong height, Address miner, L1StateView state)
+    public L1BlockExecution(SettlementParameters parameters, NetworkParameters network, ulong height, Address miner, L1StateView state, IL1History history)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(history);
         _parameters = parameters;
         _network = network;
+        _history = history;
         Height = height;
         Miner = miner;
         State = state;
@@ -59,7 +62,7 @@ public sealed class L1BlockExecution
         State.Credit(Miner, transaction.Fee);
 
         var checkpoint = State.Checkpoint();
-        var context = new ContractContext(State, _parameters, Height, sender, transaction.Id);
+        var context = new ContractContext(State, _parameters, Height, sender, transaction.Id) { History = _history, Network = _network };
         string? error;
         string? delivered = null;
         try

@@ -36,8 +36,7 @@ public abstract record L1Call
             L1TransactionKind.Bond => new BondCall(reader.ReadUInt64(), ReadAmount(ref reader)),
             L1TransactionKind.Unbond => new UnbondCall(reader.ReadUInt64(), ReadAmount(ref reader)),
             L1TransactionKind.Deposit => new DepositCall(reader.ReadUInt64(), ReadAmount(ref reader), reader.ReadAddress()),
-            L1TransactionKind.Anchor => new AnchorCall(reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadHash256(),
-                reader.ReadHash256(), reader.ReadHash256(), reader.ReadUInt64(), reader.ReadUInt64()),
+            L1TransactionKind.Anchor => AnchorCall.Read(ref reader),
             L1TransactionKind.FinalizeWithdrawal => new FinalizeWithdrawalCall(reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadHash256(),
                 reader.ReadVarBytes(MaxRecordBytes), reader.ReadVarBytes(MaxProofBytes)),
             L1TransactionKind.EmergencyWithdraw => new EmergencyWithdrawCall(reader.ReadUInt64(), reader.ReadVarBytes(MaxRecordBytes), reader.ReadVarBytes(MaxProofBytes)),
@@ -160,22 +159,60 @@ public sealed record DepositCall(ulong ChainId, Amount Amount, Address L2Recipie
     }
 }
 
-/// <summary>A batch of L2 blocks [<paramref name="FirstBlock"/>, <paramref name="LastBlock"/>] with the state root after the last and the L1 queues the batch has consumed.</summary>
-public sealed record AnchorCall(ulong ChainId, ulong FirstBlock, ulong LastBlock, Hash256 StateRoot, Hash256 LastBlockHash, Hash256 DataHash,
-    ulong L1MessagesProcessed, ulong ForcedProcessed) : L1Call
+/// <summary>
+/// A batch of L2 blocks as a quorum certificate: the headers of the batch, in order from the block
+/// after the last anchored one, and the finality certificate of the last (its commit round and the
+/// precommit signatures of more than 2/3 of its sequencer set's weight). The headers chain to the
+/// last one by their parent hashes, so the certificate covers every one of them: the range, the
+/// state root after each block, the L1 blocks they reference and the L1 queues they consumed are
+/// read from them (<see cref="Contracts.Anchors"/>), never taken from the poster.
+/// Encoding: chainId u64 ‖ CompactSize n ‖ n headers ‖ commitRound u32 ‖ CompactSize m ‖ m × 65-byte signatures.
+/// </summary>
+public sealed record AnchorCall(ulong ChainId, IReadOnlyList<BlockHeader> Headers, int CommitRound, IReadOnlyList<byte[]> Signatures) : L1Call
 {
+    /// <summary>Most headers one anchor can carry (the contract's own bound may be lower).</summary>
+    public const int MaxHeaders = 800;
+
+    /// <summary>Most signatures a certificate can carry.</summary>
+    public const int MaxSignatures = 256;
+
     public override L1TransactionKind Kind => L1TransactionKind.Anchor;
+
+    public ulong FirstBlock => Headers[0].Number;
+
+    public ulong LastBlock => Headers[^1].Number;
+
+    public BlockHeader Last => Headers[^1];
 
     protected override void Write(SpanWriter writer)
     {
         writer.WriteUInt64(ChainId);
-        writer.WriteUInt64(FirstBlock);
-        writer.WriteUInt64(LastBlock);
-        writer.WriteHash256(StateRoot);
-        writer.WriteHash256(LastBlockHash);
-        writer.WriteHash256(DataHash);
-        writer.WriteUInt64(L1MessagesProcessed);
-        writer.WriteUInt64(ForcedProcessed);
+        writer.WriteCompactSize((ulong)Headers.Count);
+        foreach (var header in Headers)
+            header.WriteTo(writer);
+        writer.WriteUInt32((uint)CommitRound);
+        writer.WriteCompactSize((ulong)Signatures.Count);
+        foreach (var signature in Signatures)
+            writer.WriteBytes(signature);
+    }
+
+    /// <exception cref="DecodeException">on malformed input: no header, too many, a round or signature out of bounds.</exception>
+    internal static AnchorCall Read(ref SpanReader reader)
+    {
+        var chainId = reader.ReadUInt64();
+        var count = (int)reader.ReadCompactSize(MaxHeaders);
+        if (count == 0)
+            throw new DecodeException("an anchor carries at least one L2 block header");
+        var headers = new BlockHeader[count];
+        for (var i = 0; i < count; i++)
+            headers[i] = BlockHeader.Read(ref reader);
+        var round = reader.ReadUInt32();
+        if (round > int.MaxValue)
+            throw new DecodeException($"commit round {round} is out of range");
+        var signatures = new byte[(int)reader.ReadCompactSize(MaxSignatures)][];
+        for (var i = 0; i < signatures.Length; i++)
+            signatures[i] = reader.ReadSpan(RecoverableSignature.Size).ToArray();
+        return new AnchorCall(chainId, headers, (int)round, signatures);
     }
 }
 

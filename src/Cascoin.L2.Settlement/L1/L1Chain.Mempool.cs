@@ -29,7 +29,7 @@ public sealed partial class L1Chain
                 return "txn-already-in-mempool";
             if (transaction.RecoverSender(_network) is not { } sender)
                 return "bad-signature: the signature does not recover";
-            var trial = new L1BlockExecution(Parameters, _network, Height + 1, Address.Zero, StateAtTipLocked());
+            var trial = new L1BlockExecution(Parameters, _network, Height + 1, Address.Zero, StateAtTipLocked(), this);
             foreach (var pending in _mempool.Where(t => t.RecoverSender(_network) == sender).OrderBy(t => t.Nonce))
                 trial.TryApply(pending);
             if (trial.TryApply(transaction) is { } error)

@@ -21,7 +21,7 @@ public sealed record L1ChainChange(ulong ForkHeight, IReadOnlyList<L1Block> Disc
 /// reconsiderblock. A block's state, block record, receipts and active-chain entry are one write
 /// batch; a reorganization first reverts to the fork in one batch, then connects block by block.
 /// </summary>
-public sealed partial class L1Chain
+public sealed partial class L1Chain : IL1History
 {
     /// <summary>2026-01-01T00:00:00Z, so every regtest node has the same genesis.</summary>
     public const ulong GenesisTimestamp = 1_767_225_600_000;
@@ -95,6 +95,14 @@ public sealed partial class L1Chain
         }
     }
 
+    Hash256? IL1History.HashAt(ulong height) => GetHash(height);
+
+    L1StateView? IL1History.StateAt(ulong height)
+    {
+        lock (_lock)
+            return height < (ulong)_active.Count ? new L1StateView(key => _state.Get(key, height)) : null;
+    }
+
     public Hash256? GetHash(ulong height)
     {
         lock (_lock)
@@ -156,7 +164,7 @@ public sealed partial class L1Chain
         {
             var parent = _headers[_active[^1]];
             var height = parent.Height + 1;
-            var execution = new L1BlockExecution(Parameters, _network, height, miner, StateAtTipLocked());
+            var execution = new L1BlockExecution(Parameters, _network, height, miner, StateAtTipLocked(), this);
             var included = new List<L1Transaction>();
             var waiting = _mempool.OrderBy(t => t.RecoverSender(_network)?.ToHex()).ThenBy(t => t.Nonce).ToList();
             bool progress;
@@ -349,7 +357,7 @@ public sealed partial class L1Chain
         var parent = _headers[_active[^1]];
         if (block.Header.ParentHash != parent.Hash || block.Height != parent.Height + 1)
             return "does not build on the tip";
-        var execution = new L1BlockExecution(Parameters, _network, block.Height, block.Header.Miner, StateAtTipLocked());
+        var execution = new L1BlockExecution(Parameters, _network, block.Height, block.Header.Miner, StateAtTipLocked(), this);
         foreach (var transaction in block.Transactions)
         {
             if (execution.TryApply(transaction) is { } error)
@@ -443,7 +451,7 @@ public sealed partial class L1Chain
 
     private void CreateGenesis()
     {
-        var execution = new L1BlockExecution(Parameters, _network, 0, Address.Zero, new L1StateView(_ => null));
+        var execution = new L1BlockExecution(Parameters, _network, 0, Address.Zero, new L1StateView(_ => null), this);
         execution.Finish();
         var update = _state.Prepare(0, execution.State.Changes.Select(c => new SmtChange(c.Key, c.Value)));
         var header = new L1BlockHeader(0, Hash256.Zero, update.Root, Hash256.Zero, GenesisTimestamp, Address.Zero);

@@ -1,3 +1,4 @@
+using Cascoin.L2.Chain.Bridge;
 using Cascoin.L2.Chain.Blocks;
 using Cascoin.L2.Chain.Transactions;
 using Cascoin.L2.Crypto;
@@ -55,10 +56,10 @@ public sealed class BlockImportTests : IDisposable
 
     private static BlockHeader With(BlockHeader h, ulong? number = null, Hash256? parent = null, Hash256? stateRoot = null,
         Hash256? transactionsRoot = null, Hash256? receiptsRoot = null, Hash256? l1MessagesRoot = null, Address? sequencer = null,
-        ulong? timestamp = null, ulong? gasUsed = null, ulong? baseFee = null) => new(
+        ulong? timestamp = null, ulong? gasUsed = null, ulong? baseFee = null, QueueCursor? processed = null) => new(
         number ?? h.Number, parent ?? h.ParentHash, stateRoot ?? h.StateRoot, transactionsRoot ?? h.TransactionsRoot,
         receiptsRoot ?? h.ReceiptsRoot, l1MessagesRoot ?? h.L1MessagesRoot, sequencer ?? h.Sequencer, timestamp ?? h.Timestamp,
-        h.GasLimit, gasUsed ?? h.GasUsed, baseFee ?? h.BaseFee, h.L1AnchorHeight, h.L1AnchorHash);
+        h.GasLimit, gasUsed ?? h.GasUsed, baseFee ?? h.BaseFee, h.L1AnchorHeight, h.L1AnchorHash, processed ?? h.Processed);
 
     private static Block Sealed(BlockHeader header, IReadOnlyList<Transaction> transactions, PrivateKey? key = null) =>
         new(header, transactions, [Block.Seal(Tx.ChainId, header, key ?? Sequencer)]);
@@ -109,6 +110,9 @@ public sealed class BlockImportTests : IDisposable
         AssertRefused(Sealed(With(_genuine.Header, gasUsed: _genuine.Header.GasUsed - 1), _genuine.Transactions), BlockRejectReason.WrongGasUsed);
         AssertRefused(Sealed(With(_genuine.Header, gasUsed: _genuine.Header.GasUsed + 21_000), _genuine.Transactions), BlockRejectReason.WrongGasUsed);
         AssertRefused(Sealed(With(_genuine.Header, gasUsed: Parameters.BlockGasLimit + 1), _genuine.Transactions), BlockRejectReason.GasOverLimit);
+        // The queue cursor is what the anchors' certificates carry to L1: a header may not claim more (or less) than it processed.
+        AssertRefused(Sealed(With(_genuine.Header, processed: new QueueCursor(1, 0)), _genuine.Transactions), BlockRejectReason.WrongQueueCursor);
+        AssertRefused(Sealed(With(_genuine.Header, processed: new QueueCursor(0, 3)), _genuine.Transactions), BlockRejectReason.WrongQueueCursor);
         AssertGenuineStillImports();
     }
 
