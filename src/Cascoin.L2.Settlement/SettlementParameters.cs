@@ -43,6 +43,13 @@ public sealed record SettlementParameters
     /// <summary>L2 blocks per anchored batch.</summary>
     public ulong BatchInterval { get; init; } = 100;
 
+    /// <summary>
+    /// Eligible sequencers a chain needs before it becomes ACTIVE (SPEC §7: 3; regtest 1, so that one
+    /// node can run a chain alone). With fewer, one sequencer could finalize and certify anchors by
+    /// itself; with three of equal weight no single one can.
+    /// </summary>
+    public int MinimumActiveSequencers { get; init; } = 3;
+
     /// <summary>Most L2 blocks one anchor covers (its headers travel in one L1 transaction; at most <see cref="L1.AnchorCall.MaxHeaders"/>).</summary>
     public int MaxAnchorBlocks { get; init; } = 512;
 
@@ -90,6 +97,7 @@ public sealed record SettlementParameters
         EmergencyWindow = 30,
         BatchInterval = 5,
         MaxAnchorL1Age = 20,
+        MinimumActiveSequencers = 1,
     };
 
     public static SettlementParameters For(NetworkParameters network)

@@ -55,16 +55,21 @@ public static class Registry
         return null;
     }
 
-    /// <summary>Bootstrapping → active once a sequencer is eligible (the emergency clock starts then); active → bootstrapping when none is left.</summary>
+    /// <summary>
+    /// Bootstrapping → active once <see cref="SettlementParameters.MinimumActiveSequencers"/> sequencers
+    /// are eligible (the emergency clock starts then); active → bootstrapping when none is left. An
+    /// active chain that falls below the minimum but keeps one sequencer stays active: halting it would
+    /// lock its users' funds with no emergency clock running.
+    /// </summary>
     public static ChainRecord UpdateStatus(ContractContext context, ChainRecord chain)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(chain);
-        var eligible = context.EligibleSequencers(chain).Count > 0;
+        var eligible = context.EligibleSequencers(chain).Count;
         return chain.Status switch
         {
-            ChainStatus.Bootstrapping when eligible => chain with { Status = ChainStatus.Active, LastAnchorHeight = context.Height },
-            ChainStatus.Active when !eligible => chain with { Status = ChainStatus.Bootstrapping },
+            ChainStatus.Bootstrapping when eligible >= context.Parameters.MinimumActiveSequencers => chain with { Status = ChainStatus.Active, LastAnchorHeight = context.Height },
+            ChainStatus.Active when eligible == 0 => chain with { Status = ChainStatus.Bootstrapping },
             _ => chain,
         };
     }

@@ -37,6 +37,35 @@ public sealed class StakingTests
     }
 
     [Fact]
+    public void A_chain_becomes_active_only_with_the_minimum_number_of_eligible_sequencers()
+    {
+        Assert.Equal(3, SettlementParameters.Main.MinimumActiveSequencers);
+        Assert.Equal(1, SettlementParameters.Regtest.MinimumActiveSequencers);
+        var keys = new[] { Sequencer, TestKeys.Key(81), TestKeys.Key(82) };
+        L1Node.Run(nameof(A_chain_becomes_active_only_with_the_minimum_number_of_eligible_sequencers), l1 =>
+        {
+            l1.Fund(keys, 2);
+            foreach (var key in keys)
+                l1.Submit(key, new SetReputationCall(TestKeys.AddressOf(key), 60));
+            var deploy = l1.Submit(Sequencer, new DeployChainCall("three", 100, 30_000_000, 10, l1.Parameters.MinimumSequencerStake));
+            l1.Mine();
+            var chainId = Registry.ChainIdOf(deploy.Id);
+            ChainStatus Status() => l1.Chain.StateAtTip().GetChain(chainId)!.Status;
+
+            Assert.Equal(ChainStatus.Bootstrapping, Status()); // one eligible sequencer of the three needed
+            Assert.True(l1.Execute(keys[1], new BondCall(chainId, l1.Parameters.MinimumSequencerStake)).Success);
+            Assert.Equal(ChainStatus.Bootstrapping, Status());
+            Assert.True(l1.Execute(keys[2], new BondCall(chainId, l1.Parameters.MinimumSequencerStake)).Success);
+            Assert.Equal(ChainStatus.Active, Status());
+            Assert.Equal(l1.Height, l1.Chain.StateAtTip().GetChain(chainId)!.LastAnchorHeight); // the emergency clock starts at activation
+
+            // Once active, losing one of the three keeps it running (halting would lock funds with no emergency clock).
+            Assert.True(l1.Execute(keys[2], new UnbondCall(chainId, l1.Parameters.MinimumSequencerStake)).Success);
+            Assert.Equal(ChainStatus.Active, Status());
+        }, SettlementParameters.Regtest with { MinimumActiveSequencers = 3 });
+    }
+
+    [Fact]
     public void Unbonded_stake_is_paid_back_exactly_at_the_end_of_the_delay()
     {
         WithChain(nameof(Unbonded_stake_is_paid_back_exactly_at_the_end_of_the_delay), (l1, chainId) =>
