@@ -19,6 +19,7 @@ public enum BlockRejectReason
     BadStateRoot,
     WrongGasUsed,
     WrongQueueCursor,
+    QueueEntriesMissing,
     L1AnchorBehindParent,
     L1AnchorNotConfirmed,
     L1AnchorHashMismatch,

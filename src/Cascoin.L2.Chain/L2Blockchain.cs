@@ -198,7 +198,8 @@ public sealed class L2Blockchain
         var execution = NewExecution(number, NextBaseFee, producer, Math.Max(anchorHeight, parent.L1AnchorHeight));
         var included = new List<Transaction>();
         var skipped = new List<(Transaction, TxRejection)>();
-        foreach (var queued in QueuedEntries(execution.Cursor, anchorHeight))
+        // The entries due by the L1 block the header will reference: validation requires exactly these, first.
+        foreach (var queued in QueuedEntries(execution.Cursor, Math.Max(anchorHeight, parent.L1AnchorHeight)))
         {
             if (execution.TryApply(queued) is { } rejection)
                 throw new InvalidOperationException($"an L1 queue entry did not apply: {rejection}");
@@ -292,6 +293,8 @@ public sealed class L2Blockchain
                 return (null, bindingRejection);
             if (header.L1MessagesRoot != L1MessagesRoot(block.Transactions))
                 return (null, new BlockRejection(BlockRejectReason.BadL1MessagesRoot, "the L1 messages root does not match the block's queue entries"));
+            if (QueueEntriesError(block, header) is { } queueRejection)
+                return (null, queueRejection);
             if (MerkleRoot.Compute(block.Transactions.Select(t => t.Id).ToList()) != header.TransactionsRoot)
                 return (null, new BlockRejection(BlockRejectReason.BadTransactionsRoot, "the transactions root does not match the transactions"));
 
@@ -327,6 +330,32 @@ public sealed class L2Blockchain
         return new BlockExecution(Parameters, number, baseFee, producer, [], _state.GetAccount, _state.GetRecord,
             settlement is null ? null : settlement.GetQueued) { L1AnchorHeight = l1AnchorHeight };
     }
+
+    /// <summary>
+    /// Forced inclusion with teeth: a block starts with every L1 queue entry due by the L1 block it
+    /// references (up to <see cref="MaxQueuedPerBlock"/>: deposits and messages, then forced
+    /// transactions, in order) and has none elsewhere. A leader can neither leave a forced transaction
+    /// out nor fill the block first so that it runs out of gas and is consumed as failed.
+    /// </summary>
+    private BlockRejection? QueueEntriesError(Block block, BlockHeader header)
+    {
+        var due = QueuedEntries(Cursor, header.L1AnchorHeight);
+        for (var i = 0; i < due.Count; i++)
+        {
+            if (i >= block.Transactions.Count || block.Transactions[i].Id != due[i].Id)
+                return new BlockRejection(BlockRejectReason.QueueEntriesMissing,
+                    $"the block must start with the {due.Count} L1 queue entries due by L1 block {header.L1AnchorHeight}; entry {i} is missing or out of place");
+        }
+        for (var i = due.Count; i < block.Transactions.Count; i++)
+        {
+            if (IsQueueEntry(block.Transactions[i]))
+                return new BlockRejection(BlockRejectReason.QueueEntriesMissing, $"transaction {i} is an L1 queue entry after the block's due ones");
+        }
+        return null;
+    }
+
+    private static bool IsQueueEntry(Transaction transaction) =>
+        transaction.Type is TransactionType.Deposit or TransactionType.L1ToL2Message or TransactionType.ForcedInclusion;
 
     /// <summary>The queue entries the next block takes: in order from the cursor, from L1 blocks up to <paramref name="confirmedHeight"/>.</summary>
     private List<Transaction> QueuedEntries(QueueCursor cursor, ulong confirmedHeight, int? limit = null)
@@ -403,7 +432,7 @@ public sealed class L2Blockchain
 
     /// <summary>The Merkle root of the ids of a block's L1 queue entries (zero when it has none).</summary>
     private static Hash256 L1MessagesRoot(IEnumerable<Transaction> transactions) =>
-        MerkleRoot.Compute(transactions.Where(t => t.Type is TransactionType.Deposit or TransactionType.L1ToL2Message or TransactionType.ForcedInclusion).Select(t => t.Id).ToList());
+        MerkleRoot.Compute(transactions.Where(IsQueueEntry).Select(t => t.Id).ToList());
 
     /// <summary>
     /// Makes block <paramref name="number"/> the tip again (an L1 reorganization removed what later

@@ -9,7 +9,8 @@ namespace Cascoin.L2.Settlement.Contracts;
 /// <see cref="BlockRootsRoot"/> is the Merkle root of the state root after each block of the range
 /// (what a fraud-proof game bisects over), <see cref="DataHash"/> that of the block hashes,
 /// <see cref="LastL1AnchorHeight"/> the L1 block the last one references (the next anchor's headers may
-/// not go back before it), <see cref="SetHeight"/> the L1 height whose sequencer set signed.
+/// not go back before it), <see cref="SetHeight"/> the L1 height whose sequencer set signed, and
+/// <see cref="Signers"/> who signed (they answer for a forced transaction the batch left out).
 /// </summary>
 public sealed record AnchorRecord(
     ulong Index,
@@ -25,13 +26,13 @@ public sealed record AnchorRecord(
     Hash256 BlockRootsRoot,
     ulong LastL1AnchorHeight,
     ulong SetHeight,
-    int Signers)
+    IReadOnlyList<Address> Signers)
 {
     public bool IsFinalAt(ulong height, ulong challengePeriod) => height >= PostedHeight + challengePeriod;
 
     public byte[] ToBytes()
     {
-        var writer = new SpanWriter(256);
+        var writer = new SpanWriter(256 + Address.Size * Signers.Count);
         writer.WriteUInt64(Index);
         writer.WriteUInt64(FirstBlock);
         writer.WriteUInt64(LastBlock);
@@ -45,7 +46,9 @@ public sealed record AnchorRecord(
         writer.WriteHash256(BlockRootsRoot);
         writer.WriteUInt64(LastL1AnchorHeight);
         writer.WriteUInt64(SetHeight);
-        writer.WriteUInt32((uint)Signers);
+        writer.WriteCompactSize((ulong)Signers.Count);
+        foreach (var signer in Signers)
+            writer.WriteAddress(signer);
         return writer.ToArray();
     }
 
@@ -54,8 +57,16 @@ public sealed record AnchorRecord(
         var reader = new SpanReader(bytes);
         var record = new AnchorRecord(reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadHash256(), reader.ReadHash256(),
             reader.ReadHash256(), reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadAddress(), reader.ReadUInt64(), reader.ReadHash256(), reader.ReadUInt64(),
-            reader.ReadUInt64(), (int)reader.ReadUInt32());
+            reader.ReadUInt64(), ReadSigners(ref reader));
         reader.EnsureEnd();
         return record;
+    }
+
+    private static Address[] ReadSigners(ref SpanReader reader)
+    {
+        var signers = new Address[(int)reader.ReadCompactSize(L1.AnchorCall.MaxSignatures)];
+        for (var i = 0; i < signers.Length; i++)
+            signers[i] = reader.ReadAddress();
+        return signers;
     }
 }

@@ -108,29 +108,30 @@ public static class Anchors
     }
 
     /// <summary>Distinct members of the set at <paramref name="setHeight"/> with more than 2/3 of its weight precommitted the last header.</summary>
-    private static string? CertificateError(ContractContext context, IL1History history, AnchorCall call, ulong setHeight, out int signers)
+    private static string? CertificateError(ContractContext context, IL1History history, AnchorCall call, ulong setHeight, out IReadOnlyList<Address> signers)
     {
-        signers = 0;
+        signers = [];
         if (history.StateAt(setHeight) is not { } state || state.GetChain(call.ChainId) is not { } chainThen)
             return $"the sequencer set of L1 height {setHeight} is not known";
         var weights = (context with { State = state, Height = setHeight }).SequencerWeights(chainThen);
         var total = weights.Values.Aggregate(UInt128.Zero, (sum, w) => sum + w);
         Span<byte> hash = stackalloc byte[32];
         Block.SealHash(call.ChainId, call.Last, call.CommitRound).WriteTo(hash);
-        var seen = new HashSet<Address>();
+        var seen = new List<Address>();
         var signed = UInt128.Zero;
         foreach (var bytes in call.Signatures)
         {
             if (!RecoverableSignature.TryParse(bytes, out var signature) || !signature.TryRecover(hash, out var key))
                 return "a certificate signature does not recover";
             var signer = Address.FromPublicKey(key.AsSpan());
-            if (!seen.Add(signer))
+            if (seen.Contains(signer))
                 return $"{signer} signed the certificate twice";
+            seen.Add(signer);
             if (!weights.TryGetValue(signer, out var weight))
                 return $"{signer} is not in the sequencer set of L1 height {setHeight}";
             signed += weight;
         }
-        signers = seen.Count;
+        signers = [.. seen];
         return StakeQuorum.IsSupermajority(signed, total)
             ? null
             : $"the certificate of L2 block {call.LastBlock} is signed by {seen.Count} of {weights.Count} sequencers of L1 height {setHeight}, not more than 2/3 of their weight";

@@ -6,8 +6,11 @@ using Cascoin.L2.Settlement.L1;
 namespace Cascoin.L2.Settlement.Contracts;
 
 /// <summary>
-/// Forced inclusion: a user posts a signed L2 transaction on L1; the chain's anchors must report it
-/// processed within the deadline, or every bonded sequencer of the chain is slashed (SPEC §9 property 19).
+/// Forced inclusion: a user posts a signed L2 transaction on L1; every L2 block that references an L1
+/// block at or after it must take it first (L2 block validation), and the chain's anchors must report
+/// it processed within the deadline. Otherwise the sequencers who signed the newest anchor since it
+/// was posted — that batch left it out — are slashed; when no anchor came at all, every staker of the
+/// chain is (SPEC §9 property 19).
 /// </summary>
 public static class ForcedInclusion
 {
@@ -44,7 +47,7 @@ public static class ForcedInclusion
 
     /// <summary>
     /// Each block: forced transactions the newest anchor reports processed are settled; one whose
-    /// deadline has passed unprocessed slashes the chain's bonded sequencers and is settled too.
+    /// deadline has passed unprocessed slashes those who answer for it (<see cref="Culprits"/>) and is settled too.
     /// </summary>
     public static void EnforceDeadlines(ContractContext context, ChainRecord chain)
     {
@@ -61,11 +64,23 @@ public static class ForcedInclusion
             }
             if (context.Height < forced.Height + context.Parameters.ForcedInclusionDeadline)
                 break;
-            foreach (var sequencer in chain.Stakers)
+            foreach (var sequencer in Culprits(context, chain, forced.Height))
                 Staking.Slash(context, chain.ChainId, sequencer, context.Parameters.ForcedInclusionSlashPercent);
             settled++;
         }
         if (settled != chain.ForcedSettled)
             context.State.SetChain(context.State.GetChain(chain.ChainId)! with { ForcedSettled = settled });
+    }
+
+    /// <summary>
+    /// Who answers for a forced transaction posted at L1 height <paramref name="postedHeight"/> and
+    /// still unprocessed: the signers of the newest anchor posted since (they certified a batch
+    /// without it), or, when none was posted, every staker of the chain (none of them anchored).
+    /// </summary>
+    private static IReadOnlyList<Address> Culprits(ContractContext context, ChainRecord chain, ulong postedHeight)
+    {
+        if (chain.AnchorCount > 0 && context.State.GetAnchor(chain.ChainId, chain.AnchorCount - 1) is { } newest && newest.PostedHeight >= postedHeight)
+            return newest.Signers;
+        return chain.Stakers;
     }
 }

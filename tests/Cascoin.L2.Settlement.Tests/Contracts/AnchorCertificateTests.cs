@@ -84,7 +84,7 @@ public sealed class AnchorCertificateTests
             Assert.Equal(MerkleRoot.Compute(headers.Select(h => h.StateRoot).ToList()), anchor.BlockRootsRoot);
             Assert.Equal(MerkleRoot.Compute(headers.Select(h => h.Hash).ToList()), anchor.DataHash);
             Assert.Equal(headers[^1].L1AnchorHeight, anchor.SetHeight);
-            Assert.Equal(3, anchor.Signers);
+            Assert.Equal(Set[1..].Select(TestKeys.AddressOf), anchor.Signers);
             Assert.Equal(TestKeys.AddressOf(Outsider), anchor.Poster);
             Assert.Equal(5UL, Record(l1, chainId).LastAnchoredBlock);
 
@@ -178,6 +178,30 @@ public sealed class AnchorCertificateTests
                 "the batch has processed 1 L1 messages; that must be within 0..0");
             AssertRefused(l1, chainId, Certified(chainId, Headers(l1, 1, 3, genesis, processed: new QueueCursor(0, 2)), Set),
                 "the batch has processed 2 forced transactions; that must be within 0..0");
+        });
+    }
+
+    [Fact]
+    public void A_missed_forced_transaction_slashes_the_signers_of_the_batch_that_left_it_out_and_nobody_else()
+    {
+        WithFourSequencers(nameof(A_missed_forced_transaction_slashes_the_signers_of_the_batch_that_left_it_out_and_nobody_else), (l1, chainId) =>
+        {
+            var genesis = new Hash256(Hashes.Sha256d("genesis"u8));
+            var oldL1 = l1.Height;
+            var forced = Chain.Transactions.Transaction.Sign(Chain.Transactions.Transaction.CreateUnsigned(Chain.Transactions.TransactionType.Transfer, chainId, 0,
+                TestKeys.Outsider("x"), Amount.FromSat(1), 1, 0, 21_000, null), Outsider);
+            Assert.True(l1.Execute(Outsider, new ForceIncludeCall(chainId, forced.ToBytes())).Success);
+            var deadline = l1.Height + l1.Parameters.ForcedInclusionDeadline;
+            // Three of the four certify a batch that still references the L1 block before the forced transaction: it leaves it out.
+            Assert.True(Post(l1, Certified(chainId, Headers(l1, 1, 3, genesis, l1Height: oldL1), Set[1..])).Success);
+            var before = Set.ToDictionary(k => k, k => StakedChain.StakeOf(l1, chainId, TestKeys.AddressOf(k)).Bonded);
+            while (l1.Height < deadline)
+                l1.Mine();
+
+            Assert.Equal(before[Set[0]], StakedChain.StakeOf(l1, chainId, StakedChain.SequencerAddress).Bonded);
+            foreach (var key in Set[1..])
+                Assert.Equal(before[key] - before[key].PercentFloor(l1.Parameters.ForcedInclusionSlashPercent), StakedChain.StakeOf(l1, chainId, TestKeys.AddressOf(key)).Bonded);
+            Assert.Equal(1UL, Record(l1, chainId).ForcedSettled);
         });
     }
 
