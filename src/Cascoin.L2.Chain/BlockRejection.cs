@@ -20,6 +20,7 @@ public enum BlockRejectReason
     WrongGasUsed,
     WrongQueueCursor,
     QueueEntriesMissing,
+    BadParentCommit,
     L1AnchorBehindParent,
     L1AnchorNotConfirmed,
     L1AnchorHashMismatch,

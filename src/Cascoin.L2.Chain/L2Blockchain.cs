@@ -37,6 +37,9 @@ public sealed class L2Blockchain
     private const int ParallelRecoveryThreshold = 64;
     private volatile BlockHeader? _head;
 
+    /// <summary>The head's hash and the finality certificate it was committed with (the next block carries it).</summary>
+    private volatile Tuple<Hash256, CommitCertificate>? _headCommit;
+
     public L2Blockchain(ChainParameters parameters, NodeDatabase database, StateManager state, ILogger<L2Blockchain> logger)
     {
         ArgumentNullException.ThrowIfNull(parameters);
@@ -63,6 +66,15 @@ public sealed class L2Blockchain
 
     /// <summary>Most L1 queue entries one block takes.</summary>
     public int MaxQueuedPerBlock { get; init; } = 1000;
+
+    /// <summary>
+    /// The sequencer set of an L2 height with each member's weight (null when it is not known here),
+    /// set by the sequencing layer on a chain with a sequencer set. With it, every block after the
+    /// first carries its parent's finality certificate, which must hold more than 2/3 of the parent's
+    /// set, and whose other signers share the block's fees by weight. Without it (a development or
+    /// test chain) blocks carry none and the producer keeps the sequencers' share.
+    /// </summary>
+    public Func<ulong, IReadOnlyDictionary<Address, UInt128>?>? SetWeights { get; set; }
 
     /// <summary>A non-account state record at the tip (bridge records, the queue cursor).</summary>
     public byte[]? GetRecord(Hash256 key) => _state.GetRecord(key);
@@ -195,7 +207,11 @@ public sealed class L2Blockchain
         var number = parent.Number + 1;
         var producer = Address.FromPublicKey(sequencerKey.PublicKey.AsSpan());
         var (anchorHeight, anchorHash) = Settlement?.ConfirmedTip ?? (parent.L1AnchorHeight, parent.L1AnchorHash);
-        var execution = NewExecution(number, NextBaseFee, producer, Math.Max(anchorHeight, parent.L1AnchorHeight));
+        var parentCommit = SetWeights is null || parent.Number == 0 ? CommitCertificate.Empty : CommitOf(parent);
+        var (sharers, commitRejection) = FeeSharers(parent, parentCommit, producer);
+        if (commitRejection is not null)
+            throw new InvalidOperationException($"the head's certificate cannot be carried: {commitRejection}");
+        var execution = NewExecution(number, NextBaseFee, producer, Math.Max(anchorHeight, parent.L1AnchorHeight), sharers);
         var included = new List<Transaction>();
         var skipped = new List<(Transaction, TxRejection)>();
         // The entries due by the L1 block the header will reference: validation requires exactly these, first.
@@ -219,8 +235,8 @@ public sealed class L2Blockchain
             MerkleRoot.Compute(outcome.Receipts.Select(r => r.Hash()).ToList()),
             L1MessagesRoot(included), producer, Math.Max(timestampMs, parent.Timestamp + 1), Parameters.BlockGasLimit, outcome.GasUsed,
             execution.BaseFee, Math.Max(anchorHeight, parent.L1AnchorHeight), anchorHeight >= parent.L1AnchorHeight ? anchorHash : parent.L1AnchorHash,
-            execution.Cursor);
-        var block = new Block(header, included, [Block.Seal(Parameters.ChainId, header, sequencerKey)]);
+            execution.Cursor, parentCommit.Hash);
+        var block = new Block(header, included, [Block.Seal(Parameters.ChainId, header, sequencerKey)], 0, parentCommit);
         return new ProducedBlock(block, outcome, state, skipped);
     }
 
@@ -301,8 +317,12 @@ public sealed class L2Blockchain
             // Senders are recovered in parallel first (cached on each transaction); execution is sequential.
             if (block.Transactions.Count >= ParallelRecoveryThreshold)
                 Parallel.ForEach(block.Transactions, transaction => _ = transaction.Sender);
-            // Fees go to the producer as the whole active set (see FeeSplit); the sequencer network's share comes with it.
-            var execution = NewExecution(header.Number, header.BaseFee, header.Sequencer, header.L1AnchorHeight);
+            if (header.ParentCommitHash != block.ParentCommit.Hash)
+                return (null, new BlockRejection(BlockRejectReason.BadParentCommit, "the parent's certificate is not the one the header commits to"));
+            var (sharers, commitRejection) = FeeSharers(parent, block.ParentCommit, header.Sequencer);
+            if (commitRejection is not null)
+                return (null, commitRejection);
+            var execution = NewExecution(header.Number, header.BaseFee, header.Sequencer, header.L1AnchorHeight, sharers);
             for (var i = 0; i < block.Transactions.Count; i++)
             {
                 if (execution.TryApply(block.Transactions[i]) is { } rejection)
@@ -324,11 +344,45 @@ public sealed class L2Blockchain
         }
     }
 
-    private BlockExecution NewExecution(ulong number, ulong baseFee, Address producer, ulong l1AnchorHeight)
+    private BlockExecution NewExecution(ulong number, ulong baseFee, Address producer, ulong l1AnchorHeight, IReadOnlyList<FeeSharer> sharers)
     {
         var settlement = Settlement;
-        return new BlockExecution(Parameters, number, baseFee, producer, [], _state.GetAccount, _state.GetRecord,
+        return new BlockExecution(Parameters, number, baseFee, producer, sharers, _state.GetAccount, _state.GetRecord,
             settlement is null ? null : settlement.GetQueued) { L1AnchorHeight = l1AnchorHeight };
+    }
+
+    /// <summary>
+    /// The sequencers who share the fees of the block after <paramref name="parent"/>: the signers of
+    /// the parent's certificate it carries other than its producer, with their weights. The
+    /// certificate must be the parent's (precommits at its round) by distinct members of the parent's
+    /// set holding more than 2/3 of its weight; on a chain without a set, and for block 1, it is empty.
+    /// </summary>
+    private (IReadOnlyList<FeeSharer> Sharers, BlockRejection? Rejection) FeeSharers(BlockHeader parent, CommitCertificate commit, Address producer)
+    {
+        if (SetWeights is not { } setWeights || parent.Number == 0)
+            return commit.IsEmpty ? ([], null) : ([], new BlockRejection(BlockRejectReason.BadParentCommit, $"block {parent.Number + 1} carries no parent certificate here"));
+        if (setWeights(parent.Number) is not { } weights)
+            return ([], new BlockRejection(BlockRejectReason.BadParentCommit, $"the sequencer set of block {parent.Number} is not known here"));
+        if (commit.RecoverSigners(Parameters.ChainId, parent) is not { } signers)
+            return ([], new BlockRejection(BlockRejectReason.BadParentCommit, "a signature of the parent's certificate does not recover"));
+        if (signers.Distinct().Count() != signers.Count || !signers.All(weights.ContainsKey))
+            return ([], new BlockRejection(BlockRejectReason.BadParentCommit, "the parent's certificate is not by distinct members of its sequencer set"));
+        var signed = signers.Aggregate(UInt128.Zero, (sum, signer) => sum + weights[signer]);
+        if (!StakeQuorum.IsSupermajority(signed, weights.Values.Aggregate(UInt128.Zero, (sum, w) => sum + w)))
+            return ([], new BlockRejection(BlockRejectReason.BadParentCommit, $"the parent's certificate holds {signers.Count} of {weights.Count} sequencers, not more than 2/3 of their weight"));
+        return ([.. signers.Where(s => s != producer).Select(s => new FeeSharer(s, weights[s]))], null);
+    }
+
+    /// <summary>The certificate <paramref name="header"/> was committed with here (the head's is kept; another is read from the block store).</summary>
+    private CommitCertificate CommitOf(BlockHeader header)
+    {
+        if (_headCommit is { } known && known.Item1 == header.Hash)
+            return known.Item2;
+        var block = _blocks.GetBlock(header.Number);
+        if (block?.Hash != header.Hash)
+            throw new InvalidOperationException($"block {header.Number} {header.Hash} is no longer on this chain");
+        _headCommit = Tuple.Create(header.Hash, block.Certificate);
+        return block.Certificate;
     }
 
     /// <summary>
@@ -458,6 +512,7 @@ public sealed class L2Blockchain
                 _database.Commit(batch);
             }
             _state.RevertCommitted(number);
+            _headCommit = Tuple.Create(target.Hash, target.Certificate);
             _head = target.Header;
             _logger.LogWarning("L2 chain reverted to block {Number} {Hash}: {Count} blocks undone", number, target.Hash, removed.Count);
             return removed;
@@ -473,6 +528,7 @@ public sealed class L2Blockchain
             _database.Commit(batch);
         }
         _state.Committed(produced.State);
+        _headCommit = Tuple.Create(produced.Block.Hash, produced.Block.Certificate);
         _head = produced.Block.Header;
         BlockCommitted?.Invoke(produced.Block, produced.Outcome);
     }

@@ -164,7 +164,7 @@ public sealed class SettlementMonitor
             var headers = new List<BlockHeader>((int)(last - first + 1));
             for (var n = first; n <= last; n++)
                 headers.Add(_l2.GetHeader(n)!);
-            var call = new AnchorCall(ChainId, headers, lastBlock.CommitRound, lastBlock.Signatures);
+            var call = new AnchorCall(ChainId, headers, lastBlock.Certificate);
             var transaction = L1Transaction.Sign(L1TransactionKind.Anchor, _l1.PendingNonce(_sequencer), _l1.Parameters.MinimumFee, call.ToBytes(), _sequencerKey, _network);
             if (_l1.Submit(transaction) is { } error)
             {

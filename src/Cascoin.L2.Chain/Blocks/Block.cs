@@ -7,9 +7,11 @@ namespace Cascoin.L2.Chain.Blocks;
 /// <summary>
 /// An L2 block: header, transactions, and its commit certificate: the sequencers' precommits for
 /// the header hash at <see cref="CommitRound"/> (<see cref="SignedVote"/>), which a follower checks
-/// by itself against the height's sequencer set. Encoding: header ‖ CompactSize n ‖ n transactions
-/// ‖ commit round u32 ‖ CompactSize m ‖ m signatures (65 bytes each). The certificate is not part
-/// of the header hash: it signs it.
+/// by itself against the height's sequencer set; and the parent's certificate
+/// (<see cref="ParentCommit"/>), whose signers share this block's fees. Encoding: header ‖ CompactSize n
+/// ‖ n transactions ‖ certificate ‖ parent's certificate (each <see cref="CommitCertificate"/>). The
+/// block's own certificate is not part of the header hash: it signs it; the parent's is, by
+/// <see cref="BlockHeader.ParentCommitHash"/>.
 /// </summary>
 public sealed class Block
 {
@@ -18,7 +20,8 @@ public sealed class Block
 
     public const int MaxSignatures = 1_000;
 
-    public Block(BlockHeader header, IReadOnlyList<Transaction> transactions, IReadOnlyList<byte[]> signatures, int commitRound = 0)
+    public Block(BlockHeader header, IReadOnlyList<Transaction> transactions, IReadOnlyList<byte[]> signatures, int commitRound = 0,
+        CommitCertificate? parentCommit = null)
     {
         ArgumentNullException.ThrowIfNull(header);
         ArgumentNullException.ThrowIfNull(transactions);
@@ -28,7 +31,14 @@ public sealed class Block
         Transactions = transactions;
         Signatures = signatures;
         CommitRound = commitRound;
+        ParentCommit = parentCommit ?? CommitCertificate.Empty;
     }
+
+    /// <summary>The parent's finality certificate as this block carries it (empty for block 1 and on chains without a sequencer set).</summary>
+    public CommitCertificate ParentCommit { get; }
+
+    /// <summary>This block's own finality certificate.</summary>
+    public CommitCertificate Certificate => new(CommitRound, Signatures);
 
     /// <summary>The round whose precommits <see cref="Signatures"/> are.</summary>
     public int CommitRound { get; }
@@ -52,19 +62,7 @@ public sealed class Block
     }
 
     /// <summary>The addresses that precommitted the header at the commit round, or null when any signature does not recover.</summary>
-    public IReadOnlyList<Address>? RecoverSigners(ulong chainId)
-    {
-        Span<byte> hash = stackalloc byte[32];
-        SealHash(chainId, Header, CommitRound).WriteTo(hash);
-        var signers = new List<Address>(Signatures.Count);
-        foreach (var bytes in Signatures)
-        {
-            if (!RecoverableSignature.TryParse(bytes, out var signature) || !signature.TryRecover(hash, out var key))
-                return null;
-            signers.Add(Address.FromPublicKey(key.AsSpan()));
-        }
-        return signers;
-    }
+    public IReadOnlyList<Address>? RecoverSigners(ulong chainId) => Certificate.RecoverSigners(chainId, Header);
 
     /// <summary>A precommit signature for <paramref name="header"/> at <paramref name="round"/> (a single sequencer's block is its own certificate at round 0).</summary>
     public static byte[] Seal(ulong chainId, BlockHeader header, PrivateKey key, int round = 0)
@@ -75,19 +73,20 @@ public sealed class Block
     }
 
     /// <summary>This block with <paramref name="signatures"/> of <paramref name="round"/> as its certificate.</summary>
-    public Block WithCertificate(int round, IReadOnlyList<byte[]> signatures) => new(Header, Transactions, signatures, round);
+    public Block WithCertificate(int round, IReadOnlyList<byte[]> signatures) => new(Header, Transactions, signatures, round, ParentCommit);
+
+    /// <summary>This block with other transaction objects (the same transactions, e.g. the mempool's copies that know their senders).</summary>
+    public Block WithTransactions(IReadOnlyList<Transaction> transactions) => new(Header, transactions, Signatures, CommitRound, ParentCommit);
 
     public byte[] ToBytes()
     {
-        var writer = new SpanWriter(BlockHeader.EncodedSize + 20 + Transactions.Sum(t => t.Size) + Signatures.Count * RecoverableSignature.Size);
+        var writer = new SpanWriter(BlockHeader.EncodedSize + 30 + Transactions.Sum(t => t.Size) + (Signatures.Count + ParentCommit.Signatures.Count) * RecoverableSignature.Size);
         Header.WriteTo(writer);
         writer.WriteCompactSize((ulong)Transactions.Count);
         foreach (var transaction in Transactions)
             transaction.WriteTo(writer);
-        writer.WriteUInt32((uint)CommitRound);
-        writer.WriteCompactSize((ulong)Signatures.Count);
-        foreach (var signature in Signatures)
-            writer.WriteBytes(signature);
+        Certificate.WriteTo(writer);
+        ParentCommit.WriteTo(writer);
         return writer.ToArray();
     }
 
@@ -100,15 +99,10 @@ public sealed class Block
         var transactions = new List<Transaction>(Math.Min(count, 4096));
         for (var i = 0; i < count; i++)
             transactions.Add(Transaction.Read(ref reader));
-        var commitRound = reader.ReadUInt32();
-        if (commitRound > SignedVote.MaxRound)
-            throw new DecodeException($"commit round {commitRound} is beyond any failover");
-        var signatureCount = (int)reader.ReadCompactSize(MaxSignatures);
-        var signatures = new List<byte[]>(signatureCount);
-        for (var i = 0; i < signatureCount; i++)
-            signatures.Add(reader.ReadBytes(RecoverableSignature.Size));
+        var certificate = CommitCertificate.Read(ref reader);
+        var parentCommit = CommitCertificate.Read(ref reader);
         reader.EnsureEnd();
-        return new Block(header, transactions, signatures, (int)commitRound);
+        return new Block(header, transactions, certificate.Signatures, certificate.Round, parentCommit);
     }
 
     public override string ToString() => Header.ToString();

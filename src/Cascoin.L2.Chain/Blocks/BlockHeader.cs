@@ -8,15 +8,15 @@ namespace Cascoin.L2.Chain.Blocks;
 /// An L2 block header (SPEC §5). Its hash (SHA-256d of the encoding) is what sequencers sign.
 /// Encoding: number u64 ‖ parent (32) ‖ stateRoot (32) ‖ transactionsRoot (32) ‖ receiptsRoot (32) ‖
 /// l1MessagesRoot (32) ‖ sequencer (20) ‖ timestamp ms u64 ‖ gasLimit u64 ‖ gasUsed u64 ‖ baseFee u64 ‖
-/// l1AnchorHeight u64 ‖ l1AnchorHash (32) ‖ l1MessagesProcessed u64 ‖ forcedProcessed u64, integers
-/// little-endian.
+/// l1AnchorHeight u64 ‖ l1AnchorHash (32) ‖ l1MessagesProcessed u64 ‖ forcedProcessed u64 ‖
+/// parentCommitHash (32), integers little-endian.
 /// </summary>
 /// <remarks>A class, not a record: the hash is cached, and a <c>with</c> copy must never carry a stale one.</remarks>
 public sealed class BlockHeader : IEquatable<BlockHeader>
 {
     public BlockHeader(ulong number, Hash256 parentHash, Hash256 stateRoot, Hash256 transactionsRoot, Hash256 receiptsRoot,
         Hash256 l1MessagesRoot, Address sequencer, ulong timestamp, ulong gasLimit, ulong gasUsed, ulong baseFee,
-        ulong l1AnchorHeight, Hash256 l1AnchorHash, QueueCursor processed = default)
+        ulong l1AnchorHeight, Hash256 l1AnchorHash, QueueCursor processed = default, Hash256 parentCommitHash = default)
     {
         Number = number;
         ParentHash = parentHash;
@@ -32,6 +32,7 @@ public sealed class BlockHeader : IEquatable<BlockHeader>
         L1AnchorHeight = l1AnchorHeight;
         L1AnchorHash = l1AnchorHash;
         Processed = processed;
+        ParentCommitHash = parentCommitHash;
     }
 
     public ulong Number { get; }
@@ -71,7 +72,13 @@ public sealed class BlockHeader : IEquatable<BlockHeader>
     /// </summary>
     public QueueCursor Processed { get; }
 
-    public const int EncodedSize = 8 + 32 * 5 + Address.Size + 8 * 5 + 32 + 8 * 2;
+    /// <summary>
+    /// The hash of the parent's finality certificate this block carries (<see cref="CommitCertificate.Hash"/>;
+    /// zero when it carries none): the signers in it share this block's fees, so a relay cannot swap it.
+    /// </summary>
+    public Hash256 ParentCommitHash { get; }
+
+    public const int EncodedSize = 8 + 32 * 5 + Address.Size + 8 * 5 + 32 + 8 * 2 + 32;
 
     private Hash256? _hash;
 
@@ -95,6 +102,7 @@ public sealed class BlockHeader : IEquatable<BlockHeader>
         writer.WriteHash256(L1AnchorHash);
         writer.WriteUInt64(Processed.L1Messages);
         writer.WriteUInt64(Processed.Forced);
+        writer.WriteHash256(ParentCommitHash);
     }
 
     public byte[] ToBytes()
@@ -108,7 +116,8 @@ public sealed class BlockHeader : IEquatable<BlockHeader>
     public static BlockHeader Read(ref SpanReader reader) => new(
         reader.ReadUInt64(), reader.ReadHash256(), reader.ReadHash256(), reader.ReadHash256(), reader.ReadHash256(),
         reader.ReadHash256(), reader.ReadAddress(), reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadUInt64(),
-        reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadHash256(), new QueueCursor(reader.ReadUInt64(), reader.ReadUInt64()));
+        reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadHash256(), new QueueCursor(reader.ReadUInt64(), reader.ReadUInt64()),
+        reader.ReadHash256());
 
     /// <summary>Headers are equal when their encodings are, i.e. when their hashes are.</summary>
     public bool Equals(BlockHeader? other) => other is not null && Hash == other.Hash;

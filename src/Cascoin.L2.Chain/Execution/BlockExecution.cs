@@ -34,7 +34,7 @@ public sealed class BlockExecution
     private readonly Dictionary<Address, AccountState> _changes = [];
     private readonly Dictionary<Address, int> _sentInBlock = [];
     private readonly List<Receipt> _receipts = [];
-    private readonly IReadOnlyList<Address> _otherSequencers;
+    private readonly IReadOnlyList<FeeSharer> _otherSigners;
     private readonly Func<Hash256, byte[]?> _parentRecords;
     private readonly Func<L1MessageKind, ulong, L1Message?>? _l1Queue;
     private readonly Dictionary<Hash256, byte[]?> _records = [];
@@ -43,21 +43,21 @@ public sealed class BlockExecution
     private Amount _withdrawn;
     private bool _finished;
 
-    /// <param name="otherSequencers">The active sequencers besides the producer, who share 20 % of the fees.</param>
+    /// <param name="otherSigners">The signers of the parent's certificate besides the producer, who share 20 % of the fees by weight.</param>
     /// <param name="parentRecords">The parent's non-account state records (bridge records); null: none.</param>
     /// <param name="l1Queue">The settlement chain's L1→L2 queues as this node sees them; null: the chain follows no settlement layer, and system transactions are refused.</param>
     public BlockExecution(ChainParameters parameters, ulong number, ulong baseFee, Address producer,
-        IReadOnlyList<Address> otherSequencers, Func<Address, AccountState> parentState,
+        IReadOnlyList<FeeSharer> otherSigners, Func<Address, AccountState> parentState,
         Func<Hash256, byte[]?>? parentRecords = null, Func<L1MessageKind, ulong, L1Message?>? l1Queue = null)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        ArgumentNullException.ThrowIfNull(otherSequencers);
+        ArgumentNullException.ThrowIfNull(otherSigners);
         ArgumentNullException.ThrowIfNull(parentState);
         _parameters = parameters;
         Number = number;
         BaseFee = baseFee;
         Producer = producer;
-        _otherSequencers = otherSequencers;
+        _otherSigners = otherSigners;
         _parentState = parentState;
         _parentRecords = parentRecords ?? (_ => null);
         _l1Queue = l1Queue;
@@ -254,10 +254,10 @@ public sealed class BlockExecution
         if (_finished)
             throw new InvalidOperationException("the block is already finished");
         _finished = true;
-        var split = FeeSplit.Of(_fees, _otherSequencers.Count);
+        var split = FeeSplit.Of(_fees, _otherSigners.Select(s => s.Weight).ToList());
         Credit(Producer, split.Producer);
-        foreach (var sequencer in _otherSequencers)
-            Credit(sequencer, split.PerOtherSequencer);
+        for (var i = 0; i < _otherSigners.Count; i++)
+            Credit(_otherSigners[i].Address, split.Others[i]);
         return new BlockOutcome(_changes, _receipts, GasUsed, split, _withdrawn) { Records = _records, Deposited = _deposited };
     }
 

@@ -64,7 +64,14 @@ public static class ChainServices
             // A deployed chain is shared with the other nodes that follow it; the development chain is this node's alone.
             if (settings.EffectiveL2ChainId != DevelopmentChain.ChainId)
             {
-                services.AddSingleton(provider => new SequencerSchedules(provider.GetRequiredService<L2Blockchain>(), provider.GetRequiredService<IL1Client>()));
+                services.AddSingleton(provider =>
+                {
+                    var chain = provider.GetRequiredService<L2Blockchain>();
+                    var schedules = new SequencerSchedules(chain, provider.GetRequiredService<IL1Client>());
+                    // From now on blocks carry their parent's certificate, and its signers share the fees.
+                    chain.SetWeights = schedules.WeightsFor;
+                    return schedules;
+                });
                 services.AddSingleton(provider => new L2Relay(provider.GetRequiredService<Network.P2PNode>(), provider.GetRequiredService<L2Blockchain>(),
                     provider.GetRequiredService<TxPool>(), provider.GetRequiredService<SequencerSchedules>(), provider.GetRequiredService<TimeProvider>(),
                     provider.GetRequiredService<ILogger<L2Relay>>()));

@@ -220,7 +220,7 @@ public sealed partial class SequencerNetwork
         try
         {
             // The mempool's copies of the transactions already know their senders.
-            var local = new Block(block.Header, block.Transactions.Select(t => _pool.Get(t.Id) ?? t).ToList(), block.Signatures, block.CommitRound);
+            var local = block.WithTransactions(block.Transactions.Select(t => _pool.Get(t.Id) ?? t).ToList());
             var started = _time.GetTimestamp();
             var (produced, rejection) = _chain.Validate(local, NowMs);
             _logger.LogDebug("Validated L2 block {Height} {Hash} ({Count} transactions) in {Ms:F1} ms: {Outcome}", block.Number, block.Hash,

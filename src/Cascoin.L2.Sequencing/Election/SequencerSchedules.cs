@@ -150,6 +150,9 @@ public sealed class SequencerSchedules
         }
     }
 
+    /// <summary>The members of L2 block <paramref name="height"/>'s sequencer set with their weights; null when not known here (see <see cref="SetFor"/>).</summary>
+    public IReadOnlyDictionary<Address, UInt128>? WeightsFor(ulong height) => SetFor(height)?.ToDictionary(s => s.Address, s => s.Weight);
+
     /// <summary>Null when <paramref name="signers"/> hold more than 2/3 of the weight of <paramref name="header"/>'s sequencer set; else why not.</summary>
     public string? CheckQuorum(BlockHeader header, IReadOnlyList<Address> signers)
     {

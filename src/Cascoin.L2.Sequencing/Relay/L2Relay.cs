@@ -130,7 +130,7 @@ public sealed class L2Relay
             return Task.CompletedTask;
         var decoded = Block.Decode(body.Span);
         // The mempool's copies already know their senders.
-        var block = new Block(decoded.Header, decoded.Transactions.Select(t => _pool.Get(t.Id) ?? t).ToList(), decoded.Signatures, decoded.CommitRound);
+        var block = decoded.WithTransactions(decoded.Transactions.Select(t => _pool.Get(t.Id) ?? t).ToList());
         _syncPeers.Claim(peer.Id, block.Number);
         TryImport(peer, block);
         return Task.CompletedTask;

@@ -64,7 +64,7 @@ public sealed record AnchorRecord(
 
     private static Address[] ReadSigners(ref SpanReader reader)
     {
-        var signers = new Address[(int)reader.ReadCompactSize(L1.AnchorCall.MaxSignatures)];
+        var signers = new Address[(int)reader.ReadCompactSize(Cascoin.L2.Chain.Blocks.Block.MaxSignatures)];
         for (var i = 0; i < signers.Length; i++)
             signers[i] = reader.ReadAddress();
         return signers;

@@ -115,15 +115,12 @@ public static class Anchors
             return $"the sequencer set of L1 height {setHeight} is not known";
         var weights = (context with { State = state, Height = setHeight }).SequencerWeights(chainThen);
         var total = weights.Values.Aggregate(UInt128.Zero, (sum, w) => sum + w);
-        Span<byte> hash = stackalloc byte[32];
-        Block.SealHash(call.ChainId, call.Last, call.CommitRound).WriteTo(hash);
+        if (call.Certificate.RecoverSigners(call.ChainId, call.Last) is not { } recovered)
+            return "a certificate signature does not recover";
         var seen = new List<Address>();
         var signed = UInt128.Zero;
-        foreach (var bytes in call.Signatures)
+        foreach (var signer in recovered)
         {
-            if (!RecoverableSignature.TryParse(bytes, out var signature) || !signature.TryRecover(hash, out var key))
-                return "a certificate signature does not recover";
-            var signer = Address.FromPublicKey(key.AsSpan());
             if (seen.Contains(signer))
                 return $"{signer} signed the certificate twice";
             seen.Add(signer);

@@ -166,15 +166,12 @@ public sealed record DepositCall(ulong ChainId, Amount Amount, Address L2Recipie
 /// last one by their parent hashes, so the certificate covers every one of them: the range, the
 /// state root after each block, the L1 blocks they reference and the L1 queues they consumed are
 /// read from them (<see cref="Contracts.Anchors"/>), never taken from the poster.
-/// Encoding: chainId u64 ‖ CompactSize n ‖ n headers ‖ commitRound u32 ‖ CompactSize m ‖ m × 65-byte signatures.
+/// Encoding: chainId u64 ‖ CompactSize n ‖ n headers ‖ the last one's <see cref="CommitCertificate"/>.
 /// </summary>
-public sealed record AnchorCall(ulong ChainId, IReadOnlyList<BlockHeader> Headers, int CommitRound, IReadOnlyList<byte[]> Signatures) : L1Call
+public sealed record AnchorCall(ulong ChainId, IReadOnlyList<BlockHeader> Headers, CommitCertificate Certificate) : L1Call
 {
     /// <summary>Most headers one anchor can carry (the contract's own bound may be lower).</summary>
     public const int MaxHeaders = 800;
-
-    /// <summary>Most signatures a certificate can carry.</summary>
-    public const int MaxSignatures = 256;
 
     public override L1TransactionKind Kind => L1TransactionKind.Anchor;
 
@@ -190,10 +187,7 @@ public sealed record AnchorCall(ulong ChainId, IReadOnlyList<BlockHeader> Header
         writer.WriteCompactSize((ulong)Headers.Count);
         foreach (var header in Headers)
             header.WriteTo(writer);
-        writer.WriteUInt32((uint)CommitRound);
-        writer.WriteCompactSize((ulong)Signatures.Count);
-        foreach (var signature in Signatures)
-            writer.WriteBytes(signature);
+        Certificate.WriteTo(writer);
     }
 
     /// <exception cref="DecodeException">on malformed input: no header, too many, a round or signature out of bounds.</exception>
@@ -206,13 +200,7 @@ public sealed record AnchorCall(ulong ChainId, IReadOnlyList<BlockHeader> Header
         var headers = new BlockHeader[count];
         for (var i = 0; i < count; i++)
             headers[i] = BlockHeader.Read(ref reader);
-        var round = reader.ReadUInt32();
-        if (round > int.MaxValue)
-            throw new DecodeException($"commit round {round} is out of range");
-        var signatures = new byte[(int)reader.ReadCompactSize(MaxSignatures)][];
-        for (var i = 0; i < signatures.Length; i++)
-            signatures[i] = reader.ReadSpan(RecoverableSignature.Size).ToArray();
-        return new AnchorCall(chainId, headers, (int)round, signatures);
+        return new AnchorCall(chainId, headers, CommitCertificate.Read(ref reader));
     }
 }
 

@@ -49,7 +49,7 @@ public sealed class ReplayProperties
             producerState.Set(allocation.Address, account);
             validatorState.Set(allocation.Address, account);
         }
-        IReadOnlyList<Address> others = random.Next(3) == 0 ? [TestKeys.AddressAt(101), TestKeys.AddressAt(102)] : [];
+        IReadOnlyList<FeeSharer> others = random.Next(3) == 0 ? [new(TestKeys.AddressAt(101), 3), new(TestKeys.AddressAt(102), 5)] : [];
         var producer = TestKeys.AddressOf(Sequencer);
         var baseFee = Parameters.InitialBaseFee;
         var blocks = random.Next(1, 5);

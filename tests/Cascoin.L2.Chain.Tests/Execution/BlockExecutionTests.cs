@@ -26,7 +26,7 @@ public sealed class BlockExecutionTests
         _state.Set(Alice, Accounts.Funded(Funds));
     }
 
-    private BlockExecution NewBlock(ChainParameters? parameters = null, IReadOnlyList<Address>? others = null, ulong baseFee = BaseFee) =>
+    private BlockExecution NewBlock(ChainParameters? parameters = null, IReadOnlyList<FeeSharer>? others = null, ulong baseFee = BaseFee) =>
         new(parameters ?? TestChains.Default, Number, baseFee, Producer, others ?? [], _state.Get);
 
     /// <summary>Applies a transaction that must be refused and checks it left no trace.</summary>
@@ -215,11 +215,11 @@ public sealed class BlockExecutionTests
     }
 
     [Fact]
-    public void Other_active_sequencers_share_20_percent_and_the_producer_keeps_70()
+    public void Other_signers_share_20_percent_and_the_producer_keeps_70()
     {
         var others = new[] { TestKeys.AddressAt(101), TestKeys.AddressAt(102), TestKeys.AddressAt(103) };
         _state.Set(others[0], Accounts.Funded(1_000));
-        var block = NewBlock(others: others);
+        var block = NewBlock(others: [.. others.Select(a => new FeeSharer(a, 7))]);
         Assert.Null(block.TryApply(Tx.Transfer(AliceKey, 0, Bob, 1, maxFee: 20, tip: 2)));
         const long total = 21_000 * 12;
         var outcome = block.Finish();
@@ -231,9 +231,22 @@ public sealed class BlockExecutionTests
     }
 
     [Fact]
+    public void The_twenty_percent_is_shared_by_weight()
+    {
+        var heavy = TestKeys.AddressAt(101);
+        var light = TestKeys.AddressAt(102);
+        var block = NewBlock(others: [new FeeSharer(heavy, 3), new FeeSharer(light, 1)]);
+        Assert.Null(block.TryApply(Tx.Transfer(AliceKey, 0, Bob, 1, maxFee: 20, tip: 2)));
+        const long twenty = 21_000 * 12 / 5;
+        var outcome = block.Finish();
+        Assert.Equal(twenty * 3 / 4, outcome.Changes[heavy].Balance.Sat);
+        Assert.Equal(twenty / 4, outcome.Changes[light].Balance.Sat);
+    }
+
+    [Fact]
     public void A_block_without_fees_changes_no_sequencer_account()
     {
-        var outcome = NewBlock(others: [TestKeys.AddressAt(101)]).Finish();
+        var outcome = NewBlock(others: [new FeeSharer(TestKeys.AddressAt(101), 1)]).Finish();
         Assert.Empty(outcome.Changes);
         Assert.Empty(outcome.Receipts);
         Assert.Equal(0UL, outcome.GasUsed);

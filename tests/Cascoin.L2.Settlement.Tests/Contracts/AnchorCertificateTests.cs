@@ -51,7 +51,7 @@ public sealed class AnchorCertificateTests
     }
 
     private static AnchorCall Certified(ulong chainId, List<BlockHeader> headers, IEnumerable<PrivateKey> signers, int round = 0) =>
-        new(chainId, headers, round, signers.Select(k => Block.Seal(chainId, headers[^1], k, round)).ToList());
+        new(chainId, headers, new CommitCertificate(round, signers.Select(k => Block.Seal(chainId, headers[^1], k, round)).ToList()));
 
     private static L1Receipt Post(L1Node l1, AnchorCall call, PrivateKey? poster = null) => l1.Execute(poster ?? Outsider, call);
 
@@ -108,13 +108,14 @@ public sealed class AnchorCertificateTests
             // Two real members and a key that is not bonded; a member counted twice; a signature over another round.
             AssertRefused(l1, chainId, Certified(chainId, headers, [.. Set[..2], Outsider]), $"{TestKeys.AddressOf(Outsider)} is not in the sequencer set");
             AssertRefused(l1, chainId, Certified(chainId, headers, [Set[0], Set[1], Set[1]]), "signed the certificate twice");
-            var otherRound = Certified(chainId, headers, Set[1..], round: 1) with { CommitRound = 0 };
+            var otherRound = Certified(chainId, headers, Set[1..], round: 1);
+            otherRound = otherRound with { Certificate = otherRound.Certificate with { Round = 0 } };
             AssertRefused(l1, chainId, otherRound, "is not in the sequencer set");
             var garbage = Certified(chainId, headers, Set[1..]);
-            garbage = garbage with { Signatures = [.. garbage.Signatures.Take(2), new byte[RecoverableSignature.Size]] };
+            garbage = garbage with { Certificate = garbage.Certificate with { Signatures = [.. garbage.Certificate.Signatures.Take(2), new byte[RecoverableSignature.Size]] } };
             AssertRefused(l1, chainId, garbage, "a certificate signature does not recover");
             // A certificate of another chain's block.
-            AssertRefused(l1, chainId, new AnchorCall(chainId, headers, 0, Set[1..].Select(k => Block.Seal(chainId + 1, headers[^1], k)).ToList()), "is not in the sequencer set");
+            AssertRefused(l1, chainId, new AnchorCall(chainId, headers, new CommitCertificate(0, Set[1..].Select(k => Block.Seal(chainId + 1, headers[^1], k)).ToList())), "is not in the sequencer set");
             Assert.Equal(0UL, Record(l1, chainId).AnchorCount);
         });
     }
