@@ -43,6 +43,16 @@ public sealed record SettlementParameters
     /// <summary>L2 blocks per anchored batch.</summary>
     public ulong BatchInterval { get; init; } = 100;
 
+    /// <summary>The compact proof-of-work target of every block (bitcoind regtest's limit; the embedded L1 never retargets).</summary>
+    public uint PowBits { get; init; } = 0x207f_ffff;
+
+    /// <summary>
+    /// The deepest reorganization this node follows: a block whose branch leaves the active chain more
+    /// than this many blocks below the tip is refused before it is stored, so side branches are bounded
+    /// and a peer cannot rewrite settled history (an anchor's challenge period, a paid withdrawal).
+    /// </summary>
+    public ulong MaxReorgDepth { get; init; } = 100;
+
     /// <summary>
     /// Eligible sequencers a chain needs before it becomes ACTIVE (SPEC §7: 3; regtest 1, so that one
     /// node can run a chain alone). With fewer, one sequencer could finalize and certify anchors by

@@ -5,16 +5,17 @@ namespace Cascoin.L2.Settlement.L1;
 
 /// <summary>
 /// An L1 block header: height u64 ‖ parent (32) ‖ stateRoot (32) ‖ transactionsRoot (32) ‖
-/// timestamp ms u64 ‖ miner (20). Its hash is SHA-256d of these bytes. Regtest blocks carry no proof
-/// of work: `generate` makes them, and the longest valid chain wins.
+/// timestamp ms u64 ‖ miner (20) ‖ bits u32 ‖ nonce u64. Its hash is SHA-256d of these bytes and
+/// must meet the target of <see cref="Bits"/> (<see cref="L1ProofOfWork"/>); the valid chain with
+/// the most work wins.
 /// </summary>
 public sealed class L1BlockHeader : IEquatable<L1BlockHeader>
 {
-    public const int EncodedSize = 8 + 32 * 3 + 8 + Address.Size;
+    public const int EncodedSize = 8 + 32 * 3 + 8 + Address.Size + 4 + 8;
 
     private Hash256? _hash;
 
-    public L1BlockHeader(ulong height, Hash256 parentHash, Hash256 stateRoot, Hash256 transactionsRoot, ulong timestamp, Address miner)
+    public L1BlockHeader(ulong height, Hash256 parentHash, Hash256 stateRoot, Hash256 transactionsRoot, ulong timestamp, Address miner, uint bits, ulong nonce)
     {
         Height = height;
         ParentHash = parentHash;
@@ -22,6 +23,8 @@ public sealed class L1BlockHeader : IEquatable<L1BlockHeader>
         TransactionsRoot = transactionsRoot;
         Timestamp = timestamp;
         Miner = miner;
+        Bits = bits;
+        Nonce = nonce;
     }
 
     public ulong Height { get; }
@@ -35,6 +38,32 @@ public sealed class L1BlockHeader : IEquatable<L1BlockHeader>
     /// <summary>Receives the fees now and the block reward at maturity.</summary>
     public Address Miner { get; }
 
+    /// <summary>The compact target the hash must meet (the network's; regtest never retargets).</summary>
+    public uint Bits { get; }
+
+    public ulong Nonce { get; }
+
+    /// <summary>Whether the hash meets <see cref="Bits"/>.</summary>
+    public bool HasProofOfWork => L1ProofOfWork.Meets(Hash, Bits);
+
+    /// <summary>
+    /// The header with the first nonce from <paramref name="header"/>'s on whose hash meets its bits
+    /// (at regtest's target about every second one does).
+    /// </summary>
+    /// <exception cref="ArgumentException">its bits encode no valid target (no nonce would ever do).</exception>
+    public static L1BlockHeader Solve(L1BlockHeader header)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        if (L1ProofOfWork.Target(header.Bits) is null)
+            throw new ArgumentException($"bits {header.Bits:x8} encode no valid target", nameof(header));
+        for (var nonce = header.Nonce; ; nonce++)
+        {
+            var candidate = new L1BlockHeader(header.Height, header.ParentHash, header.StateRoot, header.TransactionsRoot, header.Timestamp, header.Miner, header.Bits, nonce);
+            if (candidate.HasProofOfWork)
+                return candidate;
+        }
+    }
+
     public Hash256 Hash => _hash ??= new Hash256(Hashes.Sha256d(ToBytes()));
 
     public void WriteTo(SpanWriter writer)
@@ -46,6 +75,8 @@ public sealed class L1BlockHeader : IEquatable<L1BlockHeader>
         writer.WriteHash256(TransactionsRoot);
         writer.WriteUInt64(Timestamp);
         writer.WriteAddress(Miner);
+        writer.WriteUInt32(Bits);
+        writer.WriteUInt64(Nonce);
     }
 
     public byte[] ToBytes()
@@ -56,7 +87,7 @@ public sealed class L1BlockHeader : IEquatable<L1BlockHeader>
     }
 
     public static L1BlockHeader Read(ref SpanReader reader) =>
-        new(reader.ReadUInt64(), reader.ReadHash256(), reader.ReadHash256(), reader.ReadHash256(), reader.ReadUInt64(), reader.ReadAddress());
+        new(reader.ReadUInt64(), reader.ReadHash256(), reader.ReadHash256(), reader.ReadHash256(), reader.ReadUInt64(), reader.ReadAddress(), reader.ReadUInt32(), reader.ReadUInt64());
 
     public bool Equals(L1BlockHeader? other) => other is not null && Hash == other.Hash;
 

@@ -31,10 +31,10 @@ public sealed partial class L1Chain
     public event Action<L1Transaction>? TransactionAccepted;
 
     /// <summary>
-    /// Takes a block from a peer: checks what can be checked without its parent's state (height,
-    /// timestamp, transactions root), stores it, and moves to the longest valid chain — which
-    /// re-executes it when it lands on the active chain; a block that fails there is marked invalid
-    /// with its descendants.
+    /// Takes a block from a peer: checks what can be checked without its parent's state (proof of work
+    /// and bits first, then height, timestamp, transactions root, a branch within the reorganization
+    /// bound), stores it, and moves to the valid chain with the most work — which re-executes it when
+    /// it lands on the active chain; a block that fails there is marked invalid with its descendants.
     /// </summary>
     public (L1BlockAcceptance Outcome, string? Reason) AcceptBlock(L1Block block, ulong nowMs)
     {
@@ -46,8 +46,17 @@ public sealed partial class L1Chain
                 return (L1BlockAcceptance.Invalid, "the block is marked invalid");
             if (_headers.ContainsKey(block.Hash))
                 return (L1BlockAcceptance.AlreadyKnown, null);
+            // The work first: a chain without it is refused before anything is stored or asked for.
+            if (header.Bits != Parameters.PowBits)
+                return (L1BlockAcceptance.Invalid, $"bits {header.Bits:x8} are not the network's {Parameters.PowBits:x8}");
+            if (!header.HasProofOfWork)
+                return (L1BlockAcceptance.Invalid, "the hash does not meet its target (no proof of work)");
             if (!_headers.TryGetValue(header.ParentHash, out var parent))
                 return (L1BlockAcceptance.MissingParent, $"parent {header.ParentHash} is unknown");
+            if (_invalid.Contains(parent.Hash))
+                return (L1BlockAcceptance.Invalid, "its parent is invalid");
+            if (ForkDepthLocked(parent) is var depth && depth > Parameters.MaxReorgDepth)
+                return (L1BlockAcceptance.Invalid, $"its branch leaves the active chain more than {Parameters.MaxReorgDepth} blocks below the tip");
             if (header.Height != parent.Height + 1)
                 return (L1BlockAcceptance.Invalid, $"height {header.Height} does not follow its parent's {parent.Height}");
             if (header.Timestamp <= parent.Timestamp)
@@ -61,7 +70,7 @@ public sealed partial class L1Chain
                 batch.Put(DbColumn.L1Blocks, block.Hash.ToArray(), block.ToBytes());
                 _database.Commit(batch);
             }
-            _headers[block.Hash] = header;
+            AddHeaderLocked(header);
             ActivateBestChainLocked();
             if (_invalid.Contains(block.Hash))
                 return (L1BlockAcceptance.Invalid, "the block failed validation on its branch");
@@ -69,6 +78,23 @@ public sealed partial class L1Chain
             return header.Height < (ulong)_active.Count && _active[(int)header.Height] == block.Hash
                 ? (L1BlockAcceptance.Connected, null)
                 : (L1BlockAcceptance.SideBranch, null);
+        }
+    }
+
+    /// <summary>
+    /// How many blocks below the active tip the branch ending at <paramref name="parent"/> leaves the
+    /// active chain (0: it extends the tip or a block on it near the tip); the walk stops past the bound,
+    /// so it costs at most <see cref="SettlementParameters.MaxReorgDepth"/> steps.
+    /// </summary>
+    private ulong ForkDepthLocked(L1BlockHeader parent)
+    {
+        var tip = (ulong)_active.Count - 1;
+        for (var header = parent; ; header = _headers[header.ParentHash])
+        {
+            if (header.Height <= tip && _active[(int)header.Height] == header.Hash)
+                return tip - header.Height;
+            if (header.Height + Parameters.MaxReorgDepth < tip || header.Height == 0)
+                return ulong.MaxValue;
         }
     }
 

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using Cascoin.L2.Chain.Blocks;
 using Cascoin.L2.Primitives;
 using Cascoin.L2.State.Smt;
+using System.Numerics;
 using Cascoin.L2.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -34,6 +35,13 @@ public sealed partial class L1Chain : IL1History
     private readonly ILogger<L1Chain> _logger;
     private readonly Lock _lock = new();
     private readonly Dictionary<Hash256, L1BlockHeader> _headers = [];
+
+    /// <summary>The cumulative proof of work of each stored header's chain, from the genesis.</summary>
+    private readonly Dictionary<Hash256, BigInteger> _work = [];
+
+    /// <summary>The header with the most work seen (the first seen among equals), kept as blocks come; recomputed after an invalidation.</summary>
+    private Hash256 _bestTip;
+    private bool _bestStale = true;
     private readonly HashSet<Hash256> _invalid = [];
     private readonly List<Hash256> _active = [];
     private readonly List<L1Transaction> _mempool = [];
@@ -184,8 +192,8 @@ public sealed partial class L1Chain : IL1History
             while (progress && waiting.Count > 0);
             execution.Finish();
             var update = _state.Prepare(height, execution.State.Changes.Select(c => new SmtChange(c.Key, c.Value)));
-            var header = new L1BlockHeader(height, parent.Hash, update.Root, MerkleRoot.Compute(included.Select(t => t.Id).ToList()),
-                Math.Max(timestampMs, parent.Timestamp + 1), miner);
+            var header = L1BlockHeader.Solve(new L1BlockHeader(height, parent.Hash, update.Root, MerkleRoot.Compute(included.Select(t => t.Id).ToList()),
+                Math.Max(timestampMs, parent.Timestamp + 1), miner, Parameters.PowBits, 0));
             var block = new L1Block(header, included);
             CommitConnectLocked(block, update, execution.Receipts);
             // What could not be mined now (bad nonce after a reorg, no funds) stays for a later block unless it can never be valid.
@@ -212,6 +220,7 @@ public sealed partial class L1Chain : IL1History
                 _database.Commit(batch);
             }
             _invalid.UnionWith(marked);
+            _bestStale = true;
             _logger.LogInformation("L1 block {Hash} (height {Height}) and {Count} descendants marked invalid", hash, header.Height, marked.Count - 1);
             ActivateBestChainLocked();
         }
@@ -232,6 +241,7 @@ public sealed partial class L1Chain : IL1History
                 _database.Commit(batch);
             }
             _invalid.ExceptWith(cleared);
+            _bestStale = true;
             ActivateBestChainLocked();
         }
     }
@@ -272,6 +282,7 @@ public sealed partial class L1Chain : IL1History
                         {
                             batch.Put(DbColumn.L1Invalid, bad.ToArray(), [1]);
                             _invalid.Add(bad);
+                            _bestStale = true;
                         }
                         _database.Commit(batch);
                     }
@@ -301,33 +312,42 @@ public sealed partial class L1Chain : IL1History
         }
     }
 
-    /// <summary>The highest block whose whole branch is valid; the current chain (cut back to its last valid block) wins ties.</summary>
+    /// <summary>
+    /// The valid header with the most cumulative work; among equals the current chain (cut back to its
+    /// last valid block) wins. Kept as blocks arrive (a new header wins only with strictly more work),
+    /// so a received block costs its own work sum; a full scan runs only after a block was marked
+    /// invalid or reconsidered. Every descendant of an invalid block is marked too, so "not marked" is
+    /// "on a valid branch".
+    /// </summary>
     private L1BlockHeader BestTip()
     {
-        var height = _active.Count - 1;
-        while (height > 0 && _invalid.Contains(_active[height]))
-            height--;
-        var best = _headers[_active[height]];
-        foreach (var header in _headers.Values)
+        if (_bestStale)
         {
-            if (header.Height > best.Height && IsValidBranch(header))
-                best = header;
+            var height = _active.Count - 1;
+            while (height > 0 && _invalid.Contains(_active[height]))
+                height--;
+            var best = _active[height];
+            foreach (var (hash, work) in _work)
+            {
+                if (work > _work[best] && !_invalid.Contains(hash))
+                    best = hash;
+            }
+            _bestTip = best;
+            _bestStale = false;
         }
-        return best;
+        return _headers[_bestTip];
     }
 
-    /// <summary>No block from <paramref name="header"/> back to the genesis is marked invalid.</summary>
-    private bool IsValidBranch(L1BlockHeader header)
+    /// <summary>Stores <paramref name="header"/>'s place in the fork choice: its chain's work, and whether it is the new best.</summary>
+    private void AddHeaderLocked(L1BlockHeader header)
     {
-        for (var h = header; ; h = _headers[h.ParentHash])
-        {
-            if (_invalid.Contains(h.Hash))
-                return false;
-            if (h.Height == 0)
-                return true;
-            if (!_headers.ContainsKey(h.ParentHash))
-                return false;
-        }
+        _headers[header.Hash] = header;
+        if (_work.ContainsKey(header.Hash))
+            return;
+        var work = (header.Height == 0 ? BigInteger.Zero : _work[header.ParentHash]) + L1ProofOfWork.Work(header.Bits);
+        _work[header.Hash] = work;
+        if (!_bestStale && work > _work[_bestTip] && !_invalid.Contains(header.Hash))
+            _bestTip = header.Hash;
     }
 
     /// <summary>Reverts the state and the active chain to <paramref name="height"/> in one batch; returns the disconnected blocks, oldest first.</summary>
@@ -389,7 +409,7 @@ public sealed partial class L1Chain : IL1History
             _database.Commit(batch);
         }
         _state.Committed(update);
-        _headers[block.Hash] = block.Header;
+        AddHeaderLocked(block.Header);
         _active.Add(block.Hash);
     }
 
@@ -429,6 +449,12 @@ public sealed partial class L1Chain : IL1History
         }
         foreach (var (key, _) in _database.IterateByPrefix(DbColumn.L1Invalid, []))
             _invalid.Add(new Hash256(key));
+        foreach (var header in _headers.Values.OrderBy(h => h.Height).ToList())
+        {
+            if (header.Height > 0 && !_work.ContainsKey(header.ParentHash))
+                throw new DatabaseCorruptionException($"stored L1 block {header.Hash} has no stored parent");
+            AddHeaderLocked(header);
+        }
         foreach (var (key, value) in _database.IterateByPrefix(DbColumn.L1ActiveChain, []))
         {
             var hash = new Hash256(value);
@@ -454,7 +480,7 @@ public sealed partial class L1Chain : IL1History
         var execution = new L1BlockExecution(Parameters, _network, 0, Address.Zero, new L1StateView(_ => null), this);
         execution.Finish();
         var update = _state.Prepare(0, execution.State.Changes.Select(c => new SmtChange(c.Key, c.Value)));
-        var header = new L1BlockHeader(0, Hash256.Zero, update.Root, Hash256.Zero, GenesisTimestamp, Address.Zero);
+        var header = L1BlockHeader.Solve(new L1BlockHeader(0, Hash256.Zero, update.Root, Hash256.Zero, GenesisTimestamp, Address.Zero, Parameters.PowBits, 0));
         CommitConnectLocked(new L1Block(header, []), update, []);
     }
 
