@@ -92,7 +92,8 @@ internal sealed class E2eBenchmark : IBenchmark
                 await File.WriteAllTextAsync(genesis, GenesisJson(addresses));
                 using var node = await RegtestNode.StartAsync(daemon, directory, [$"-l2genesis={genesis}", .. chainArguments], progress);
                 progress.WriteLine($"e2e: cascoind up on RPC port {node.RpcPort}; submitting over {connections} connections in batches of {batchSize}");
-                var outcome = await SubmitAndWatchAsync([node], transactions, accountCount, connections, batchSize, new Load(offered, inflight), progress);
+                var outcome = await SubmitAndWatchAsync([node], transactions, accountCount, connections, batchSize, new Load(offered, inflight), progress,
+                    (i, maxFee) => SignOne(keys, addresses, i, DevelopmentChainId, maxFee));
                 WriteResult(result, 1, accountCount, txCount, outcome, verifyRate, finality: false, inflight);
                 return;
             }
@@ -105,7 +106,8 @@ internal sealed class E2eBenchmark : IBenchmark
             var signed = Sign(keys, addresses, txCount, network.ChainId, NetworkMaxFeePerGas);
             var networkVerifyRate = MeasureVerification(signed);
             progress.WriteLine($"e2e: submitting over {connections} connections to {nodeCount} nodes in batches of {batchSize}");
-            var measured = await SubmitAndWatchAsync(network.Nodes, signed, accountCount, connections, batchSize, new Load(offered, inflight), progress);
+            var measured = await SubmitAndWatchAsync(network.Nodes, signed, accountCount, connections, batchSize, new Load(offered, inflight), progress,
+                (i, maxFee) => SignOne(keys, addresses, i, network.ChainId, maxFee));
             WriteResult(result, nodeCount, accountCount, txCount, measured, networkVerifyRate, finality: true, inflight);
         }
         finally
@@ -152,15 +154,28 @@ internal sealed class E2eBenchmark : IBenchmark
         var n = keys.Length;
         Parallel.For(0, n, account =>
         {
-            for (int index = account, nonce = 0; index < count; index += n, nonce++)
-            {
-                var unsigned = Transaction.CreateUnsigned(TransactionType.Transfer, chainId, (ulong)nonce, addresses[(account + 1 + nonce) % n],
-                    TransferValue, maxFeePerGas, PriorityFeePerGas, IntrinsicGas.Base);
-                transactions[index] = Transaction.Sign(unsigned, keys[account]);
-            }
+            for (var index = account; index < count; index += n)
+                transactions[index] = SignOne(keys, addresses, index, chainId, maxFeePerGas);
         });
         return transactions;
     }
+
+    /// <summary>Transfer <paramref name="index"/> of the run (account index mod n, its nonce index div n), signed with <paramref name="maxFeePerGas"/>.</summary>
+    private static Transaction SignOne(PrivateKey[] keys, Address[] addresses, int index, ulong chainId, ulong maxFeePerGas)
+    {
+        var n = keys.Length;
+        var account = index % n;
+        var nonce = index / n;
+        var unsigned = Transaction.CreateUnsigned(TransactionType.Transfer, chainId, (ulong)nonce, addresses[(account + 1 + nonce) % n],
+            TransferValue, maxFeePerGas, PriorityFeePerGas, IntrinsicGas.Base);
+        return Transaction.Sign(unsigned, keys[account]);
+    }
+
+    /// <summary>
+    /// What a wallet offers when the base fee overtook a pre-signed cap: twice the next block's
+    /// highest possible base fee (EIP-1559 moves it at most 1/8 per block), plus the tip.
+    /// </summary>
+    private static ulong WalletMaxFee(ulong baseFee) => 2 * (baseFee + baseFee / 8 + 1) + PriorityFeePerGas;
 
     /// <summary>Sender recovery of freshly decoded copies, one thread: what admitting a transaction costs at least.</summary>
     private static double MeasureVerification(Transaction[] transactions)
@@ -186,9 +201,13 @@ internal sealed class E2eBenchmark : IBenchmark
     /// <summary>How transactions are offered: <paramref name="Rate"/> per second (0: unpaced), at most <paramref name="InFlight"/> uncommitted at once (0: unbounded).</summary>
     private sealed record Load(int Rate, int InFlight);
 
-    private static async Task<Outcome> SubmitAndWatchAsync(IReadOnlyList<RegtestNode> nodes, Transaction[] transactions, int accounts, int connections, int batchSize, Load load, TextWriter progress)
+    /// <param name="resign">Signs transfer i again with another fee cap (a wallet's answer to a base fee above the cap it signed with).</param>
+    private static async Task<Outcome> SubmitAndWatchAsync(IReadOnlyList<RegtestNode> nodes, Transaction[] transactions, int accounts, int connections, int batchSize, Load load,
+        TextWriter progress, Func<int, ulong, Transaction> resign)
     {
-        var index = new Dictionary<string, int>(transactions.Length);
+        var index = new System.Collections.Concurrent.ConcurrentDictionary<string, int>(Environment.ProcessorCount, transactions.Length);
+        long baseFee = 0;
+        var resigned = 0;
         for (var i = 0; i < transactions.Length; i++)
             index[transactions[i].Id.ToString()] = i;
         var submitted = new long[transactions.Length];
@@ -214,6 +233,7 @@ internal sealed class E2eBenchmark : IBenchmark
                 {
                     var block = await watcherClient.CallAsync("l2_getblockbynumber", next, 1);
                     var now = clock.ElapsedTicks;
+                    Interlocked.Exchange(ref baseFee, block.GetProperty("basefeepergas").GetInt64());
                     var found = 0;
                     foreach (var id in block.GetProperty("tx").EnumerateArray())
                     {
@@ -261,21 +281,36 @@ internal sealed class E2eBenchmark : IBenchmark
                 foreach (var i in chunk)
                     submitted[i] = sentAt;
                 var replies = await client.BatchAsync(calls);
-                foreach (var reply in replies)
+                for (var k = 0; k < replies.Length; k++)
                 {
-                    if (reply.TryGetProperty("error", out var error) && error.ValueKind != JsonValueKind.Null)
-                        throw new InvalidOperationException("a transaction was refused: " + error.GetRawText());
+                    var refusal = Refusal(replies[k]);
+                    // The base fee rose above the cap it was signed with: sign it again as a wallet would, and send it again.
+                    for (var attempt = 0; refusal is not null && refusal.Contains("fee-too-low", StringComparison.Ordinal) && attempt < 5; attempt++)
+                    {
+                        var i = chunk[k];
+                        var again = resign(i, WalletMaxFee((ulong)Interlocked.Read(ref baseFee)) << attempt);
+                        index[again.Id.ToString()] = i;
+                        transactions[i] = again;
+                        Interlocked.Increment(ref resigned);
+                        refusal = Refusal((await client.BatchAsync([("l2_sendrawtransaction", new object?[] { Convert.ToHexStringLower(again.ToBytes()) })]))[0]);
+                    }
+                    if (refusal is not null)
+                        throw new InvalidOperationException("a transaction was refused: " + refusal);
                 }
             }
         })).ToArray();
         await Task.WhenAll(senders);
-        progress.WriteLine($"e2e: all {transactions.Length} submitted after {(clock.ElapsedTicks - start) / (double)Stopwatch.Frequency:F2} s; waiting for blocks");
+        progress.WriteLine($"e2e: all {transactions.Length} submitted after {(clock.ElapsedTicks - start) / (double)Stopwatch.Frequency:F2} s ({resigned} signed again over a risen base fee, now {Interlocked.Read(ref baseFee)} sat/gas); waiting for blocks");
         await watcher;
         var last = confirmed.Max();
         var toMs = 1000.0 / Stopwatch.Frequency;
         var latencies = confirmed.Select((c, i) => (c - submitted[i]) * toMs).ToArray();
         return new Outcome(TimeSpan.FromSeconds((last - start) / (double)Stopwatch.Frequency), latencies, blocksWithTransactions);
     }
+
+    /// <summary>The error of a JSON-RPC reply, or null when it succeeded.</summary>
+    private static string? Refusal(JsonElement reply) =>
+        reply.TryGetProperty("error", out var error) && error.ValueKind != JsonValueKind.Null ? error.GetRawText() : null;
 
     private static double Percentile(double[] sorted, double fraction) =>
         sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(fraction * sorted.Length) - 1)];
