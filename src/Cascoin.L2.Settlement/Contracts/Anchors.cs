@@ -14,8 +14,36 @@ namespace Cascoin.L2.Settlement.Contracts;
 /// weight then signed this chain of headers, bound to this L1; whether the state roots are right is
 /// for the fraud proofs.
 /// </summary>
-public static class Anchors
+public sealed class Anchors : ISystemContract
 {
+    private Anchors()
+    {
+    }
+
+    /// <summary>The contract as a unit of <see cref="SystemContracts"/>.</summary>
+    public static Anchors Contract { get; } = new();
+
+    public Address Address => SystemAddresses.Anchors;
+
+    public IReadOnlyList<L1TransactionKind> Kinds { get; } = [L1TransactionKind.Anchor];
+
+    public string? Apply(ContractContext context, L1Call request, out string? delivered)
+    {
+        delivered = null;
+        return request is AnchorCall anchor ? Post(context, anchor) : throw new ArgumentException($"not an anchors request: {request.Kind}", nameof(request));
+    }
+
+    public void EndOfBlock(ContractContext context, ChainRecord chain)
+    {
+        // No valid anchor for the emergency window: the chain enters emergency mode, its exit root fixed now.
+        if (chain.Status is ChainStatus.Active or ChainStatus.Paused && context.Height > chain.LastAnchorHeight + context.Parameters.EmergencyWindow)
+            context.State.SetChain(chain with
+            {
+                Status = ChainStatus.Emergency,
+                EmergencyAnchorCount = LastFinal(context.State, chain, context.Height) is { } final ? final.Index + 1 : 0,
+            });
+    }
+
     public static string? Post(ContractContext context, AnchorCall call)
     {
         ArgumentNullException.ThrowIfNull(context);

@@ -12,8 +12,31 @@ namespace Cascoin.L2.Settlement.Contracts;
 /// HAT score above the fast-withdrawal score); in emergency mode every L2 balance can be taken out
 /// once against the last final root. Limits and the circuit breaker of SPEC §2 apply.
 /// </summary>
-public static class Bridge
+public sealed class Bridge : ISystemContract
 {
+    private Bridge()
+    {
+    }
+
+    /// <summary>The contract as a unit of <see cref="SystemContracts"/>.</summary>
+    public static Bridge Contract { get; } = new();
+
+    public Address Address => SystemAddresses.Bridge;
+
+    public IReadOnlyList<L1TransactionKind> Kinds { get; } = [L1TransactionKind.Deposit, L1TransactionKind.FinalizeWithdrawal, L1TransactionKind.EmergencyWithdraw];
+
+    public string? Apply(ContractContext context, L1Call request, out string? delivered)
+    {
+        delivered = null;
+        return request switch
+        {
+            DepositCall deposit => Deposit(context, deposit),
+            FinalizeWithdrawalCall withdrawal => FinalizeWithdrawal(context, withdrawal),
+            EmergencyWithdrawCall exit => EmergencyWithdraw(context, exit),
+            _ => throw new ArgumentException($"not a bridge request: {request.Kind}", nameof(request)),
+        };
+    }
+
     public static string? Deposit(ContractContext context, DepositCall call)
     {
         ArgumentNullException.ThrowIfNull(context);

@@ -12,9 +12,31 @@ namespace Cascoin.L2.Settlement.Contracts;
 /// was posted — that batch left it out — are slashed; when no anchor came at all, every staker of the
 /// chain is (SPEC §9 property 19).
 /// </summary>
-public static class ForcedInclusion
+public sealed class ForcedInclusion : ISystemContract
 {
-    public static string? Post(ContractContext context, ForceIncludeCall call, NetworkParameters network)
+    private ForcedInclusion()
+    {
+    }
+
+    /// <summary>The contract as a unit of <see cref="SystemContracts"/>.</summary>
+    public static ForcedInclusion Contract { get; } = new();
+
+    public Address Address => SystemAddresses.ForcedInclusion;
+
+    public IReadOnlyList<L1TransactionKind> Kinds { get; } = [L1TransactionKind.ForceInclude];
+
+    public string? Apply(ContractContext context, L1Call request, out string? delivered)
+    {
+        delivered = null;
+        return request is ForceIncludeCall forced ? Post(context, forced) : throw new ArgumentException($"not a forced-inclusion request: {request.Kind}", nameof(request));
+    }
+
+    public void EndOfBlock(ContractContext context, ChainRecord chain)
+    {
+        EnforceDeadlines(context, chain);
+    }
+
+    public static string? Post(ContractContext context, ForceIncludeCall call)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(call);
@@ -31,7 +53,6 @@ public static class ForcedInclusion
         {
             return $"not an L2 transaction: {ex.Message}";
         }
-        _ = network;
         if (transaction.ChainId != call.ChainId)
             return $"the transaction is for chain {transaction.ChainId}, not {call.ChainId}";
         if (transaction.Type is not (TransactionType.Transfer or TransactionType.Withdrawal or TransactionType.L2ToL1Message))

@@ -11,8 +11,36 @@ namespace Cascoin.L2.Settlement.Contracts;
 /// Execution delivers the bytes to the target as an event of the L1 block; no message may target a
 /// system contract, so a message can never call back into the bridge (the reentrancy guard).
 /// </summary>
-public static class Messages
+public sealed class Messages : ISystemContract
 {
+    private Messages()
+    {
+    }
+
+    /// <summary>The contract as a unit of <see cref="SystemContracts"/>.</summary>
+    public static Messages Contract { get; } = new();
+
+    public Address Address => SystemAddresses.Bridge;
+
+    public IReadOnlyList<L1TransactionKind> Kinds { get; } = [L1TransactionKind.SendMessage, L1TransactionKind.ExecuteMessage];
+
+    public string? Apply(ContractContext context, L1Call request, out string? delivered)
+    {
+        delivered = null;
+        switch (request)
+        {
+            case SendMessageCall message:
+                return Send(context, message);
+            case ExecuteMessageCall execute:
+                var error = Execute(context, execute, out var record);
+                if (record is not null)
+                    delivered = $"message {execute.MessageId} from L2 {record.Sender} to {record.Target}: {Convert.ToHexStringLower(record.Data)}";
+                return error;
+            default:
+                throw new ArgumentException($"not a messages request: {request.Kind}", nameof(request));
+        }
+    }
+
     public static string? Send(ContractContext context, SendMessageCall call)
     {
         ArgumentNullException.ThrowIfNull(context);

@@ -1,11 +1,29 @@
+using Cascoin.L2.Primitives;
 using Cascoin.L2.Crypto;
 using Cascoin.L2.Settlement.L1;
 
 namespace Cascoin.L2.Settlement.Contracts;
 
 /// <summary>The registry contract: deploys chains and keeps their status in step with their sequencers.</summary>
-public static class Registry
+public sealed class Registry : ISystemContract
 {
+    private Registry()
+    {
+    }
+
+    /// <summary>The contract as a unit of <see cref="SystemContracts"/>.</summary>
+    public static Registry Contract { get; } = new();
+
+    public Address Address => SystemAddresses.Registry;
+
+    public IReadOnlyList<L1TransactionKind> Kinds { get; } = [L1TransactionKind.DeployChain];
+
+    public string? Apply(ContractContext context, L1Call request, out string? delivered)
+    {
+        delivered = null;
+        return request is DeployChainCall deploy ? Deploy(context, deploy) : throw new ArgumentException($"not a registry request: {request.Kind}", nameof(request));
+    }
+
     public const ulong MinBlockTimeMs = 10;
     public const ulong MaxBlockTimeMs = 60_000;
     public const ulong MinGasLimit = 1_000_000;

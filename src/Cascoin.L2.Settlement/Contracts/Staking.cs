@@ -4,8 +4,36 @@ using Cascoin.L2.Settlement.L1;
 namespace Cascoin.L2.Settlement.Contracts;
 
 /// <summary>The staking contract: bonds, unbonding with a delay, and slashing (the slashed part is burned).</summary>
-public static class Staking
+public sealed class Staking : ISystemContract
 {
+    private Staking()
+    {
+    }
+
+    /// <summary>The contract as a unit of <see cref="SystemContracts"/>.</summary>
+    public static Staking Contract { get; } = new();
+
+    public Address Address => SystemAddresses.Staking;
+
+    public IReadOnlyList<L1TransactionKind> Kinds { get; } = [L1TransactionKind.Bond, L1TransactionKind.Unbond, L1TransactionKind.ReportDoubleSign];
+
+    public string? Apply(ContractContext context, L1Call request, out string? delivered)
+    {
+        delivered = null;
+        return request switch
+        {
+            BondCall bond => Bond(context, bond),
+            UnbondCall unbond => Unbond(context, unbond),
+            DoubleSignCall doubleSign => DoubleSigning.Report(context, doubleSign),
+            _ => throw new ArgumentException($"not a staking request: {request.Kind}", nameof(request)),
+        };
+    }
+
+    public void EndOfBlock(ContractContext context, ChainRecord chain)
+    {
+        ReleaseMatured(context, chain);
+    }
+
     public static string? Bond(ContractContext context, BondCall call)
     {
         ArgumentNullException.ThrowIfNull(context);

@@ -7,9 +7,9 @@ namespace Cascoin.L2.Settlement.L1;
 /// The L1 state transition of one block: transactions in order (a transaction that cannot pay its
 /// fee or has the wrong nonce cannot be in the block; one whose contract call fails still pays its
 /// fee and uses its nonce, and changes nothing else), then the per-block duties: the reward of
-/// the block <see cref="SettlementParameters.CoinbaseMaturity"/> back matures, forced-inclusion deadlines
-/// are enforced, unbonded stakes are released, and chains without a valid anchor for the
-/// emergency window enter emergency mode. Pure over the parent state.
+/// the block <see cref="SettlementParameters.CoinbaseMaturity"/> back matures, and each system
+/// contract's end-of-block duty runs for each chain (<see cref="SystemContracts.All"/>: forced-inclusion
+/// deadlines, stake releases, the emergency clock). Pure over the parent state.
 /// </summary>
 public sealed class L1BlockExecution
 {
@@ -79,52 +79,20 @@ public sealed class L1BlockExecution
         return null;
     }
 
+    /// <summary>A plain transfer moves CAS; every other call goes to the system contract that answers its kind.</summary>
     private string? Dispatch(ContractContext context, L1Call call, out string? delivered)
     {
         delivered = null;
-        switch (call)
+        if (call is TransferCall transfer)
         {
-            case TransferCall transfer:
-                if (SystemAddresses.IsSystem(transfer.To))
-                    return "system contracts take value only through their calls";
-                if (transfer.Amount <= Amount.Zero || !context.TryDebitSender(transfer.Amount))
-                    return "insufficient balance (or a non-positive amount)";
-                State.Credit(transfer.To, transfer.Amount);
-                return null;
-            case SetReputationCall reputation:
-                if (_network.Kind != NetworkKind.Regtest)
-                    return "setreputation exists on regtest only; scores come from the HAT v2 reputation system";
-                State.SetAccount(reputation.Subject, State.GetAccount(reputation.Subject) with { HatScore = reputation.Score });
-                Registry.OnReputationChanged(context, reputation.Subject);
-                return null;
-            case DeployChainCall deploy:
-                return Registry.Deploy(context, deploy);
-            case BondCall bond:
-                return Staking.Bond(context, bond);
-            case UnbondCall unbond:
-                return Staking.Unbond(context, unbond);
-            case DepositCall deposit:
-                return Bridge.Deposit(context, deposit);
-            case AnchorCall anchor:
-                return Anchors.Post(context, anchor);
-            case FinalizeWithdrawalCall withdrawal:
-                return Bridge.FinalizeWithdrawal(context, withdrawal);
-            case EmergencyWithdrawCall exit:
-                return Bridge.EmergencyWithdraw(context, exit);
-            case ForceIncludeCall forced:
-                return ForcedInclusion.Post(context, forced, _network);
-            case DoubleSignCall doubleSign:
-                return DoubleSigning.Report(context, doubleSign);
-            case SendMessageCall message:
-                return Messages.Send(context, message);
-            case ExecuteMessageCall execute:
-                var error = Messages.Execute(context, execute, out var record);
-                if (record is not null)
-                    delivered = $"message {execute.MessageId} from L2 {record.Sender} to {record.Target}: {Convert.ToHexStringLower(record.Data)}";
-                return error;
-            default:
-                return $"unsupported call {call.Kind}";
+            if (SystemAddresses.IsSystem(transfer.To))
+                return "system contracts take value only through their calls";
+            if (transfer.Amount <= Amount.Zero || !context.TryDebitSender(transfer.Amount))
+                return "insufficient balance (or a non-positive amount)";
+            State.Credit(transfer.To, transfer.Amount);
+            return null;
         }
+        return SystemContracts.For(call.Kind) is { } contract ? contract.Apply(context, call, out delivered) : $"unsupported call {call.Kind}";
     }
 
     /// <summary>The per-block duties; call once after the last transaction.</summary>
@@ -144,20 +112,12 @@ public sealed class L1BlockExecution
                 State.Set(matured, null);
             }
         }
-        var context = new ContractContext(State, _parameters, Height, Address.Zero, Hash256.Zero);
+        var context = new ContractContext(State, _parameters, Height, Address.Zero, Hash256.Zero) { History = _history, Network = _network };
         foreach (var chainId in State.GetChainIds())
         {
-            // Misses first: stake whose unbond delay ends on a deadline block was held while the forced
-            // transaction waited, so it is slashed before what is left is paid back.
-            ForcedInclusion.EnforceDeadlines(context, State.GetChain(chainId)!);
-            Staking.ReleaseMatured(context, State.GetChain(chainId)!);
-            var chain = State.GetChain(chainId)!;
-            if (chain.Status is ChainStatus.Active or ChainStatus.Paused && Height > chain.LastAnchorHeight + _parameters.EmergencyWindow)
-                State.SetChain(chain with
-                {
-                    Status = ChainStatus.Emergency,
-                    EmergencyAnchorCount = Anchors.LastFinal(State, chain, Height) is { } final ? final.Index + 1 : 0,
-                });
+            // Each duty sees the record as the one before left it.
+            foreach (var contract in SystemContracts.All)
+                contract.EndOfBlock(context, State.GetChain(chainId)!);
         }
     }
 }
