@@ -208,7 +208,7 @@ public sealed class L2Blockchain
         var producer = Address.FromPublicKey(sequencerKey.PublicKey.AsSpan());
         var (anchorHeight, anchorHash) = Settlement?.ConfirmedTip ?? (parent.L1AnchorHeight, parent.L1AnchorHash);
         var parentCommit = SetWeights is null || parent.Number == 0 ? CommitCertificate.Empty : CommitOf(parent);
-        var (sharers, commitRejection) = FeeSharers(parent, parentCommit, producer);
+        var (sharers, commitRejection) = ParentCommits.FeeSharers(Parameters.ChainId, SetWeights, parent, parentCommit, producer);
         if (commitRejection is not null)
             throw new InvalidOperationException($"the head's certificate cannot be carried: {commitRejection}");
         var execution = NewExecution(number, NextBaseFee, producer, Math.Max(anchorHeight, parent.L1AnchorHeight), sharers);
@@ -233,7 +233,7 @@ public sealed class L2Blockchain
         var header = new BlockHeader(number, parent.Hash, state.StateRoot,
             MerkleRoot.Compute(included.Select(t => t.Id).ToList()),
             MerkleRoot.Compute(outcome.Receipts.Select(r => r.Hash()).ToList()),
-            L1MessagesRoot(included), producer, Math.Max(timestampMs, parent.Timestamp + 1), Parameters.BlockGasLimit, outcome.GasUsed,
+            L1QueueEntries.Root(included), producer, Math.Max(timestampMs, parent.Timestamp + 1), Parameters.BlockGasLimit, outcome.GasUsed,
             execution.BaseFee, Math.Max(anchorHeight, parent.L1AnchorHeight), anchorHeight >= parent.L1AnchorHeight ? anchorHash : parent.L1AnchorHash,
             execution.Cursor, parentCommit.Hash);
         var block = new Block(header, included, [Block.Seal(Parameters.ChainId, header, sequencerKey)], 0, parentCommit);
@@ -307,9 +307,9 @@ public sealed class L2Blockchain
                 return (null, headerRejection);
             if (L1Binding.Check(parent, header, Settlement, Parameters) is { } bindingRejection)
                 return (null, bindingRejection);
-            if (header.L1MessagesRoot != L1MessagesRoot(block.Transactions))
+            if (header.L1MessagesRoot != L1QueueEntries.Root(block.Transactions))
                 return (null, new BlockRejection(BlockRejectReason.BadL1MessagesRoot, "the L1 messages root does not match the block's queue entries"));
-            if (QueueEntriesError(block, header) is { } queueRejection)
+            if (L1QueueEntries.Check(block, QueuedEntries(Cursor, header.L1AnchorHeight)) is { } queueRejection)
                 return (null, queueRejection);
             if (MerkleRoot.Compute(block.Transactions.Select(t => t.Id).ToList()) != header.TransactionsRoot)
                 return (null, new BlockRejection(BlockRejectReason.BadTransactionsRoot, "the transactions root does not match the transactions"));
@@ -319,7 +319,7 @@ public sealed class L2Blockchain
                 Parallel.ForEach(block.Transactions, transaction => _ = transaction.Sender);
             if (header.ParentCommitHash != block.ParentCommit.Hash)
                 return (null, new BlockRejection(BlockRejectReason.BadParentCommit, "the parent's certificate is not the one the header commits to"));
-            var (sharers, commitRejection) = FeeSharers(parent, block.ParentCommit, header.Sequencer);
+            var (sharers, commitRejection) = ParentCommits.FeeSharers(Parameters.ChainId, SetWeights, parent, block.ParentCommit, header.Sequencer);
             if (commitRejection is not null)
                 return (null, commitRejection);
             var execution = NewExecution(header.Number, header.BaseFee, header.Sequencer, header.L1AnchorHeight, sharers);
@@ -351,28 +351,6 @@ public sealed class L2Blockchain
             settlement is null ? null : settlement.GetQueued) { L1AnchorHeight = l1AnchorHeight };
     }
 
-    /// <summary>
-    /// The sequencers who share the fees of the block after <paramref name="parent"/>: the signers of
-    /// the parent's certificate it carries other than its producer, with their weights. The
-    /// certificate must be the parent's (precommits at its round) by distinct members of the parent's
-    /// set holding more than 2/3 of its weight; on a chain without a set, and for block 1, it is empty.
-    /// </summary>
-    private (IReadOnlyList<FeeSharer> Sharers, BlockRejection? Rejection) FeeSharers(BlockHeader parent, CommitCertificate commit, Address producer)
-    {
-        if (SetWeights is not { } setWeights || parent.Number == 0)
-            return commit.IsEmpty ? ([], null) : ([], new BlockRejection(BlockRejectReason.BadParentCommit, $"block {parent.Number + 1} carries no parent certificate here"));
-        if (setWeights(parent.Number) is not { } weights)
-            return ([], new BlockRejection(BlockRejectReason.BadParentCommit, $"the sequencer set of block {parent.Number} is not known here"));
-        if (commit.RecoverSigners(Parameters.ChainId, parent) is not { } signers)
-            return ([], new BlockRejection(BlockRejectReason.BadParentCommit, "a signature of the parent's certificate does not recover"));
-        if (signers.Distinct().Count() != signers.Count || !signers.All(weights.ContainsKey))
-            return ([], new BlockRejection(BlockRejectReason.BadParentCommit, "the parent's certificate is not by distinct members of its sequencer set"));
-        var signed = signers.Aggregate(UInt128.Zero, (sum, signer) => sum + weights[signer]);
-        if (!StakeQuorum.IsSupermajority(signed, weights.Values.Aggregate(UInt128.Zero, (sum, w) => sum + w)))
-            return ([], new BlockRejection(BlockRejectReason.BadParentCommit, $"the parent's certificate holds {signers.Count} of {weights.Count} sequencers, not more than 2/3 of their weight"));
-        return ([.. signers.Where(s => s != producer).Select(s => new FeeSharer(s, weights[s]))], null);
-    }
-
     /// <summary>The certificate <paramref name="header"/> was committed with here (the head's is kept; another is read from the block store).</summary>
     private CommitCertificate CommitOf(BlockHeader header)
     {
@@ -385,56 +363,9 @@ public sealed class L2Blockchain
         return block.Certificate;
     }
 
-    /// <summary>
-    /// Forced inclusion with teeth: a block starts with every L1 queue entry due by the L1 block it
-    /// references (up to <see cref="MaxQueuedPerBlock"/>: deposits and messages, then forced
-    /// transactions, in order) and has none elsewhere. A leader can neither leave a forced transaction
-    /// out nor fill the block first so that it runs out of gas and is consumed as failed.
-    /// </summary>
-    private BlockRejection? QueueEntriesError(Block block, BlockHeader header)
-    {
-        var due = QueuedEntries(Cursor, header.L1AnchorHeight);
-        for (var i = 0; i < due.Count; i++)
-        {
-            if (i >= block.Transactions.Count || block.Transactions[i].Id != due[i].Id)
-                return new BlockRejection(BlockRejectReason.QueueEntriesMissing,
-                    $"the block must start with the {due.Count} L1 queue entries due by L1 block {header.L1AnchorHeight}; entry {i} is missing or out of place");
-        }
-        for (var i = due.Count; i < block.Transactions.Count; i++)
-        {
-            if (IsQueueEntry(block.Transactions[i]))
-                return new BlockRejection(BlockRejectReason.QueueEntriesMissing, $"transaction {i} is an L1 queue entry after the block's due ones");
-        }
-        return null;
-    }
-
-    private static bool IsQueueEntry(Transaction transaction) =>
-        transaction.Type is TransactionType.Deposit or TransactionType.L1ToL2Message or TransactionType.ForcedInclusion;
-
     /// <summary>The queue entries the next block takes: in order from the cursor, from L1 blocks up to <paramref name="confirmedHeight"/>.</summary>
-    private List<Transaction> QueuedEntries(QueueCursor cursor, ulong confirmedHeight, int? limit = null)
-    {
-        var max = limit ?? MaxQueuedPerBlock;
-        var entries = new List<Transaction>();
-        if (Settlement is not { } settlement)
-            return entries;
-        foreach (var (kind, start) in new[] { (L1MessageKind.Deposit, cursor.L1Messages), (L1MessageKind.Forced, cursor.Forced) })
-        {
-            for (var sequence = start; entries.Count < max; sequence++)
-            {
-                if (settlement.GetQueued(kind, sequence) is not { } message || message.Height > confirmedHeight)
-                    break;
-                var type = message.Kind switch
-                {
-                    L1MessageKind.Deposit => TransactionType.Deposit,
-                    L1MessageKind.Message => TransactionType.L1ToL2Message,
-                    _ => TransactionType.ForcedInclusion,
-                };
-                entries.Add(new Transaction(type, Parameters.ChainId, message.Sequence, message.Recipient, message.Amount, 0, 0, 0, message.ToBytes(), default));
-            }
-        }
-        return entries;
-    }
+    private List<Transaction> QueuedEntries(QueueCursor cursor, ulong confirmedHeight, int? limit = null) =>
+        L1QueueEntries.Due(Settlement, Parameters.ChainId, cursor, confirmedHeight, limit ?? MaxQueuedPerBlock);
 
     /// <summary>
     /// Runs <paramref name="transactions"/> in order on the head as the next block would — after the
@@ -485,8 +416,6 @@ public sealed class L2Blockchain
     }
 
     /// <summary>The Merkle root of the ids of a block's L1 queue entries (zero when it has none).</summary>
-    private static Hash256 L1MessagesRoot(IEnumerable<Transaction> transactions) =>
-        MerkleRoot.Compute(transactions.Where(IsQueueEntry).Select(t => t.Id).ToList());
 
     /// <summary>
     /// Makes block <paramref name="number"/> the tip again (an L1 reorganization removed what later

@@ -1,5 +1,6 @@
 using Cascoin.L2.Chain;
 using Cascoin.L2.Chain.Blocks;
+using Cascoin.L2.Chain.Bridge;
 using Cascoin.L2.Chain.Transactions;
 using Cascoin.L2.Primitives;
 using Cascoin.L2.Settlement.L1;
@@ -62,9 +63,8 @@ public sealed class ForcedInclusionValidationTests
     /// <summary><paramref name="header"/> with another transaction list (its transactions and L1 messages roots follow the list), sealed by the kit's sequencer.</summary>
     private static Block Resealed(SettlementKit kit, IReadOnlyList<Transaction> transactions, BlockHeader header)
     {
-        var queued = transactions.Where(t => t.Type is TransactionType.Deposit or TransactionType.L1ToL2Message or TransactionType.ForcedInclusion);
         var resealed = new BlockHeader(header.Number, header.ParentHash, header.StateRoot, MerkleRoot.Compute(transactions.Select(t => t.Id).ToList()),
-            header.ReceiptsRoot, MerkleRoot.Compute(queued.Select(t => t.Id).ToList()), header.Sequencer, header.Timestamp, header.GasLimit, header.GasUsed,
+            header.ReceiptsRoot, L1QueueEntries.Root(transactions), header.Sequencer, header.Timestamp, header.GasLimit, header.GasUsed,
             header.BaseFee, header.L1AnchorHeight, header.L1AnchorHash, header.Processed);
         return new Block(resealed, transactions, [Block.Seal(kit.ChainId, resealed, kit.Sequencer)]);
     }
