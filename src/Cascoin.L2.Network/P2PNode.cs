@@ -126,7 +126,9 @@ public sealed partial class P2PNode : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(peer);
         var score = peer.AddMisbehavior(points);
         _logger.LogWarning("Misbehaving {Peer}: {Reason} (+{Points}, score {Score})", peer, reason, points, score);
-        if (score < _options.BanThreshold)
+        // Ban once, when the score crosses the threshold: frames of a peer already cut off may still be
+        // judged afterwards, and must not ban the address again after an operator's clearbanned.
+        if (score < _options.BanThreshold || score - points >= _options.BanThreshold)
             return;
         var until = _time.GetUtcNow() + _options.BanDuration;
         _banned[peer.RemoteEndPoint.Address] = until;

@@ -73,6 +73,23 @@ public sealed class P2PNodeTests
     }
 
     [Fact]
+    public async Task A_peer_is_banned_once_so_its_late_frames_do_not_ban_the_address_again_after_clearbanned()
+    {
+        await using var node = NewNode();
+        using var attacker = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await attacker.ConnectAsync(node.ListenEndPoint!);
+        await Eventually(() => node.Peers.Count == 1, "the connection is seen");
+        var peer = node.Peers.Single();
+        node.Misbehaving(peer, 100, "flood");
+        Assert.True(node.IsBanned(IPAddress.Loopback));
+        Assert.NotNull(peer.CloseReason);
+        node.ClearBanned();
+        // Frames read before the close are judged after it (a consensus queue, say): more points, no new ban.
+        node.Misbehaving(peer, 5, "late vote");
+        Assert.False(node.IsBanned(IPAddress.Loopback));
+    }
+
+    [Fact]
     public async Task Messages_before_the_handshake_and_malformed_payloads_score_the_peer()
     {
         await using var a = NewNode();
