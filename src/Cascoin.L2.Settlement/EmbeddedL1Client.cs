@@ -69,7 +69,7 @@ public sealed class EmbeddedL1Client : IL1Client
 
     public ulong PendingNonce(Address sender) => _chain.PendingNonce(sender);
 
-    public string? Submit(L1Transaction transaction, bool refuseFailingCall = false) => _chain.Submit(transaction, refuseFailingCall);
+    public L1Refusal? Submit(L1Transaction transaction, bool refuseFailingCall = false) => _chain.Submit(transaction, refuseFailingCall);
 
     public bool IsPending(Hash256 transactionId) => _chain.Mempool.Any(t => t.Id == transactionId);
 

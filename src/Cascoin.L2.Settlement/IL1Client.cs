@@ -51,7 +51,7 @@ public interface IL1Client
     /// <paramref name="refuseFailingCall"/> a transaction whose call would fail at the tip is refused
     /// before it costs a fee.
     /// </summary>
-    string? Submit(L1Transaction transaction, bool refuseFailingCall = false);
+    L1Refusal? Submit(L1Transaction transaction, bool refuseFailingCall = false);
 
     /// <summary>Whether a transaction submitted earlier still waits to be mined.</summary>
     bool IsPending(Hash256 transactionId);

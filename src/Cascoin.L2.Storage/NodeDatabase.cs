@@ -12,7 +12,7 @@ namespace Cascoin.L2.Storage;
 public sealed class NodeDatabase : IDisposable
 {
     /// <summary>The layout version this code writes. Bump it with a migration when the key layout changes.</summary>
-    public const uint CurrentSchemaVersion = 1;
+    public const uint CurrentSchemaVersion = 2;
 
     private static readonly byte[] SchemaVersionKey = "schema_version"u8.ToArray();
 

@@ -96,7 +96,7 @@ public sealed class LayeringTests
         return XDocument.Load(path);
     }
 
-    private static string RepositoryRoot
+    internal static string RepositoryRoot
     {
         get
         {

@@ -23,14 +23,14 @@ public sealed partial class SettlementStoryTests
 
         // Wrong chain id: on L1 (no such chain) and on L2 (a transaction signed for the development chain).
         await CliFailsAsync(-5, "chain 12345 is not deployed", "l2_getchaininfo", "12345");
-        await CliFailsAsync(-26, "unknown chain 12345", "l2_deposit", "12345", "1", users.U);
-        await CliFailsAsync(-26, "unknown chain 12345", "l2_stake", "12345", "1");
+        await CliFailsAsync(-26, "unknown-chain: unknown chain 12345", "l2_deposit", "12345", "1", users.U);
+        await CliFailsAsync(-26, "unknown-chain: unknown chain 12345", "l2_stake", "12345", "1");
         using var keyU = await KeyOfAsync(users.U);
         var otherChain = Transaction.Sign(Transaction.CreateUnsigned(TransactionType.Transfer, 1, 0, Address.Parse(users.V, Network), Amount.OneCas, 20, 1, IntrinsicGas.Base), keyU);
         await CliFailsAsync(-26, $"wrong-chain-id: transaction is for chain 1, this is chain {chain}", "l2_sendrawtransaction", Convert.ToHexStringLower(otherChain.ToBytes()));
 
         // Double finalization, and unknown ids.
-        await CliFailsAsync(-26, $"withdrawal {paid.TxId} was already paid", "l2_finalizewithdrawal", paid.TxId);
+        await CliFailsAsync(-26, $"already-done: withdrawal {paid.TxId} was already paid", "l2_finalizewithdrawal", paid.TxId);
         await CliFailsAsync(-5, $"no withdrawal {UnknownId} in the L2 state", "l2_finalizewithdrawal", UnknownId);
         await CliFailsAsync(-5, $"no withdrawal {UnknownId} in the L2 state", "l2_getwithdrawalstatus", UnknownId);
         await CliFailsAsync(-5, "no L1→L2 message 999", "l2_getmessage", "999");
@@ -82,7 +82,7 @@ public sealed partial class SettlementStoryTests
         using var key = await KeyOfAsync(paid.Recipient);
         // The recipient's next L1 nonce: its finalization was its only L1 transaction.
         var transaction = L1Transaction.Sign(tampered.Kind, paid.Finalization.GetProperty("nonce").GetUInt64() + 1, Rules.MinimumFee, tampered.ToBytes(), key, Network);
-        await CliFailsAsync(-26, $"the proof does not show withdrawal {tampered.WithdrawalId} under anchor {Text(real.AnchorIndex)}'s state root",
+        await CliFailsAsync(-26, $"bad-proof: the proof does not show withdrawal {tampered.WithdrawalId} under anchor {Text(real.AnchorIndex)}'s state root",
             "sendrawtransaction", Convert.ToHexStringLower(transaction.ToBytes()));
         await CliFailsAsync(-22, "TX decode failed", "sendrawtransaction", Convert.ToHexStringLower(transaction.ToBytes()[..^1]));
     }

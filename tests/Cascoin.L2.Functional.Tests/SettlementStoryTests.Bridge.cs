@@ -95,7 +95,7 @@ public sealed partial class SettlementStoryTests
         Assert.Equal(anchorIndex, early.GetProperty("anchorindex").GetUInt64());
         Assert.Equal(finalAt, early.GetProperty("finalatheight").GetUInt64());
         Assert.Equal(withdrawal.Amount, AmountOf(early.GetProperty("amount")));
-        await CliFailsAsync(-26, $"withdrawal {withdrawal.TxId} can be paid from L1 height {Text(finalAt)} (now {Text(finalAt - 1)})", "l2_finalizewithdrawal", withdrawal.TxId);
+        await CliFailsAsync(-26, $"too-early: withdrawal {withdrawal.TxId} can be paid from L1 height {Text(finalAt)} (now {Text(finalAt - 1)})", "l2_finalizewithdrawal", withdrawal.TxId);
 
         await MineAsync(1);
         Assert.Equal("finalizable", (await CliJsonAsync("l2_getwithdrawalstatus", withdrawal.TxId)).GetProperty("status").GetString());

@@ -119,7 +119,7 @@ public sealed partial class SettlementStoryTests
         await Task.Delay(TimeSpan.FromMilliseconds(10 * 100));
         Assert.Equal(head, await L2HeadAsync());
         Assert.Null(await ReceiptAsync(waiting));
-        await CliFailsAsync(-26, $"chain {Text(_chainId)} is emergency: deposits are closed", "l2_deposit", Text(_chainId), "1", users.U);
+        await CliFailsAsync(-26, $"chain-status: chain {Text(_chainId)} is emergency: deposits are closed", "l2_deposit", Text(_chainId), "1", users.U);
 
         await ExitAsync(users.U, anchoredBlock);
         var again = await CliFailsAsync(-26, "", "l2_emergencywithdraw", users.U);
@@ -156,6 +156,6 @@ public sealed partial class SettlementStoryTests
         using var key = await KeyOfAsync(owner);
         // The owner has sent no L1 transaction yet: nonce 0.
         var transaction = L1Transaction.Sign(forged.Kind, 0, Rules.MinimumFee, forged.ToBytes(), key, Network);
-        await CliFailsAsync(-26, "the proof does not show this account of ", "sendrawtransaction", Convert.ToHexStringLower(transaction.ToBytes()));
+        await CliFailsAsync(-26, "bad-proof: the proof does not show this account of ", "sendrawtransaction", Convert.ToHexStringLower(transaction.ToBytes()));
     }
 }

@@ -1,7 +1,12 @@
+using Cascoin.L2.Chain;
+using Cascoin.L2.Chain.Mempool;
+using Cascoin.L2.Chain.Wallet;
 using Cascoin.L2.Node.Configuration;
+using Cascoin.L2.Primitives;
 using Cascoin.L2.Rpc;
 using Cascoin.L2.Rpc.Modules.Settlement;
 using Cascoin.L2.Settlement;
+using Cascoin.L2.Settlement.Application;
 using Cascoin.L2.Sequencing.Relay;
 using Cascoin.L2.Settlement.L1;
 using Cascoin.L2.State.Smt;
@@ -52,6 +57,16 @@ public static class SettlementServices
         services.AddSingleton<IL1Client>(provider => new EmbeddedL1Client(provider.GetRequiredService<L1Chain>()));
         services.AddSingleton(provider => new L1Relay(provider.GetRequiredService<Network.P2PNode>(), provider.GetRequiredService<L1Chain>(),
             provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<L1Relay>>()));
+        // The settlement application layer (convention 14): the RPC modules only bind and map.
+        services.AddSingleton(provider => new L1Wallet(provider.GetRequiredService<L1Chain>(), provider.GetRequiredService<KeyWallet>(), settings.Network));
+        services.AddSingleton(provider => new SettlementQueries(provider.GetRequiredService<L1Chain>(), provider.GetService<L2Blockchain>()));
+        services.AddSingleton(provider => new SettlementCommands(
+            provider.GetRequiredService<L1Wallet>(),
+            provider.GetRequiredService<SettlementQueries>(),
+            Address.FromPublicKey(provider.GetRequiredService<Crypto.PrivateKey>().PublicKey.AsSpan()),
+            provider.GetService<L2Blockchain>() is { } chain && provider.GetService<TxPool>() is { } pool
+                ? new L2Wallet(chain, pool, provider.GetRequiredService<KeyWallet>(), settings.Network)
+                : null));
         services.AddSingleton<IRpcModule, L1RpcModule>();
         services.AddSingleton<IRpcModule, SettlementRpcModule>();
         if (settings.L1BlockTimeSeconds is { } seconds)

@@ -27,7 +27,7 @@ public sealed class Anchors : ISystemContract
 
     public IReadOnlyList<L1TransactionKind> Kinds { get; } = [L1TransactionKind.Anchor];
 
-    public string? Apply(ContractContext context, L1Call request, out string? delivered)
+    public L1Refusal? Apply(ContractContext context, L1Call request, out string? delivered)
     {
         delivered = null;
         return request is AnchorCall anchor ? Post(context, anchor) : throw new ArgumentException($"not an anchors request: {request.Kind}", nameof(request));
@@ -44,20 +44,20 @@ public sealed class Anchors : ISystemContract
             });
     }
 
-    public static string? Post(ContractContext context, AnchorCall call)
+    public static L1Refusal? Post(ContractContext context, AnchorCall call)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(call);
         if (context.History is not { } history || context.Network is not { } network)
             throw new InvalidOperationException("anchors are checked against the L1 history and network");
         if (context.State.GetChain(call.ChainId) is not { } chain)
-            return $"unknown chain {call.ChainId}";
+            return L1Refusal.UnknownChain(call.ChainId);
         if (chain.Status is not (ChainStatus.Active or ChainStatus.Paused))
-            return $"chain {call.ChainId} is {chain.Status.ToString().ToLowerInvariant()}: it takes no anchors";
+            return L1Refusal.Closed(call.ChainId, chain.Status, "it takes no anchors");
         var previous = chain.AnchorCount == 0 ? null : context.State.GetAnchor(call.ChainId, chain.AnchorCount - 1);
         var headers = call.Headers;
         if (headers.Count > context.Parameters.MaxAnchorBlocks)
-            return $"an anchor covers at most {context.Parameters.MaxAnchorBlocks} L2 blocks (got {headers.Count})";
+            return new L1Refusal(L1RefuseReason.BadRange, $"an anchor covers at most {context.Parameters.MaxAnchorBlocks} L2 blocks (got {headers.Count})");
         if (RangeError(chain, previous, headers) is { } rangeError)
             return rangeError;
         if (L1BindingError(context, history, previous, headers) is { } bindingError)
@@ -69,9 +69,9 @@ public sealed class Anchors : ISystemContract
             return certificateError;
         var processed = call.Last.Processed;
         if (processed.L1Messages > chain.L1MessageCount || processed.L1Messages < (previous?.L1MessagesProcessed ?? 0))
-            return $"the batch has processed {processed.L1Messages} L1 messages; that must be within {previous?.L1MessagesProcessed ?? 0}..{chain.L1MessageCount}";
+            return new L1Refusal(L1RefuseReason.BadQueueCount, $"the batch has processed {processed.L1Messages} L1 messages; that must be within {previous?.L1MessagesProcessed ?? 0}..{chain.L1MessageCount}");
         if (processed.Forced > chain.ForcedCount || processed.Forced < chain.ForcedProcessed)
-            return $"the batch has processed {processed.Forced} forced transactions; that must be within {chain.ForcedProcessed}..{chain.ForcedCount}";
+            return new L1Refusal(L1RefuseReason.BadQueueCount, $"the batch has processed {processed.Forced} forced transactions; that must be within {chain.ForcedProcessed}..{chain.ForcedCount}");
 
         var anchor = new AnchorRecord(chain.AnchorCount, call.FirstBlock, call.LastBlock, call.Last.StateRoot, call.Last.Hash,
             MerkleRoot.Compute(headers.Select(h => h.Hash).ToList()), processed.L1Messages, processed.Forced, context.Sender, context.Height,
@@ -88,23 +88,23 @@ public sealed class Anchors : ISystemContract
     }
 
     /// <summary>The headers continue the anchored chain: numbered on from the last anchored block, each the child of the one before.</summary>
-    private static string? RangeError(ChainRecord chain, AnchorRecord? previous, IReadOnlyList<BlockHeader> headers)
+    private static L1Refusal? RangeError(ChainRecord chain, AnchorRecord? previous, IReadOnlyList<BlockHeader> headers)
     {
         var first = headers[0];
         // LastAnchoredBlock < FirstBlock of any later anchor ≤ MaxValue: the + 1 cannot wrap once it is checked.
         if (chain.LastAnchoredBlock == ulong.MaxValue || first.Number != chain.LastAnchoredBlock + 1)
-            return $"the next batch starts at L2 block {(chain.LastAnchoredBlock == ulong.MaxValue ? "none" : (chain.LastAnchoredBlock + 1).ToString(System.Globalization.CultureInfo.InvariantCulture))} (got {first.Number})";
+            return new L1Refusal(L1RefuseReason.BadRange, $"the next batch starts at L2 block {(chain.LastAnchoredBlock == ulong.MaxValue ? "none" : (chain.LastAnchoredBlock + 1).ToString(System.Globalization.CultureInfo.InvariantCulture))} (got {first.Number})");
         if (previous is not null && first.ParentHash != previous.LastBlockHash)
-            return $"L2 block {first.Number} is not the child of anchored block {previous.LastBlock} {previous.LastBlockHash}";
+            return new L1Refusal(L1RefuseReason.BadRange, $"L2 block {first.Number} is not the child of anchored block {previous.LastBlock} {previous.LastBlockHash}");
         for (var i = 1; i < headers.Count; i++)
         {
             if (headers[i].Number != headers[i - 1].Number + 1 || headers[i].ParentHash != headers[i - 1].Hash)
-                return $"header {i} (L2 block {headers[i].Number}) is not the child of header {i - 1} (L2 block {headers[i - 1].Number})";
+                return new L1Refusal(L1RefuseReason.BadRange, $"header {i} (L2 block {headers[i].Number}) is not the child of header {i - 1} (L2 block {headers[i - 1].Number})");
         }
         // Block 1's set is the first the chain had, found by searching the deployment's history; a batch
         // that ends there would need that search on L1. Batches are longer than one block anyway.
         if (headers[^1].Number < 2)
-            return "an anchor ends at L2 block 2 or later";
+            return new L1Refusal(L1RefuseReason.BadRange, "an anchor ends at L2 block 2 or later");
         return null;
     }
 
@@ -112,54 +112,54 @@ public sealed class Anchors : ISystemContract
     /// Every header references a block of this L1 below the current one, by its true hash, never
     /// going back; the last one recently enough that its set still holds the majority.
     /// </summary>
-    private static string? L1BindingError(ContractContext context, IL1History history, AnchorRecord? previous, IReadOnlyList<BlockHeader> headers)
+    private static L1Refusal? L1BindingError(ContractContext context, IL1History history, AnchorRecord? previous, IReadOnlyList<BlockHeader> headers)
     {
         var floor = previous?.LastL1AnchorHeight ?? 0;
         var checkedHeight = ulong.MaxValue;
         foreach (var header in headers)
         {
             if (header.L1AnchorHeight < floor)
-                return $"L2 block {header.Number} references L1 block {header.L1AnchorHeight}, before {floor} of the block before it";
+                return new L1Refusal(L1RefuseReason.BadL1Reference, $"L2 block {header.Number} references L1 block {header.L1AnchorHeight}, before {floor} of the block before it");
             if (header.L1AnchorHeight >= context.Height)
-                return $"L2 block {header.Number} references L1 block {header.L1AnchorHeight}, not below this one ({context.Height})";
+                return new L1Refusal(L1RefuseReason.BadL1Reference, $"L2 block {header.Number} references L1 block {header.L1AnchorHeight}, not below this one ({context.Height})");
             if (header.L1AnchorHeight != checkedHeight)
             {
                 if (history.HashAt(header.L1AnchorHeight) != header.L1AnchorHash)
-                    return $"L2 block {header.Number} references L1 block {header.L1AnchorHeight} by hash {header.L1AnchorHash}, which is not this chain's block there";
+                    return new L1Refusal(L1RefuseReason.BadL1Reference, $"L2 block {header.Number} references L1 block {header.L1AnchorHeight} by hash {header.L1AnchorHash}, which is not this chain's block there");
                 checkedHeight = header.L1AnchorHeight;
             }
             floor = header.L1AnchorHeight;
         }
         if (floor + context.Parameters.MaxAnchorL1Age < context.Height)
-            return $"the batch's last L2 block references L1 block {floor}, more than {context.Parameters.MaxAnchorL1Age} blocks before this one ({context.Height})";
+            return new L1Refusal(L1RefuseReason.BadL1Reference, $"the batch's last L2 block references L1 block {floor}, more than {context.Parameters.MaxAnchorL1Age} blocks before this one ({context.Height})");
         return null;
     }
 
     /// <summary>Distinct members of the set at <paramref name="setHeight"/> with more than 2/3 of its weight precommitted the last header.</summary>
-    private static string? CertificateError(ContractContext context, IL1History history, AnchorCall call, ulong setHeight, out IReadOnlyList<Address> signers)
+    private static L1Refusal? CertificateError(ContractContext context, IL1History history, AnchorCall call, ulong setHeight, out IReadOnlyList<Address> signers)
     {
         signers = [];
         if (history.StateAt(setHeight) is not { } state || state.GetChain(call.ChainId) is not { } chainThen)
-            return $"the sequencer set of L1 height {setHeight} is not known";
+            return new L1Refusal(L1RefuseReason.BadL1Reference, $"the sequencer set of L1 height {setHeight} is not known");
         var weights = (context with { State = state, Height = setHeight }).SequencerWeights(chainThen);
         var total = weights.Values.Aggregate(UInt128.Zero, (sum, w) => sum + w);
         if (call.Certificate.RecoverSigners(call.ChainId, call.Last) is not { } recovered)
-            return "a certificate signature does not recover";
+            return new L1Refusal(L1RefuseReason.BadCertificate, "a certificate signature does not recover");
         var seen = new List<Address>();
         var signed = UInt128.Zero;
         foreach (var signer in recovered)
         {
             if (seen.Contains(signer))
-                return $"{signer} signed the certificate twice";
+                return new L1Refusal(L1RefuseReason.BadCertificate, $"{signer} signed the certificate twice");
             seen.Add(signer);
             if (!weights.TryGetValue(signer, out var weight))
-                return $"{signer} is not in the sequencer set of L1 height {setHeight}";
+                return new L1Refusal(L1RefuseReason.BadCertificate, $"{signer} is not in the sequencer set of L1 height {setHeight}");
             signed += weight;
         }
         signers = [.. seen];
         return StakeQuorum.IsSupermajority(signed, total)
             ? null
-            : $"the certificate of L2 block {call.LastBlock} is signed by {seen.Count} of {weights.Count} sequencers of L1 height {setHeight}, not more than 2/3 of their weight";
+            : new L1Refusal(L1RefuseReason.BadCertificate, $"the certificate of L2 block {call.LastBlock} is signed by {seen.Count} of {weights.Count} sequencers of L1 height {setHeight}, not more than 2/3 of their weight");
     }
 
     /// <summary>
@@ -178,11 +178,11 @@ public sealed class Anchors : ISystemContract
     /// not. In emergency only anchors final at its start count: the exit root is the newest of them, so
     /// a later anchor's withdrawals are still in the balances exits pay.
     /// </summary>
-    public static string? UsableInEmergency(ChainRecord chain, ulong index)
+    public static L1Refusal? UsableInEmergency(ChainRecord chain, ulong index)
     {
         ArgumentNullException.ThrowIfNull(chain);
         return chain.Status == ChainStatus.Emergency && index >= chain.EmergencyAnchorCount
-            ? $"anchor {index} was not final when chain {chain.ChainId} entered emergency mode: its balances leave through l2_emergencywithdraw"
+            ? new L1Refusal(L1RefuseReason.ChainStatus, $"anchor {index} was not final when chain {chain.ChainId} entered emergency mode: its balances leave through l2_emergencywithdraw")
             : null;
     }
 

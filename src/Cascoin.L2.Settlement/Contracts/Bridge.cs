@@ -25,7 +25,7 @@ public sealed class Bridge : ISystemContract
 
     public IReadOnlyList<L1TransactionKind> Kinds { get; } = [L1TransactionKind.Deposit, L1TransactionKind.FinalizeWithdrawal, L1TransactionKind.EmergencyWithdraw];
 
-    public string? Apply(ContractContext context, L1Call request, out string? delivered)
+    public L1Refusal? Apply(ContractContext context, L1Call request, out string? delivered)
     {
         delivered = null;
         return request switch
@@ -37,26 +37,26 @@ public sealed class Bridge : ISystemContract
         };
     }
 
-    public static string? Deposit(ContractContext context, DepositCall call)
+    public static L1Refusal? Deposit(ContractContext context, DepositCall call)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(call);
         if (context.State.GetChain(call.ChainId) is not { } chain)
-            return $"unknown chain {call.ChainId}";
+            return L1Refusal.UnknownChain(call.ChainId);
         if (chain.Status is ChainStatus.Emergency or ChainStatus.Deprecated)
-            return $"chain {call.ChainId} is {chain.Status.ToString().ToLowerInvariant()}: deposits are closed";
+            return L1Refusal.Closed(call.ChainId, chain.Status, "deposits are closed");
         var parameters = context.Parameters;
         if (call.Amount < parameters.MinDeposit)
-            return $"deposit below the minimum of {parameters.MinDeposit} CAS";
+            return new L1Refusal(L1RefuseReason.BadParameter, $"deposit below the minimum of {parameters.MinDeposit} CAS");
         if (call.Amount > parameters.MaxDepositPerTransaction)
-            return $"deposit limit: {parameters.MaxDepositPerTransaction} CAS per transaction";
+            return new L1Refusal(L1RefuseReason.LimitExceeded, $"deposit limit: {parameters.MaxDepositPerTransaction} CAS per transaction");
         var day = context.Height / parameters.BlocksPerDay;
         var dailyKey = SettlementKeys.DepositedToday(call.ChainId, context.Sender, day);
         var today = context.State.Get(dailyKey) is { Length: 8 } bytes ? Amount.FromSat(BitConverter.ToInt64(bytes)) : Amount.Zero;
         if (today + call.Amount > parameters.MaxDepositPerAddressPerDay)
-            return $"deposit limit: {parameters.MaxDepositPerAddressPerDay} CAS per address per day ({today} CAS today)";
+            return new L1Refusal(L1RefuseReason.LimitExceeded, $"deposit limit: {parameters.MaxDepositPerAddressPerDay} CAS per address per day ({today} CAS today)");
         if (!context.TryDebitSender(call.Amount))
-            return "insufficient balance";
+            return new L1Refusal(L1RefuseReason.InsufficientBalance, "insufficient balance");
         context.State.Set(dailyKey, BitConverter.GetBytes((today + call.Amount).Sat));
         Queue(context, chain with { Locked = chain.Locked + call.Amount }, L1MessageKind.Deposit, call.L2Recipient, call.Amount, []);
         return null;
@@ -70,20 +70,20 @@ public sealed class Bridge : ISystemContract
         context.State.SetChain(chain with { L1MessageCount = chain.L1MessageCount + 1 });
     }
 
-    public static string? FinalizeWithdrawal(ContractContext context, FinalizeWithdrawalCall call)
+    public static L1Refusal? FinalizeWithdrawal(ContractContext context, FinalizeWithdrawalCall call)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(call);
         if (context.State.GetChain(call.ChainId) is not { } chain)
-            return $"unknown chain {call.ChainId}";
+            return L1Refusal.UnknownChain(call.ChainId);
         chain = RollDay(context, chain);
         if (context.State.GetAnchor(call.ChainId, call.AnchorIndex) is not { } anchor)
-            return $"chain {call.ChainId} has no anchor {call.AnchorIndex}";
+            return new L1Refusal(L1RefuseReason.UnknownAnchor, $"chain {call.ChainId} has no anchor {call.AnchorIndex}");
         if (Anchors.UsableInEmergency(chain, anchor.Index) is { } closed)
             return closed;
         var paidKey = SettlementKeys.WithdrawalPaid(call.ChainId, call.WithdrawalId);
         if (context.State.IsMarked(paidKey))
-            return $"withdrawal {call.WithdrawalId} was already paid";
+            return new L1Refusal(L1RefuseReason.AlreadyDone, $"withdrawal {call.WithdrawalId} was already paid");
         WithdrawalRecord record;
         try
         {
@@ -91,45 +91,45 @@ public sealed class Bridge : ISystemContract
         }
         catch (DecodeException ex)
         {
-            return $"not a withdrawal record: {ex.Message}";
+            return new L1Refusal(L1RefuseReason.Malformed, $"not a withdrawal record: {ex.Message}");
         }
         if (!SmtVerifier.VerifyCompact(anchor.StateRoot, BridgeKeys.Withdrawal(call.WithdrawalId), call.WithdrawalRecord, call.Proof))
-            return $"the proof does not show withdrawal {call.WithdrawalId} under anchor {anchor.Index}'s state root";
+            return new L1Refusal(L1RefuseReason.BadProof, $"the proof does not show withdrawal {call.WithdrawalId} under anchor {anchor.Index}'s state root");
         var period = WithdrawalPeriod(context.State, context.Parameters, chain, record);
         if (!anchor.IsFinalAt(context.Height, period))
-            return $"withdrawal {call.WithdrawalId} can be paid from L1 height {anchor.PostedHeight + period} (now {context.Height})";
+            return new L1Refusal(L1RefuseReason.TooEarly, $"withdrawal {call.WithdrawalId} can be paid from L1 height {anchor.PostedHeight + period} (now {context.Height})");
         if (record.Amount > context.Parameters.MaxWithdrawalPerTransaction)
-            return $"withdrawal limit: {context.Parameters.MaxWithdrawalPerTransaction} CAS per transaction";
+            return new L1Refusal(L1RefuseReason.LimitExceeded, $"withdrawal limit: {context.Parameters.MaxWithdrawalPerTransaction} CAS per transaction");
         if (record.Amount > chain.Locked)
-            return "the bridge holds less than this withdrawal";
+            return new L1Refusal(L1RefuseReason.BridgeUnderfunded, "the bridge holds less than this withdrawal");
         var withdrawnToday = chain.WithdrawnToday + record.Amount;
         if (withdrawnToday > CircuitBreakerLimit(chain, context.Parameters))
-            return $"circuit breaker: withdrawals today would exceed {context.Parameters.CircuitBreakerPercent} % of the locked {chain.Locked} CAS; wait for the next day (L1 height {chain.DayStart + context.Parameters.BlocksPerDay})";
+            return new L1Refusal(L1RefuseReason.CircuitBreaker, $"circuit breaker: withdrawals today would exceed {context.Parameters.CircuitBreakerPercent} % of the locked {chain.Locked} CAS; wait for the next day (L1 height {chain.DayStart + context.Parameters.BlocksPerDay})");
         context.State.Mark(paidKey);
         context.State.Credit(record.Recipient, record.Amount);
         context.State.SetChain(chain with { Locked = chain.Locked - record.Amount, WithdrawnToday = withdrawnToday });
         return null;
     }
 
-    public static string? EmergencyWithdraw(ContractContext context, EmergencyWithdrawCall call)
+    public static L1Refusal? EmergencyWithdraw(ContractContext context, EmergencyWithdrawCall call)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(call);
         if (context.State.GetChain(call.ChainId) is not { } chain)
-            return $"unknown chain {call.ChainId}";
+            return L1Refusal.UnknownChain(call.ChainId);
         if (chain.Status != ChainStatus.Emergency)
-            return $"chain {call.ChainId} is not in emergency mode";
+            return new L1Refusal(L1RefuseReason.ChainStatus, $"chain {call.ChainId} is not in emergency mode");
         if (Anchors.EmergencyRoot(context.State, chain) is not { } anchor)
-            return "no anchor was final when the chain entered emergency mode: there is no root to prove a balance against";
+            return new L1Refusal(L1RefuseReason.NoFinalRoot, "no anchor was final when the chain entered emergency mode: there is no root to prove a balance against");
         var exitKey = SettlementKeys.EmergencyExit(call.ChainId, context.Sender);
         if (context.State.IsMarked(exitKey))
-            return $"{context.Sender} has already exited chain {call.ChainId}";
+            return new L1Refusal(L1RefuseReason.AlreadyDone, $"{context.Sender} has already exited chain {call.ChainId}");
         if (!AccountState.TryFromBytes(call.AccountRecord, out var account))
-            return "not an account record";
+            return new L1Refusal(L1RefuseReason.Malformed, "not an account record");
         if (!SmtVerifier.VerifyCompact(anchor.StateRoot, StateKeys.ForAccount(context.Sender), call.AccountRecord, call.Proof))
-            return $"the proof does not show this account of {context.Sender} under the last final root (anchor {anchor.Index})";
+            return new L1Refusal(L1RefuseReason.BadProof, $"the proof does not show this account of {context.Sender} under the last final root (anchor {anchor.Index})");
         if (account.Balance > chain.Locked)
-            return "the bridge holds less than this balance";
+            return new L1Refusal(L1RefuseReason.BridgeUnderfunded, "the bridge holds less than this balance");
         context.State.Mark(exitKey);
         context.State.Credit(context.Sender, account.Balance);
         context.State.SetChain(chain with { Locked = chain.Locked - account.Balance });

@@ -16,27 +16,27 @@ namespace Cascoin.L2.Settlement.Contracts;
 /// </summary>
 public static class DoubleSigning
 {
-    public static string? Report(ContractContext context, DoubleSignCall call)
+    public static L1Refusal? Report(ContractContext context, DoubleSignCall call)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(call);
         var (first, second) = (call.First, call.Second);
         if (context.State.GetChain(first.ChainId) is null)
-            return $"unknown chain {first.ChainId}";
+            return L1Refusal.UnknownChain(first.ChainId);
         if (first.ChainId != second.ChainId || first.Height != second.Height || first.Round != second.Round || first.Step != second.Step)
-            return $"the messages are for different chains, heights, rounds or steps ({first.Height}/{first.Round}/{first.Step}, {second.Height}/{second.Round}/{second.Step}): not double signing";
+            return new L1Refusal(L1RefuseReason.BadEvidence, $"the messages are for different chains, heights, rounds or steps ({first.Height}/{first.Round}/{first.Step}, {second.Height}/{second.Round}/{second.Step}): not double signing");
         if (first.Block == second.Block)
-            return "both messages name the same block: not double signing";
+            return new L1Refusal(L1RefuseReason.BadEvidence, "both messages name the same block: not double signing");
         if (first.RecoverSigner() is not { } signer || second.RecoverSigner() is not { } other)
-            return $"a signature does not recover over its message's signing hash for chain {first.ChainId}";
+            return new L1Refusal(L1RefuseReason.BadSignature, $"a signature does not recover over its message's signing hash for chain {first.ChainId}");
         if (signer != other)
-            return $"the messages are signed by different sequencers ({signer}, {other})";
+            return new L1Refusal(L1RefuseReason.BadEvidence, $"the messages are signed by different sequencers ({signer}, {other})");
         var key = SettlementKeys.DoubleSignSlashed(first.ChainId, signer, first.Height);
         if (context.State.IsMarked(key))
-            return $"sequencer {signer} was already slashed for double signing at L2 height {first.Height}";
+            return new L1Refusal(L1RefuseReason.AlreadyDone, $"sequencer {signer} was already slashed for double signing at L2 height {first.Height}");
         var stake = context.State.GetStake(first.ChainId, signer);
         if (stake.Bonded == Amount.Zero && stake.Unbonding == Amount.Zero)
-            return $"{signer} has no stake on chain {first.ChainId}";
+            return new L1Refusal(L1RefuseReason.NoStake, $"{signer} has no stake on chain {first.ChainId}");
         Staking.Slash(context, first.ChainId, signer, context.Parameters.DoubleSignSlashPercent);
         context.State.Mark(key);
         return null;

@@ -25,7 +25,7 @@ public sealed class ForcedInclusion : ISystemContract
 
     public IReadOnlyList<L1TransactionKind> Kinds { get; } = [L1TransactionKind.ForceInclude];
 
-    public string? Apply(ContractContext context, L1Call request, out string? delivered)
+    public L1Refusal? Apply(ContractContext context, L1Call request, out string? delivered)
     {
         delivered = null;
         return request is ForceIncludeCall forced ? Post(context, forced) : throw new ArgumentException($"not a forced-inclusion request: {request.Kind}", nameof(request));
@@ -36,14 +36,14 @@ public sealed class ForcedInclusion : ISystemContract
         EnforceDeadlines(context, chain);
     }
 
-    public static string? Post(ContractContext context, ForceIncludeCall call)
+    public static L1Refusal? Post(ContractContext context, ForceIncludeCall call)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(call);
         if (context.State.GetChain(call.ChainId) is not { } chain)
-            return $"unknown chain {call.ChainId}";
+            return L1Refusal.UnknownChain(call.ChainId);
         if (chain.Status is not (ChainStatus.Active or ChainStatus.Paused))
-            return $"chain {call.ChainId} is {chain.Status.ToString().ToLowerInvariant()}: it takes no forced transactions";
+            return L1Refusal.Closed(call.ChainId, chain.Status, "it takes no forced transactions");
         Transaction transaction;
         try
         {
@@ -51,14 +51,14 @@ public sealed class ForcedInclusion : ISystemContract
         }
         catch (DecodeException ex)
         {
-            return $"not an L2 transaction: {ex.Message}";
+            return new L1Refusal(L1RefuseReason.Malformed, $"not an L2 transaction: {ex.Message}");
         }
         if (transaction.ChainId != call.ChainId)
-            return $"the transaction is for chain {transaction.ChainId}, not {call.ChainId}";
+            return new L1Refusal(L1RefuseReason.BadParameter, $"the transaction is for chain {transaction.ChainId}, not {call.ChainId}");
         if (transaction.Type is not (TransactionType.Transfer or TransactionType.Withdrawal or TransactionType.L2ToL1Message))
-            return $"{transaction.Type} transactions cannot be forced";
+            return new L1Refusal(L1RefuseReason.Unsupported, $"{transaction.Type} transactions cannot be forced");
         if (transaction.Sender is null)
-            return "the L2 transaction's signature does not recover";
+            return new L1Refusal(L1RefuseReason.BadSignature, "the L2 transaction's signature does not recover");
         var entry = new L1Message(L1MessageKind.Forced, chain.ForcedCount, context.Sender, transaction.Sender.Value, transaction.Value,
             call.L2Transaction, context.Height, context.TransactionId);
         context.State.Set(SettlementKeys.Forced(call.ChainId, entry.Sequence), entry.ToBytes());

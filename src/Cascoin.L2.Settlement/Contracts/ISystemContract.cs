@@ -16,7 +16,7 @@ public interface ISystemContract
     IReadOnlyList<L1TransactionKind> Kinds { get; }
 
     /// <summary>Applies <paramref name="request"/> (one of <see cref="Kinds"/>); why it failed, or null. <paramref name="delivered"/>: what the receipt reports it delivered, if anything.</summary>
-    string? Apply(ContractContext context, L1Call request, out string? delivered);
+    L1Refusal? Apply(ContractContext context, L1Call request, out string? delivered);
 
     /// <summary>The per-block duty for <paramref name="chain"/> after the block's last transaction (none by default).</summary>
     void EndOfBlock(ContractContext context, ChainRecord chain)

@@ -24,7 +24,7 @@ public sealed class Messages : ISystemContract
 
     public IReadOnlyList<L1TransactionKind> Kinds { get; } = [L1TransactionKind.SendMessage, L1TransactionKind.ExecuteMessage];
 
-    public string? Apply(ContractContext context, L1Call request, out string? delivered)
+    public L1Refusal? Apply(ContractContext context, L1Call request, out string? delivered)
     {
         delivered = null;
         switch (request)
@@ -41,34 +41,34 @@ public sealed class Messages : ISystemContract
         }
     }
 
-    public static string? Send(ContractContext context, SendMessageCall call)
+    public static L1Refusal? Send(ContractContext context, SendMessageCall call)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(call);
         if (context.State.GetChain(call.ChainId) is not { } chain)
-            return $"unknown chain {call.ChainId}";
+            return L1Refusal.UnknownChain(call.ChainId);
         if (chain.Status is ChainStatus.Emergency or ChainStatus.Deprecated)
-            return $"chain {call.ChainId} is {chain.Status.ToString().ToLowerInvariant()}: messages are closed";
+            return L1Refusal.Closed(call.ChainId, chain.Status, "messages are closed");
         Bridge.Queue(context, chain, L1MessageKind.Message, call.Target, Amount.Zero, call.Data);
         return null;
     }
 
-    public static string? Execute(ContractContext context, ExecuteMessageCall call, out L2MessageRecord? delivered)
+    public static L1Refusal? Execute(ContractContext context, ExecuteMessageCall call, out L2MessageRecord? delivered)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(call);
         delivered = null;
         if (context.State.GetChain(call.ChainId) is not { } chain)
-            return $"unknown chain {call.ChainId}";
+            return L1Refusal.UnknownChain(call.ChainId);
         if (context.State.GetAnchor(call.ChainId, call.AnchorIndex) is not { } anchor)
-            return $"chain {call.ChainId} has no anchor {call.AnchorIndex}";
+            return new L1Refusal(L1RefuseReason.UnknownAnchor, $"chain {call.ChainId} has no anchor {call.AnchorIndex}");
         if (Anchors.UsableInEmergency(chain, anchor.Index) is { } closed)
             return closed;
         if (!anchor.IsFinalAt(context.Height, chain.ChallengePeriod))
-            return $"anchor {anchor.Index} is final at L1 height {anchor.PostedHeight + chain.ChallengePeriod} (now {context.Height})";
+            return new L1Refusal(L1RefuseReason.TooEarly, $"anchor {anchor.Index} is final at L1 height {anchor.PostedHeight + chain.ChallengePeriod} (now {context.Height})");
         var executedKey = SettlementKeys.MessageExecuted(call.ChainId, call.MessageId);
         if (context.State.IsMarked(executedKey))
-            return $"message {call.MessageId} was already executed";
+            return new L1Refusal(L1RefuseReason.AlreadyDone, $"message {call.MessageId} was already executed");
         L2MessageRecord record;
         try
         {
@@ -76,12 +76,12 @@ public sealed class Messages : ISystemContract
         }
         catch (DecodeException ex)
         {
-            return $"not a message record: {ex.Message}";
+            return new L1Refusal(L1RefuseReason.Malformed, $"not a message record: {ex.Message}");
         }
         if (SystemAddresses.IsSystem(record.Target))
-            return "reentrancy guard: a message cannot call a system contract";
+            return new L1Refusal(L1RefuseReason.NotAllowed, "reentrancy guard: a message cannot call a system contract");
         if (!SmtVerifier.VerifyCompact(anchor.StateRoot, BridgeKeys.Message(call.MessageId), call.MessageRecord, call.Proof))
-            return $"the proof does not show message {call.MessageId} under anchor {anchor.Index}'s state root";
+            return new L1Refusal(L1RefuseReason.BadProof, $"the proof does not show message {call.MessageId} under anchor {anchor.Index}'s state root");
         context.State.Mark(executedKey);
         delivered = record;
         return null;

@@ -18,7 +18,7 @@ public sealed class Registry : ISystemContract
 
     public IReadOnlyList<L1TransactionKind> Kinds { get; } = [L1TransactionKind.DeployChain];
 
-    public string? Apply(ContractContext context, L1Call request, out string? delivered)
+    public L1Refusal? Apply(ContractContext context, L1Call request, out string? delivered)
     {
         delivered = null;
         return request is DeployChainCall deploy ? Deploy(context, deploy) : throw new ArgumentException($"not a registry request: {request.Kind}", nameof(request));
@@ -35,25 +35,25 @@ public sealed class Registry : ISystemContract
         return BitConverter.ToUInt64(hash, 0);
     }
 
-    public static string? Deploy(ContractContext context, DeployChainCall call)
+    public static L1Refusal? Deploy(ContractContext context, DeployChainCall call)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(call);
         if (call.Name.Length == 0 || call.Name.Any(char.IsControl))
-            return "the chain name must be 1..64 printable characters";
+            return new L1Refusal(L1RefuseReason.BadParameter, "the chain name must be 1..64 printable characters");
         if (call.BlockTimeMs is < MinBlockTimeMs or > MaxBlockTimeMs)
-            return $"block time must be {MinBlockTimeMs}..{MaxBlockTimeMs} ms";
+            return new L1Refusal(L1RefuseReason.BadParameter, $"block time must be {MinBlockTimeMs}..{MaxBlockTimeMs} ms");
         if (call.GasLimit < MinGasLimit)
-            return $"gas limit must be at least {MinGasLimit}";
+            return new L1Refusal(L1RefuseReason.BadParameter, $"gas limit must be at least {MinGasLimit}");
         if (call.ChallengePeriod == 0)
-            return "the challenge period must be at least one L1 block";
+            return new L1Refusal(L1RefuseReason.BadParameter, "the challenge period must be at least one L1 block");
         if (call.Stake < context.Parameters.MinimumSequencerStake)
-            return $"deploying needs a stake of at least {context.Parameters.MinimumSequencerStake} CAS";
+            return new L1Refusal(L1RefuseReason.BadParameter, $"deploying needs a stake of at least {context.Parameters.MinimumSequencerStake} CAS");
         var chainId = ChainIdOf(context.TransactionId);
         if (chainId == 0 || context.State.GetChain(chainId) is not null)
-            return $"chain id {chainId} is taken; deploy again (another nonce gives another id)";
+            return new L1Refusal(L1RefuseReason.ChainIdTaken, $"chain id {chainId} is taken; deploy again (another nonce gives another id)");
         if (!context.TryDebitSender(call.Stake))
-            return "insufficient balance for the stake";
+            return new L1Refusal(L1RefuseReason.InsufficientBalance, "insufficient balance for the stake");
         var chain = new ChainRecord
         {
             ChainId = chainId,

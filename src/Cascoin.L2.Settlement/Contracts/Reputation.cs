@@ -20,14 +20,14 @@ public sealed class Reputation : ISystemContract
 
     public IReadOnlyList<L1TransactionKind> Kinds { get; } = [L1TransactionKind.SetReputation];
 
-    public string? Apply(ContractContext context, L1Call request, out string? delivered)
+    public L1Refusal? Apply(ContractContext context, L1Call request, out string? delivered)
     {
         ArgumentNullException.ThrowIfNull(context);
         delivered = null;
         if (request is not SetReputationCall reputation)
             throw new ArgumentException($"not a reputation request: {request.Kind}", nameof(request));
         if (context.Network?.Kind != NetworkKind.Regtest)
-            return "setreputation exists on regtest only; scores come from the HAT v2 reputation system";
+            return new L1Refusal(L1RefuseReason.NotAllowed, "setreputation exists on regtest only; scores come from the HAT v2 reputation system");
         context.State.SetAccount(reputation.Subject, context.State.GetAccount(reputation.Subject) with { HatScore = reputation.Score });
         Registry.OnReputationChanged(context, reputation.Subject);
         return null;

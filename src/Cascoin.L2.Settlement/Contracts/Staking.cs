@@ -17,7 +17,7 @@ public sealed class Staking : ISystemContract
 
     public IReadOnlyList<L1TransactionKind> Kinds { get; } = [L1TransactionKind.Bond, L1TransactionKind.Unbond, L1TransactionKind.ReportDoubleSign];
 
-    public string? Apply(ContractContext context, L1Call request, out string? delivered)
+    public L1Refusal? Apply(ContractContext context, L1Call request, out string? delivered)
     {
         delivered = null;
         return request switch
@@ -34,18 +34,18 @@ public sealed class Staking : ISystemContract
         ReleaseMatured(context, chain);
     }
 
-    public static string? Bond(ContractContext context, BondCall call)
+    public static L1Refusal? Bond(ContractContext context, BondCall call)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(call);
         if (context.State.GetChain(call.ChainId) is not { } chain)
-            return $"unknown chain {call.ChainId}";
+            return L1Refusal.UnknownChain(call.ChainId);
         if (chain.Status is ChainStatus.Deprecated or ChainStatus.Emergency)
-            return $"chain {call.ChainId} is {chain.Status.ToString().ToLowerInvariant()}: no new stake";
+            return L1Refusal.Closed(call.ChainId, chain.Status, "no new stake");
         if (call.Amount <= Amount.Zero)
-            return "the amount must be positive";
+            return new L1Refusal(L1RefuseReason.BadParameter, "the amount must be positive");
         if (!context.TryDebitSender(call.Amount))
-            return "insufficient balance";
+            return new L1Refusal(L1RefuseReason.InsufficientBalance, "insufficient balance");
         var stake = context.State.GetStake(call.ChainId, context.Sender);
         context.State.SetStake(call.ChainId, context.Sender, stake with { Bonded = stake.Bonded + call.Amount });
         if (!chain.Stakers.Contains(context.Sender))
@@ -54,15 +54,15 @@ public sealed class Staking : ISystemContract
         return null;
     }
 
-    public static string? Unbond(ContractContext context, UnbondCall call)
+    public static L1Refusal? Unbond(ContractContext context, UnbondCall call)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(call);
         if (context.State.GetChain(call.ChainId) is not { } chain)
-            return $"unknown chain {call.ChainId}";
+            return L1Refusal.UnknownChain(call.ChainId);
         var stake = context.State.GetStake(call.ChainId, context.Sender);
         if (call.Amount <= Amount.Zero || call.Amount > stake.Bonded)
-            return $"can unbond 0 < amount ≤ {stake.Bonded} CAS";
+            return new L1Refusal(L1RefuseReason.BadParameter, $"can unbond 0 < amount ≤ {stake.Bonded} CAS");
         context.State.SetStake(call.ChainId, context.Sender, new StakeRecord(stake.Bonded - call.Amount, stake.Unbonding + call.Amount,
             context.Height + context.Parameters.UnbondDelay));
         context.State.SetChain(Registry.UpdateStatus(context, chain));

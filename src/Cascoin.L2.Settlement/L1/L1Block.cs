@@ -144,25 +144,3 @@ public sealed class L1Block
         return new L1Block(header, transactions);
     }
 }
-
-/// <summary>What one L1 transaction did: success, or the contract's reason for failing (the fee is paid either way).</summary>
-public sealed record L1Receipt(Hash256 TransactionId, bool Success, string? Error, string? Event)
-{
-    public void WriteTo(SpanWriter writer)
-    {
-        ArgumentNullException.ThrowIfNull(writer);
-        writer.WriteHash256(TransactionId);
-        writer.WriteBool(Success);
-        writer.WriteVarBytes(System.Text.Encoding.UTF8.GetBytes(Error ?? ""));
-        writer.WriteVarBytes(System.Text.Encoding.UTF8.GetBytes(Event ?? ""));
-    }
-
-    public static L1Receipt Read(ref SpanReader reader)
-    {
-        var id = reader.ReadHash256();
-        var success = reader.ReadBool();
-        var error = System.Text.Encoding.UTF8.GetString(reader.ReadVarBytes(4096));
-        var message = System.Text.Encoding.UTF8.GetString(reader.ReadVarBytes(L1Transaction.MaxPayloadBytes));
-        return new L1Receipt(id, success, error.Length == 0 ? null : error, message.Length == 0 ? null : message);
-    }
-}

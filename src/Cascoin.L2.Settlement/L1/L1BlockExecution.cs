@@ -42,28 +42,28 @@ public sealed class L1BlockExecution
     public IReadOnlyList<L1Receipt> Receipts => _receipts;
 
     /// <summary>Applies <paramref name="transaction"/>; returns why it cannot be in this block, or null (a receipt was added).</summary>
-    public string? TryApply(L1Transaction transaction)
+    public L1Refusal? TryApply(L1Transaction transaction)
     {
         ArgumentNullException.ThrowIfNull(transaction);
         if (_finished)
             throw new InvalidOperationException("the block is already finished");
         if (transaction.RecoverSender(_network) is not { } sender)
-            return "bad-signature: the signature does not recover";
+            return new L1Refusal(L1RefuseReason.BadSignature, "the signature does not recover");
         var account = State.GetAccount(sender);
         if (transaction.Nonce != account.Nonce)
             return transaction.Nonce < account.Nonce
-                ? $"nonce-too-low: account nonce is {account.Nonce}, transaction has {transaction.Nonce}"
-                : $"nonce-too-high: account nonce is {account.Nonce}, transaction has {transaction.Nonce}";
+                ? new L1Refusal(L1RefuseReason.NonceTooLow, $"account nonce is {account.Nonce}, transaction has {transaction.Nonce}")
+                : new L1Refusal(L1RefuseReason.NonceTooHigh, $"account nonce is {account.Nonce}, transaction has {transaction.Nonce}");
         if (transaction.Fee < _parameters.MinimumFee)
-            return $"fee-too-low: the minimum fee is {_parameters.MinimumFee} CAS";
+            return new L1Refusal(L1RefuseReason.FeeTooLow, $"the minimum fee is {_parameters.MinimumFee} CAS");
         if (account.Balance < transaction.Fee)
-            return $"insufficient-funds: balance {account.Balance} CAS is below the fee {transaction.Fee}";
+            return new L1Refusal(L1RefuseReason.InsufficientFunds, $"balance {account.Balance} CAS is below the fee {transaction.Fee}");
         State.SetAccount(sender, account with { Balance = account.Balance - transaction.Fee, Nonce = account.Nonce + 1 });
         State.Credit(Miner, transaction.Fee);
 
         var checkpoint = State.Checkpoint();
         var context = new ContractContext(State, _parameters, Height, sender, transaction.Id) { History = _history, Network = _network };
-        string? error;
+        L1Refusal? error;
         string? delivered = null;
         try
         {
@@ -71,28 +71,28 @@ public sealed class L1BlockExecution
         }
         catch (DecodeException ex)
         {
-            error = $"malformed payload: {ex.Message}";
+            error = L1Refusal.Malformed("malformed payload", ex);
         }
         if (error is not null)
             State.Rollback(checkpoint);
-        _receipts.Add(new L1Receipt(transaction.Id, error is null, error, delivered));
+        _receipts.Add(new L1Receipt(transaction.Id, error, delivered));
         return null;
     }
 
     /// <summary>A plain transfer moves CAS; every other call goes to the system contract that answers its kind.</summary>
-    private string? Dispatch(ContractContext context, L1Call call, out string? delivered)
+    private L1Refusal? Dispatch(ContractContext context, L1Call call, out string? delivered)
     {
         delivered = null;
         if (call is TransferCall transfer)
         {
             if (SystemAddresses.IsSystem(transfer.To))
-                return "system contracts take value only through their calls";
+                return new L1Refusal(L1RefuseReason.NotAllowed, "system contracts take value only through their calls");
             if (transfer.Amount <= Amount.Zero || !context.TryDebitSender(transfer.Amount))
-                return "insufficient balance (or a non-positive amount)";
+                return new L1Refusal(L1RefuseReason.InsufficientBalance, "insufficient balance (or a non-positive amount)");
             State.Credit(transfer.To, transfer.Amount);
             return null;
         }
-        return SystemContracts.For(call.Kind) is { } contract ? contract.Apply(context, call, out delivered) : $"unsupported call {call.Kind}";
+        return SystemContracts.For(call.Kind) is { } contract ? contract.Apply(context, call, out delivered) : new L1Refusal(L1RefuseReason.Unsupported, $"unsupported call {call.Kind}");
     }
 
     /// <summary>The per-block duties; call once after the last transaction.</summary>

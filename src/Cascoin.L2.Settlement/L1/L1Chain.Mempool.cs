@@ -20,22 +20,22 @@ public sealed partial class L1Chain
     /// call would fail in that trial is refused too, with the contract's reason: a wallet caller then
     /// learns why at once instead of paying a fee for a failed receipt.
     /// </summary>
-    public string? Submit(L1Transaction transaction, bool refuseFailingCall = false)
+    public L1Refusal? Submit(L1Transaction transaction, bool refuseFailingCall = false)
     {
         ArgumentNullException.ThrowIfNull(transaction);
         lock (_lock)
         {
             if (_mempool.Any(t => t.Id == transaction.Id))
-                return "txn-already-in-mempool";
+                return new L1Refusal(L1RefuseReason.AlreadyInMempool, $"transaction {transaction.Id} is already waiting to be mined");
             if (transaction.RecoverSender(_network) is not { } sender)
-                return "bad-signature: the signature does not recover";
+                return new L1Refusal(L1RefuseReason.BadSignature, "the signature does not recover");
             var trial = new L1BlockExecution(Parameters, _network, Height + 1, Address.Zero, StateAtTipLocked(), this);
             foreach (var pending in _mempool.Where(t => t.RecoverSender(_network) == sender).OrderBy(t => t.Nonce))
                 trial.TryApply(pending);
             if (trial.TryApply(transaction) is { } error)
                 return error;
-            if (refuseFailingCall && trial.Receipts[^1] is { Success: false } failed)
-                return failed.Error ?? "call-failed";
+            if (refuseFailingCall && trial.Receipts[^1].Refusal is { } failed)
+                return failed;
             _mempool.Add(transaction);
         }
         TransactionAccepted?.Invoke(transaction);

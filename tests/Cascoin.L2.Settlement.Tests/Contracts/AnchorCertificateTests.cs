@@ -57,12 +57,13 @@ public sealed class AnchorCertificateTests
 
     private static ChainRecord Record(L1Node l1, ulong chainId) => l1.Chain.StateAtTip().GetChain(chainId)!;
 
-    private static void AssertRefused(L1Node l1, ulong chainId, AnchorCall call, string reason)
+    private static void AssertRefused(L1Node l1, ulong chainId, AnchorCall call, L1RefuseReason reason, string message)
     {
         var before = Record(l1, chainId);
         var receipt = Post(l1, call);
-        Assert.False(receipt.Success, $"the anchor was expected to fail with \"{reason}\"");
-        Assert.Contains(reason, receipt.Error, StringComparison.Ordinal);
+        Assert.False(receipt.Success, $"the anchor was expected to fail with \"{message}\"");
+        Assert.Equal(reason, receipt.Refusal!.Reason);
+        Assert.Contains(message, receipt.Error, StringComparison.Ordinal);
         var after = Record(l1, chainId);
         Assert.Equal(before.AnchorCount, after.AnchorCount);
         Assert.Equal(before.LastAnchoredBlock, after.LastAnchoredBlock);
@@ -89,7 +90,7 @@ public sealed class AnchorCertificateTests
             Assert.Equal(5UL, Record(l1, chainId).LastAnchoredBlock);
 
             // The next batch continues from the anchored block's hash, and only from it.
-            AssertRefused(l1, chainId, Certified(chainId, Headers(l1, 6, 3, headers[^2].Hash), Set), "is not the child of anchored block 5");
+            AssertRefused(l1, chainId, Certified(chainId, Headers(l1, 6, 3, headers[^2].Hash), Set), L1RefuseReason.BadRange, "is not the child of anchored block 5");
             Assert.True(Post(l1, Certified(chainId, Headers(l1, 6, 3, headers[^1].Hash), Set)).Success);
         });
     }
@@ -102,20 +103,20 @@ public sealed class AnchorCertificateTests
             var genesis = new Hash256(Hashes.Sha256d("genesis"u8));
             // The attack of the issue: the deployer alone anchors a made-up root.
             var headers = Headers(l1, 1, 5, genesis, fork: "made up");
-            AssertRefused(l1, chainId, Certified(chainId, headers, [StakedChain.Sequencer]), "signed by 1 of 4 sequencers");
-            AssertRefused(l1, chainId, Certified(chainId, headers, Set[..2]), "signed by 2 of 4 sequencers");
-            AssertRefused(l1, chainId, Certified(chainId, headers, []), "signed by 0 of 4 sequencers");
+            AssertRefused(l1, chainId, Certified(chainId, headers, [StakedChain.Sequencer]), L1RefuseReason.BadCertificate, "signed by 1 of 4 sequencers");
+            AssertRefused(l1, chainId, Certified(chainId, headers, Set[..2]), L1RefuseReason.BadCertificate, "signed by 2 of 4 sequencers");
+            AssertRefused(l1, chainId, Certified(chainId, headers, []), L1RefuseReason.BadCertificate, "signed by 0 of 4 sequencers");
             // Two real members and a key that is not bonded; a member counted twice; a signature over another round.
-            AssertRefused(l1, chainId, Certified(chainId, headers, [.. Set[..2], Outsider]), $"{TestKeys.AddressOf(Outsider)} is not in the sequencer set");
-            AssertRefused(l1, chainId, Certified(chainId, headers, [Set[0], Set[1], Set[1]]), "signed the certificate twice");
+            AssertRefused(l1, chainId, Certified(chainId, headers, [.. Set[..2], Outsider]), L1RefuseReason.BadCertificate, $"{TestKeys.AddressOf(Outsider)} is not in the sequencer set");
+            AssertRefused(l1, chainId, Certified(chainId, headers, [Set[0], Set[1], Set[1]]), L1RefuseReason.BadCertificate, "signed the certificate twice");
             var otherRound = Certified(chainId, headers, Set[1..], round: 1);
             otherRound = otherRound with { Certificate = otherRound.Certificate with { Round = 0 } };
-            AssertRefused(l1, chainId, otherRound, "is not in the sequencer set");
+            AssertRefused(l1, chainId, otherRound, L1RefuseReason.BadCertificate, "is not in the sequencer set");
             var garbage = Certified(chainId, headers, Set[1..]);
             garbage = garbage with { Certificate = garbage.Certificate with { Signatures = [.. garbage.Certificate.Signatures.Take(2), new byte[RecoverableSignature.Size]] } };
-            AssertRefused(l1, chainId, garbage, "a certificate signature does not recover");
+            AssertRefused(l1, chainId, garbage, L1RefuseReason.BadCertificate, "a certificate signature does not recover");
             // A certificate of another chain's block.
-            AssertRefused(l1, chainId, new AnchorCall(chainId, headers, new CommitCertificate(0, Set[1..].Select(k => Block.Seal(chainId + 1, headers[^1], k)).ToList())), "is not in the sequencer set");
+            AssertRefused(l1, chainId, new AnchorCall(chainId, headers, new CommitCertificate(0, Set[1..].Select(k => Block.Seal(chainId + 1, headers[^1], k)).ToList())), L1RefuseReason.BadCertificate, "is not in the sequencer set");
             Assert.Equal(0UL, Record(l1, chainId).AnchorCount);
         });
     }
@@ -126,19 +127,19 @@ public sealed class AnchorCertificateTests
         WithFourSequencers(nameof(Batches_that_skip_break_the_chain_of_headers_or_run_past_the_bound_are_refused), (l1, chainId) =>
         {
             var genesis = new Hash256(Hashes.Sha256d("genesis"u8));
-            AssertRefused(l1, chainId, Certified(chainId, Headers(l1, 6, 3, genesis), Set), "the next batch starts at L2 block 1 (got 6)");
-            AssertRefused(l1, chainId, Certified(chainId, Headers(l1, ulong.MaxValue - 1, 2, genesis), Set), "the next batch starts at L2 block 1");
-            AssertRefused(l1, chainId, Certified(chainId, Headers(l1, 1, 1, genesis), Set), "an anchor ends at L2 block 2 or later");
+            AssertRefused(l1, chainId, Certified(chainId, Headers(l1, 6, 3, genesis), Set), L1RefuseReason.BadRange, "the next batch starts at L2 block 1 (got 6)");
+            AssertRefused(l1, chainId, Certified(chainId, Headers(l1, ulong.MaxValue - 1, 2, genesis), Set), L1RefuseReason.BadRange, "the next batch starts at L2 block 1");
+            AssertRefused(l1, chainId, Certified(chainId, Headers(l1, 1, 1, genesis), Set), L1RefuseReason.BadRange, "an anchor ends at L2 block 2 or later");
 
             var unchained = Headers(l1, 1, 4, genesis);
             unchained[2] = Headers(l1, 3, 1, genesis)[0];
-            AssertRefused(l1, chainId, Certified(chainId, unchained, Set), "header 2 (L2 block 3) is not the child of header 1");
+            AssertRefused(l1, chainId, Certified(chainId, unchained, Set), L1RefuseReason.BadRange, "header 2 (L2 block 3) is not the child of header 1");
             var gap = Headers(l1, 1, 4, genesis);
             gap.RemoveAt(2);
-            AssertRefused(l1, chainId, Certified(chainId, gap, Set), "is not the child of header 1");
+            AssertRefused(l1, chainId, Certified(chainId, gap, Set), L1RefuseReason.BadRange, "is not the child of header 1");
 
             var tooMany = Headers(l1, 1, l1.Parameters.MaxAnchorBlocks + 1, genesis);
-            AssertRefused(l1, chainId, Certified(chainId, tooMany, Set), $"an anchor covers at most {l1.Parameters.MaxAnchorBlocks} L2 blocks");
+            AssertRefused(l1, chainId, Certified(chainId, tooMany, Set), L1RefuseReason.BadRange, $"an anchor covers at most {l1.Parameters.MaxAnchorBlocks} L2 blocks");
             Assert.Equal(0UL, Record(l1, chainId).AnchorCount);
         });
     }
@@ -151,21 +152,21 @@ public sealed class AnchorCertificateTests
             var genesis = new Hash256(Hashes.Sha256d("genesis"u8));
             var deployHeight = Record(l1, chainId).DeployHeight;
             AssertRefused(l1, chainId, Certified(chainId, Headers(l1, 1, 3, genesis, l1Hash: new Hash256(Hashes.Sha256d("not an L1 block"u8))), Set),
-                "which is not this chain's block there");
+                L1RefuseReason.BadL1Reference, "which is not this chain's block there");
             AssertRefused(l1, chainId, Certified(chainId, Headers(l1, 1, 3, genesis, l1Height: l1.Height + 1, l1Hash: Hash256.Zero), Set),
-                $"not below this one ({l1.Height + 1})");
+                L1RefuseReason.BadL1Reference, $"not below this one ({l1.Height + 1})");
 
             // The deployer was the whole set at the deployment: once the others joined, a batch it certifies there
             // alone is refused as soon as that L1 block is older than the bound, however valid the signature.
             var deployerAlone = Certified(chainId, Headers(l1, 1, 3, genesis, l1Height: deployHeight), [StakedChain.Sequencer]);
             l1.Mine((int)l1.Parameters.MaxAnchorL1Age);
-            AssertRefused(l1, chainId, deployerAlone, $"more than {l1.Parameters.MaxAnchorL1Age} blocks before this one");
+            AssertRefused(l1, chainId, deployerAlone, L1RefuseReason.BadL1Reference, $"more than {l1.Parameters.MaxAnchorL1Age} blocks before this one");
 
             // A batch anchored at a later L1 block fixes the floor: the next one may not go back before it.
             var first = Headers(l1, 1, 3, genesis);
             Assert.True(Post(l1, Certified(chainId, first, Set[1..])).Success);
             AssertRefused(l1, chainId, Certified(chainId, Headers(l1, 4, 2, first[^1].Hash, l1Height: l1.Height - 3), Set),
-                $"before {first[^1].L1AnchorHeight} of the block before it");
+                L1RefuseReason.BadL1Reference, $"before {first[^1].L1AnchorHeight} of the block before it");
         });
     }
 
@@ -176,9 +177,9 @@ public sealed class AnchorCertificateTests
         {
             var genesis = new Hash256(Hashes.Sha256d("genesis"u8));
             AssertRefused(l1, chainId, Certified(chainId, Headers(l1, 1, 3, genesis, processed: new QueueCursor(1, 0)), Set),
-                "the batch has processed 1 L1 messages; that must be within 0..0");
+                L1RefuseReason.BadQueueCount, "the batch has processed 1 L1 messages; that must be within 0..0");
             AssertRefused(l1, chainId, Certified(chainId, Headers(l1, 1, 3, genesis, processed: new QueueCursor(0, 2)), Set),
-                "the batch has processed 2 forced transactions; that must be within 0..0");
+                L1RefuseReason.BadQueueCount, "the batch has processed 2 forced transactions; that must be within 0..0");
         });
     }
 
@@ -222,6 +223,7 @@ public sealed class AnchorCertificateTests
                 l1.Mine();
                 var receipt = l1.ReceiptOf(raw.Id);
                 Assert.False(receipt.Success);
+                Assert.Equal(L1RefuseReason.Malformed, receipt.Refusal!.Reason);
                 Assert.StartsWith("malformed payload", receipt.Error, StringComparison.Ordinal);
             }
             Assert.Equal(0UL, Record(l1, chainId).AnchorCount);

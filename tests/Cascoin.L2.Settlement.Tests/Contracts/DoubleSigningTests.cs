@@ -43,7 +43,7 @@ public sealed class DoubleSigningTests
             var again = new DoubleSignCall(evidence.Second, evidence.First);
             Assert.Equal($"sequencer {sequencer} was already slashed for double signing at L2 height 7", l1.Execute(Reporter, again).Error);
             Assert.Equal($"sequencer {sequencer} was already slashed for double signing at L2 height 7",
-                l1.Chain.Submit(l1.Sign(Reporter, again), refuseFailingCall: true));
+                l1.Chain.Submit(l1.Sign(Reporter, again), refuseFailingCall: true)?.Message);
             Assert.Equal($"sequencer {sequencer} was already slashed for double signing at L2 height 7",
                 l1.Execute(Reporter, Evidence(chainId, StakedChain.Sequencer, round: 5, step: VoteStep.Proposal)).Error);
             Assert.Equal(after, StakedChain.StakeOf(l1, chainId, sequencer));

@@ -44,13 +44,13 @@ public sealed class MempoolTests
             var first = l1.Submit(sender, call);
             l1.Mine();
 
-            Assert.Equal("nonce-too-high: account nonce is 1, transaction has 2", l1.Chain.Submit(l1.Sign(sender, call, nonce: 2)));
-            Assert.Equal("nonce-too-low: account nonce is 1, transaction has 0", l1.Chain.Submit(l1.Sign(sender, call, nonce: 0)));
+            Assert.Equal(new L1Refusal(L1RefuseReason.NonceTooHigh, "account nonce is 1, transaction has 2"), l1.Chain.Submit(l1.Sign(sender, call, nonce: 2)));
+            Assert.Equal("nonce-too-low: account nonce is 1, transaction has 0", l1.Chain.Submit(l1.Sign(sender, call, nonce: 0))?.ToString());
             var second = l1.Submit(sender, call);
-            Assert.Equal("txn-already-in-mempool", l1.Chain.Submit(second));
-            Assert.StartsWith("fee-too-low", l1.Chain.Submit(l1.Sign(sender, call, fee: l1.Fee - Amount.FromSat(1), nonce: 2)), StringComparison.Ordinal);
+            Assert.Equal("txn-already-in-mempool", l1.Chain.Submit(second)?.Code);
+            Assert.Equal(L1RefuseReason.FeeTooLow, l1.Chain.Submit(l1.Sign(sender, call, fee: l1.Fee - Amount.FromSat(1), nonce: 2))?.Reason);
             var broke = TestKeys.Key(61);
-            Assert.StartsWith("insufficient-funds", l1.Chain.Submit(l1.Sign(broke, call)), StringComparison.Ordinal);
+            Assert.Equal("insufficient-funds", l1.Chain.Submit(l1.Sign(broke, call))?.Code);
 
             Assert.Equal([second.Id], l1.Chain.Mempool.Select(t => t.Id));
             Assert.NotEqual(first.Id, second.Id);

@@ -3,6 +3,7 @@ using Cascoin.L2.Chain.Wallet;
 using Cascoin.L2.Crypto;
 using Cascoin.L2.Primitives;
 using Cascoin.L2.Rpc.Modules.L2;
+using Cascoin.L2.Settlement.Application;
 using Cascoin.L2.Settlement.L1;
 
 namespace Cascoin.L2.Rpc.Modules.Settlement;
@@ -70,9 +71,9 @@ public sealed class L1RpcModule : IRpcModule, IL1Rpc
     private readonly Address _sequencer;
     private readonly NetworkParameters _network;
     private readonly TimeProvider _time;
-    private readonly L1Payer _payer;
+    private readonly L1Wallet _payer;
 
-    public L1RpcModule(L1Chain l1, KeyWallet wallet, PrivateKey sequencerKey, RpcNodeContext node, TimeProvider time)
+    public L1RpcModule(L1Chain l1, KeyWallet wallet, L1Wallet payer, PrivateKey sequencerKey, RpcNodeContext node, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(sequencerKey);
         ArgumentNullException.ThrowIfNull(node);
@@ -81,7 +82,7 @@ public sealed class L1RpcModule : IRpcModule, IL1Rpc
         _sequencer = Address.FromPublicKey(sequencerKey.PublicKey.AsSpan());
         _network = node.Network;
         _time = time;
-        _payer = new L1Payer(l1, wallet, node.Network);
+        _payer = payer;
     }
 
     public IReadOnlyList<string> Generate(int nblocks) => Mine(nblocks, _sequencer);
@@ -119,7 +120,7 @@ public sealed class L1RpcModule : IRpcModule, IL1Rpc
             ? block.Transactions.Select(t => (object)t.Id.ToString()).ToList()
             : block.Transactions.Select((t, i) => (object)new L1TransactionDto(t.Id.ToString(), t.Kind.ToString().ToLowerInvariant(),
                 t.RecoverSender(_network)?.ToBase58(_network), t.Nonce, t.Fee, Convert.ToHexStringLower(t.Payload),
-                receipts?[i].Success, receipts?[i].Error, receipts?[i].Event)).ToList();
+                receipts?[i].Success, receipts?[i].Refusal?.ToString(), receipts?[i].Event)).ToList();
         return new L1BlockDto(block.Hash.ToString(), block.Height, active ? _l1.Height - block.Height + 1 : 0, block.Header.ParentHash.ToString(),
             block.Header.StateRoot.ToHex(), block.Header.TransactionsRoot.ToHex(), block.Header.Timestamp / 1000, block.Header.Miner.ToBase58(_network),
             block.Transactions.Count, transactions);
@@ -169,14 +170,13 @@ public sealed class L1RpcModule : IRpcModule, IL1Rpc
         var value = RpcArguments.Amount(amount);
         if (value <= Amount.Zero)
             throw new RpcException(RpcErrorCode.TypeError, "Invalid amount for send");
-        var from = _payer.Richest(value + _l1.Parameters.MinimumFee);
-        return _payer.Submit(from, new TransferCall(to, value));
+        return _payer.Richest(value + _l1.Parameters.MinimumFee).Then(from => _payer.Send(from, new TransferCall(to, value))).OrThrow().ToString();
     }
 
     public string SendRawTransaction(string hexstring)
     {
         var bytes = RpcArguments.Hex(hexstring, "hexstring");
-        return _payer.Submit(RpcArguments.Decoded(bytes, b => L1Transaction.Decode(b)));
+        return _payer.Send(RpcArguments.Decoded(bytes, b => L1Transaction.Decode(b))).OrThrow().ToString();
     }
 
     public string SetReputation(string address, int score)
@@ -186,7 +186,7 @@ public sealed class L1RpcModule : IRpcModule, IL1Rpc
         if (score is < 0 or > 100)
             throw RpcException.InvalidParameter("score must be 0..100");
         var subject = RpcArguments.Address(address, _network);
-        return _payer.Submit(_payer.Richest(_l1.Parameters.MinimumFee), new SetReputationCall(subject, (byte)score));
+        return _payer.SendFromRichest(new SetReputationCall(subject, (byte)score)).OrThrow().ToString();
     }
 
     public ReputationDto GetReputation(string address)

@@ -1,16 +1,10 @@
 using System.Text.Json;
-using Cascoin.L2.Chain;
-using Cascoin.L2.Chain.Bridge;
-using Cascoin.L2.Chain.Mempool;
 using Cascoin.L2.Chain.Transactions;
-using Cascoin.L2.Chain.Wallet;
-using Cascoin.L2.Crypto;
 using Cascoin.L2.Primitives;
 using Cascoin.L2.Rpc.Modules.L2;
 using Cascoin.L2.Settlement;
-using Cascoin.L2.Settlement.Contracts;
+using Cascoin.L2.Settlement.Application;
 using Cascoin.L2.Settlement.L1;
-using Cascoin.L2.State.Accounts;
 
 namespace Cascoin.L2.Rpc.Modules.Settlement;
 
@@ -73,129 +67,57 @@ public interface ISettlementRpc
     IReadOnlyList<AffectedDto> GetReorgs();
 }
 
-/// <summary>The bridge, registry and staking over RPC; L2-side calls need the node to run a deployed chain.</summary>
-public sealed class SettlementRpcModule : IRpcModule, ISettlementRpc
+/// <summary>The bridge, registry and staking over RPC: binds parameters, calls the settlement application layer and maps its answers.</summary>
+public sealed class SettlementRpcModule(SettlementCommands commands, SettlementQueries queries, RpcNodeContext node, SettlementMonitor? monitor = null)
+    : IRpcModule, ISettlementRpc
 {
-    private readonly L1Chain _l1;
-    private readonly KeyWallet _wallet;
-    private readonly Address _sequencer;
-    private readonly NetworkParameters _network;
-    private readonly L1Payer _payer;
-    private readonly L2Blockchain? _l2;
-    private readonly TxPool? _pool;
-    private readonly SettlementMonitor? _monitor;
-
-    public SettlementRpcModule(L1Chain l1, KeyWallet wallet, PrivateKey sequencerKey, RpcNodeContext node,
-        L2Blockchain? l2 = null, TxPool? pool = null, SettlementMonitor? monitor = null)
-    {
-        ArgumentNullException.ThrowIfNull(sequencerKey);
-        ArgumentNullException.ThrowIfNull(node);
-        _l1 = l1;
-        _wallet = wallet;
-        _sequencer = Address.FromPublicKey(sequencerKey.PublicKey.AsSpan());
-        _network = node.Network;
-        _payer = new L1Payer(l1, wallet, node.Network);
-        _l2 = l2;
-        _pool = pool;
-        _monitor = monitor;
-    }
+    private readonly NetworkParameters _network = node?.Network ?? throw new ArgumentNullException(nameof(node));
 
     public DeployResultDto Deploy(string name, ulong blocktime = 100, ulong gaslimit = 30_000_000, ulong? challengeperiod = null)
     {
-        var call = new DeployChainCall(name, blocktime, gaslimit, challengeperiod ?? _l1.Parameters.DefaultChallengePeriod, _l1.Parameters.MinimumSequencerStake);
-        var txid = _payer.Submit(_sequencer, call);
-        return new DeployResultDto(Registry.ChainIdOf(Hash256.Parse(txid)), txid);
+        var (chainId, txid) = commands.Deploy(name, blocktime, gaslimit, challengeperiod).OrThrow();
+        return new DeployResultDto(chainId, txid.ToString());
     }
 
     public ChainInfoDto GetChainInfo(ulong? chainid = null)
     {
-        var id = chainid ?? _l2?.Parameters.ChainId ?? throw RpcException.InvalidParameter("give a chain id: this node runs no L2 chain");
-        var state = _l1.StateAtTip();
-        var chain = state.GetChain(id) ?? throw new RpcException(RpcErrorCode.InvalidAddressOrKey, $"chain {id} is not deployed on the settlement chain (l2_listchains)");
-        return ChainInfoDto.Of(chain, Context(state), _network);
+        var id = chainid ?? queries.RunningChainId ?? throw RpcException.InvalidParameter("give a chain id: this node runs no L2 chain");
+        var chain = queries.Chain(id).OrThrow();
+        return ChainInfoDto.Of(chain, queries.TipContext(queries.L1.StateAtTip()), _network);
     }
 
     public IReadOnlyList<ChainInfoDto> ListChains()
     {
-        var state = _l1.StateAtTip();
-        return state.GetChainIds().Select(id => ChainInfoDto.Of(state.GetChain(id)!, Context(state), _network)).ToList();
+        var context = queries.TipContext(queries.L1.StateAtTip());
+        return queries.Chains().Select(chain => ChainInfoDto.Of(chain, context, _network)).ToList();
     }
 
-    private ContractContext Context(L1StateView state) => new(state, _l1.Parameters, _l1.Height, Address.Zero, Hash256.Zero);
+    public string Stake(ulong chainid, JsonElement amount) => commands.Stake(chainid, Positive(amount)).OrThrow().ToString();
 
-    public string Stake(ulong chainid, JsonElement amount) => _payer.Submit(_sequencer, new BondCall(chainid, Positive(amount)));
+    public string Unstake(ulong chainid, JsonElement amount) => commands.Unstake(chainid, Positive(amount)).OrThrow().ToString();
 
-    public string Unstake(ulong chainid, JsonElement amount) => _payer.Submit(_sequencer, new UnbondCall(chainid, Positive(amount)));
+    public string Deposit(ulong chainid, JsonElement amount, string? l2address = null) =>
+        commands.Deposit(chainid, Positive(amount), OptionalAddress(l2address, "l2address")).OrThrow().ToString();
 
-    public string Deposit(ulong chainid, JsonElement amount, string? l2address = null)
-    {
-        var value = Positive(amount);
-        var from = _payer.Richest(value + _l1.Parameters.MinimumFee);
-        var recipient = l2address is null ? from : RpcArguments.Address(l2address, _network, "l2address");
-        return _payer.Submit(from, new DepositCall(chainid, value, recipient));
-    }
-
-    public string Withdraw(JsonElement amount, string? l1address = null, string? fromaddress = null)
-    {
-        var (l2, pool) = RequireL2();
-        var value = Positive(amount);
-        var from = fromaddress is null ? RichestOnL2(l2) : RpcArguments.Address(fromaddress, _network, "fromaddress");
-        var to = l1address is null ? from : RpcArguments.Address(l1address, _network, "l1address");
-        return SubmitL2(l2, pool, from, TransactionType.Withdrawal, to, value, []);
-    }
+    public string Withdraw(JsonElement amount, string? l1address = null, string? fromaddress = null) =>
+        commands.Withdraw(Positive(amount), OptionalAddress(l1address, "l1address"), OptionalAddress(fromaddress, "fromaddress")).OrThrow().ToString();
 
     public WithdrawalStatusDto GetWithdrawalStatus(string txid)
     {
-        var (l2, _) = RequireL2();
-        var id = RpcArguments.Hash(txid, "txid");
-        var record = WithdrawalOf(l2, id);
-        var chain = ChainRecordOf(l2);
-        var l1Height = _l1.Height;
-        var state = _l1.StateAtTip();
-        if (state.IsMarked(SettlementKeys.WithdrawalPaid(chain.ChainId, id)))
-            return new WithdrawalStatusDto(id.ToString(), "paid", record.Recipient.ToBase58(_network), record.Amount, record.Block, null, null, l1Height);
-        if (AnchorCovering(chain, record.Block) is not { } anchor)
-            return new WithdrawalStatusDto(id.ToString(), "pending", record.Recipient.ToBase58(_network), record.Amount, record.Block, null, null, l1Height);
-        // The period the bridge enforces: a quarter of the challenge period for an owner with a high HAT score.
-        var finalAt = anchor.PostedHeight + Bridge.WithdrawalPeriod(state, _l1.Parameters, chain, record);
-        return new WithdrawalStatusDto(id.ToString(), CanBeMinedBy(finalAt) ? "finalizable" : "anchored", record.Recipient.ToBase58(_network), record.Amount,
-            record.Block, anchor.Index, finalAt, l1Height);
+        var status = queries.Withdrawal(RpcArguments.Hash(txid, "txid")).OrThrow();
+        return new WithdrawalStatusDto(status.Id.ToString(), status.State.ToString().ToLowerInvariant(), status.Recipient.ToBase58(_network), status.Amount,
+            status.Block, status.AnchorIndex, status.FinalAt, status.L1Height);
     }
 
-    public string FinalizeWithdrawal(string txid)
-    {
-        var (l2, _) = RequireL2();
-        var id = RpcArguments.Hash(txid, "txid");
-        var record = WithdrawalOf(l2, id);
-        var chain = ChainRecordOf(l2);
-        var anchor = AnchorCovering(chain, record.Block) ?? throw new RpcException(RpcErrorCode.VerifyRejected, "the withdrawal is not anchored yet: wait for the next batch and mine it (generate)");
-        var proof = ProofAt(l2, BridgeKeys.Withdrawal(id), anchor);
-        var payer = _wallet.Addresses.Contains(record.Recipient) && _l1.StateAtTip().GetAccount(record.Recipient).Balance >= _l1.Parameters.MinimumFee
-            ? record.Recipient
-            : _payer.Richest(_l1.Parameters.MinimumFee);
-        return _payer.Submit(payer, new FinalizeWithdrawalCall(chain.ChainId, anchor.Index, id, record.ToBytes(), proof));
-    }
+    public string FinalizeWithdrawal(string txid) => commands.FinalizeWithdrawal(RpcArguments.Hash(txid, "txid")).OrThrow().ToString();
 
-    public string EmergencyWithdraw(string? address = null)
-    {
-        var (l2, _) = RequireL2();
-        var chain = ChainRecordOf(l2);
-        var owner = address is null ? RichestOnL2(l2) : RpcArguments.Address(address, _network);
-        if (chain.Status != ChainStatus.Emergency)
-            throw new RpcException(RpcErrorCode.VerifyRejected, $"chain {chain.ChainId} is not in emergency mode ({chain.Status.ToString().ToLowerInvariant()}): withdraw with l2_withdraw");
-        var anchor = Anchors.EmergencyRoot(_l1.StateAtTip(), chain)
-            ?? throw new RpcException(RpcErrorCode.VerifyRejected, "no anchor was final when the chain entered emergency mode: there is no root to prove a balance against");
-        var key = StateKeys.ForAccount(owner);
-        var proof = ProofAt(l2, key, anchor);
-        var record = l2.GetAccountAt(owner, anchor.StateRoot).ToBytes();
-        return _payer.Submit(owner, new EmergencyWithdrawCall(chain.ChainId, record, proof));
-    }
+    public string EmergencyWithdraw(string? address = null) =>
+        commands.EmergencyWithdraw(address is null ? null : RpcArguments.Address(address, _network)).OrThrow().ToString();
 
     public string ForceInclude(string rawtx)
     {
         var bytes = RpcArguments.Hex(rawtx, "rawtx");
-        var transaction = RpcArguments.Decoded(bytes, b => Transaction.Decode(b));
-        return _payer.Submit(_payer.Richest(_l1.Parameters.MinimumFee), new ForceIncludeCall(transaction.ChainId, bytes));
+        return commands.ForceInclude(RpcArguments.Decoded(bytes, b => Transaction.Decode(b))).OrThrow().ToString();
     }
 
     public string SendMessage(string destination, string target, string data, string? fromaddress = null)
@@ -204,43 +126,24 @@ public sealed class SettlementRpcModule : IRpcModule, ISettlementRpc
         var bytes = RpcArguments.Hex(data, "data");
         if (bytes.Length > L1Call.MaxMessageBytes)
             throw RpcException.InvalidParameter($"a message is at most {L1Call.MaxMessageBytes} bytes");
-        switch (destination)
+        var from = OptionalAddress(fromaddress, "fromaddress");
+        return destination switch
         {
-            case "l2":
-                var (l2, _) = RequireL2();
-                var from = fromaddress is null ? _payer.Richest(_l1.Parameters.MinimumFee) : RpcArguments.Address(fromaddress, _network, "fromaddress");
-                return _payer.Submit(from, new SendMessageCall(l2.Parameters.ChainId, to, bytes));
-            case "l1":
-                var (chain, pool) = RequireL2();
-                var sender = fromaddress is null ? RichestOnL2(chain) : RpcArguments.Address(fromaddress, _network, "fromaddress");
-                return SubmitL2(chain, pool, sender, TransactionType.L2ToL1Message, to, Amount.Zero, bytes);
-            default:
-                throw RpcException.InvalidParameter("destination must be \"l2\" (L1→L2) or \"l1\" (L2→L1)");
-        }
+            "l2" => commands.SendMessageToL2(to, bytes, from).OrThrow().ToString(),
+            "l1" => commands.SendMessageToL1(to, bytes, from).OrThrow().ToString(),
+            _ => throw RpcException.InvalidParameter("destination must be \"l2\" (L1→L2) or \"l1\" (L2→L1)"),
+        };
     }
 
     public MessageStatusDto GetMessage(JsonElement id)
     {
-        var (l2, _) = RequireL2();
-        var chain = ChainRecordOf(l2);
-        if (QueueNumber(id) is { } sequence)
-        {
-            var queued = _l1.StateAtTip().GetL1Message(chain.ChainId, sequence) ?? throw new RpcException(RpcErrorCode.InvalidAddressOrKey, $"no L1→L2 message {sequence}");
-            var delivered = l2.GetRecord(BridgeKeys.Delivered(sequence));
-            return new MessageStatusDto(sequence.ToString(System.Globalization.CultureInfo.InvariantCulture), "l1-to-l2", delivered is null ? "queued" : "delivered", queued.Sender.ToBase58(_network),
-                queued.Recipient.ToBase58(_network), Convert.ToHexStringLower(queued.Data), null, null, null);
-        }
-        var txid = id.ValueKind == JsonValueKind.String
-            ? RpcArguments.Hash(id.GetString()!, "id")
-            : throw RpcException.InvalidParams("parameter 'id' must be an L2 txid or a queue number");
-        var bytes = l2.GetRecord(BridgeKeys.Message(txid)) ?? throw new RpcException(RpcErrorCode.InvalidAddressOrKey, $"no L2→L1 message {txid} in the L2 state");
-        var record = L2MessageRecord.FromBytes(bytes);
-        var anchor = AnchorCovering(chain, record.Block);
-        var executed = _l1.StateAtTip().IsMarked(SettlementKeys.MessageExecuted(chain.ChainId, txid));
-        var finalAt = anchor is null ? (ulong?)null : anchor.PostedHeight + chain.ChallengePeriod;
-        var status = executed ? "executed" : anchor is null ? "pending" : CanBeMinedBy(finalAt!.Value) ? "executable" : "anchored";
-        return new MessageStatusDto(txid.ToString(), "l2-to-l1", status, record.Sender.ToBase58(_network), record.Target.ToBase58(_network),
-            Convert.ToHexStringLower(record.Data), record.Block, anchor?.Index, finalAt);
+        var status = QueueNumber(id) is { } sequence
+            ? queries.MessageToL2(sequence).OrThrow()
+            : id.ValueKind == JsonValueKind.String
+                ? queries.MessageToL1(RpcArguments.Hash(id.GetString()!, "id")).OrThrow()
+                : throw RpcException.InvalidParams("parameter 'id' must be an L2 txid or a queue number");
+        return new MessageStatusDto(status.Id, status.ToL2 ? "l1-to-l2" : "l2-to-l1", status.State.ToString().ToLowerInvariant(), status.From.ToBase58(_network),
+            status.To.ToBase58(_network), Convert.ToHexStringLower(status.Data), status.Block, status.AnchorIndex, status.FinalAt);
     }
 
     /// <summary>
@@ -256,95 +159,25 @@ public sealed class SettlementRpcModule : IRpcModule, ISettlementRpc
         _ => null,
     };
 
-    public string ExecuteMessage(string txid)
-    {
-        var (l2, _) = RequireL2();
-        var id = RpcArguments.Hash(txid, "txid");
-        var bytes = l2.GetRecord(BridgeKeys.Message(id)) ?? throw new RpcException(RpcErrorCode.InvalidAddressOrKey, $"no L2→L1 message {id} in the L2 state");
-        var record = L2MessageRecord.FromBytes(bytes);
-        var chain = ChainRecordOf(l2);
-        var anchor = AnchorCovering(chain, record.Block) ?? throw new RpcException(RpcErrorCode.VerifyRejected, "the message is not anchored yet");
-        var proof = ProofAt(l2, BridgeKeys.Message(id), anchor);
-        return _payer.Submit(_payer.Richest(_l1.Parameters.MinimumFee), new ExecuteMessageCall(chain.ChainId, anchor.Index, id, bytes, proof));
-    }
+    public string ExecuteMessage(string txid) => commands.ExecuteMessage(RpcArguments.Hash(txid, "txid")).OrThrow().ToString();
 
     public bool SetAnchoring(bool enabled)
     {
         if (_network.Kind != NetworkKind.Regtest)
             throw new RpcException(RpcErrorCode.MiscError, "l2_setanchoring exists on regtest only");
-        var monitor = _monitor ?? throw new RpcException(RpcErrorCode.MiscError, "this node runs no L2 chain on the settlement chain");
-        monitor.AnchoringEnabled = enabled;
+        var running = monitor ?? throw new RpcException(RpcErrorCode.MiscError, "this node runs no L2 chain on the settlement chain");
+        running.AnchoringEnabled = enabled;
         return enabled;
     }
 
     public IReadOnlyList<AffectedDto> GetReorgs() =>
-        (_monitor?.Affected ?? []).Select(a => new AffectedDto(a.TransactionId.ToString(), a.RevertedBlock, a.Outcome)).ToList();
+        (monitor?.Affected ?? []).Select(a => new AffectedDto(a.TransactionId.ToString(), a.RevertedBlock, a.Outcome)).ToList();
 
-    /// <summary>
-    /// Whether a call sent now can pass a rule that holds from L1 height <paramref name="height"/>: it is
-    /// mined (and checked) in the next block, so this matches what l2_finalizewithdrawal / l2_executemessage accept.
-    /// </summary>
-    private bool CanBeMinedBy(ulong height) => _l1.Height + 1 >= height;
-
-    private (L2Blockchain Chain, TxPool Pool) RequireL2() =>
-        _l2 is not null && _pool is not null ? (_l2, _pool) : throw new RpcException(RpcErrorCode.MiscError, "this node runs no L2 chain");
-
-    private ChainRecord ChainRecordOf(L2Blockchain l2) =>
-        _l1.StateAtTip().GetChain(l2.Parameters.ChainId)
-        ?? throw new RpcException(RpcErrorCode.MiscError, $"L2 chain {l2.Parameters.ChainId} is not deployed on the settlement chain: deploy one (l2_deploy) and restart with -l2chainid");
+    private Address? OptionalAddress(string? text, string name) => text is null ? null : RpcArguments.Address(text, _network, name);
 
     private static Amount Positive(JsonElement amount)
     {
         var value = RpcArguments.Amount(amount);
         return value > Amount.Zero ? value : throw new RpcException(RpcErrorCode.TypeError, "Amount must be positive");
-    }
-
-    private static WithdrawalRecord WithdrawalOf(L2Blockchain l2, Hash256 id) =>
-        l2.GetRecord(BridgeKeys.Withdrawal(id)) is { } bytes
-            ? WithdrawalRecord.FromBytes(bytes)
-            : throw new RpcException(RpcErrorCode.InvalidAddressOrKey, $"no withdrawal {id} in the L2 state (not mined yet, or not a withdrawal)");
-
-    /// <summary>The first anchor whose range covers L2 block <paramref name="block"/>.</summary>
-    private AnchorRecord? AnchorCovering(ChainRecord chain, ulong block)
-    {
-        var state = _l1.StateAtTip();
-        for (ulong index = 0; index < chain.AnchorCount; index++)
-        {
-            var anchor = state.GetAnchor(chain.ChainId, index)!;
-            if (anchor.FirstBlock <= block && block <= anchor.LastBlock)
-                return anchor;
-        }
-        return null;
-    }
-
-    private static byte[] ProofAt(L2Blockchain l2, Hash256 key, AnchorRecord anchor)
-    {
-        try
-        {
-            return l2.GetRecordProof(key, anchor.StateRoot).Proof.ToCompact();
-        }
-        catch (ArgumentException)
-        {
-            throw new RpcException(RpcErrorCode.MiscError, $"this node no longer holds the state of anchor {anchor.Index} (root {anchor.StateRoot.ToHex()})");
-        }
-    }
-
-    private Address RichestOnL2(L2Blockchain l2)
-    {
-        var best = _wallet.Addresses.Select(a => (Address: a, Balance: l2.GetAccount(a).Balance)).OrderByDescending(x => x.Balance).FirstOrDefault();
-        return best.Balance > Amount.Zero ? best.Address : throw new RpcException(RpcErrorCode.WalletInsufficientFunds, "no wallet address has an L2 balance");
-    }
-
-    private string SubmitL2(L2Blockchain l2, TxPool pool, Address from, TransactionType type, Address to, Amount value, byte[] data)
-    {
-        var key = _wallet.GetKey(from) ?? throw new RpcException(RpcErrorCode.WalletError, $"Private key for address {from.ToBase58(_network)} is not known");
-        var nonce = pool.PendingNonce(from, l2.GetAccount(from));
-        var maxFee = checked(2 * l2.NextBaseFee + 1);
-        var probe = Transaction.CreateUnsigned(type, l2.Parameters.ChainId, nonce, to, value, maxFee, 1, 0, data);
-        var unsigned = Transaction.CreateUnsigned(type, l2.Parameters.ChainId, nonce, to, value, maxFee, 1, IntrinsicGas.Of(probe), data);
-        var transaction = Transaction.Sign(unsigned, key);
-        if (pool.Add(transaction, l2.GetAccount, l2.NextBaseFee) is { } rejection)
-            throw RpcArguments.Rejected(rejection);
-        return transaction.Id.ToString();
     }
 }
