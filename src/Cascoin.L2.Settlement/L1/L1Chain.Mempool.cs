@@ -1,8 +1,10 @@
+using Cascoin.L2.Chain.Blocks;
 using Cascoin.L2.Primitives;
+using Cascoin.L2.State.Smt;
 
 namespace Cascoin.L2.Settlement.L1;
 
-/// <summary>The settlement chain's mempool: transactions checked against the tip, waiting to be mined.</summary>
+/// <summary>The settlement chain's mempool and mining: transactions checked against the tip wait in <see cref="L1Mempool"/> until a block takes them.</summary>
 public sealed partial class L1Chain
 {
     public IReadOnlyList<L1Transaction> Mempool
@@ -10,7 +12,7 @@ public sealed partial class L1Chain
         get
         {
             lock (_lock)
-                return _mempool.ToList();
+                return _mempool.Transactions;
         }
     }
 
@@ -25,18 +27,18 @@ public sealed partial class L1Chain
         ArgumentNullException.ThrowIfNull(transaction);
         lock (_lock)
         {
-            if (_mempool.Any(t => t.Id == transaction.Id))
+            if (_mempool.Contains(transaction.Id))
                 return new L1Refusal(L1RefuseReason.AlreadyInMempool, $"transaction {transaction.Id} is already waiting to be mined");
             if (transaction.RecoverSender(_network) is not { } sender)
                 return new L1Refusal(L1RefuseReason.BadSignature, "the signature does not recover");
-            var trial = new L1BlockExecution(Parameters, _network, Height + 1, Address.Zero, StateAtTipLocked(), this);
-            foreach (var pending in _mempool.Where(t => t.RecoverSender(_network) == sender).OrderBy(t => t.Nonce))
+            var trial = new L1BlockExecution(Parameters, _network, _active.Height + 1, Address.Zero, StateAtTipLocked(), this);
+            foreach (var pending in _mempool.From(sender))
                 trial.TryApply(pending);
             if (trial.TryApply(transaction) is { } error)
                 return error;
             if (refuseFailingCall && trial.Receipts[^1].Refusal is { } failed)
                 return failed;
-            _mempool.Add(transaction);
+            _mempool.Add(transaction, sender);
         }
         TransactionAccepted?.Invoke(transaction);
         return null;
@@ -50,31 +52,35 @@ public sealed partial class L1Chain
     {
         ArgumentNullException.ThrowIfNull(match);
         lock (_lock)
-        {
-            var removed = new List<L1Transaction>();
-            foreach (var first in _mempool.Where(match).ToList())
-            {
-                var sender = first.RecoverSender(_network);
-                removed.AddRange(_mempool.Where(t => t == first || t.RecoverSender(_network) == sender && t.Nonce > first.Nonce));
-            }
-            var distinct = removed.Distinct().ToList();
-            _mempool.RemoveAll(distinct.Contains);
-            return distinct;
-        }
+            return _mempool.Remove(match);
     }
 
     /// <summary>The next nonce of <paramref name="sender"/> counting its transactions waiting to be mined.</summary>
     public ulong PendingNonce(Address sender)
     {
         lock (_lock)
+            return _mempool.PendingNonce(sender, StateAtTipLocked().GetAccount(sender).Nonce);
+    }
+
+    /// <summary>Mines one block on the tip with the mempool's transactions, paying <paramref name="miner"/>.</summary>
+    public L1Block Mine(Address miner, ulong timestampMs)
+    {
+        lock (_lock)
         {
-            var nonce = StateAtTipLocked().GetAccount(sender).Nonce;
-            foreach (var pending in _mempool.Where(t => t.RecoverSender(_network) == sender).OrderBy(t => t.Nonce))
-            {
-                if (pending.Nonce == nonce)
-                    nonce++;
-            }
-            return nonce;
+            var parent = _tree[_active.Tip];
+            var height = parent.Height + 1;
+            var execution = new L1BlockExecution(Parameters, _network, height, miner, StateAtTipLocked(), this);
+            var included = _mempool.FillBlock(execution);
+            execution.Finish();
+            var update = _state.Prepare(height, execution.State.Changes.Select(c => new SmtChange(c.Key, c.Value)));
+            var header = L1BlockHeader.Solve(new L1BlockHeader(height, parent.Hash, update.Root, MerkleRoot.Compute(included.Select(t => t.Id).ToList()),
+                Math.Max(timestampMs, parent.Timestamp + 1), miner, Parameters.PowBits, 0));
+            var block = new L1Block(header, included);
+            CommitConnectLocked(block, update, execution.Receipts);
+            // What could not be mined now (bad nonce after a reorg, no funds) stays for a later block unless it can never be valid.
+            _mempool.DropStale(StateAtTipLocked());
+            Changed?.Invoke(new L1ChainChange(parent.Height, [], [block]));
+            return block;
         }
     }
 }

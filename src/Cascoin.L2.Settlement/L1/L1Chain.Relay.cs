@@ -1,6 +1,5 @@
 using Cascoin.L2.Chain.Blocks;
 using Cascoin.L2.Primitives;
-using Cascoin.L2.Storage;
 
 namespace Cascoin.L2.Settlement.L1;
 
@@ -42,20 +41,20 @@ public sealed partial class L1Chain
         var header = block.Header;
         lock (_lock)
         {
-            if (_invalid.Contains(block.Hash))
+            if (_tree.IsInvalid(block.Hash))
                 return (L1BlockAcceptance.Invalid, "the block is marked invalid");
-            if (_headers.ContainsKey(block.Hash))
+            if (_tree.Contains(block.Hash))
                 return (L1BlockAcceptance.AlreadyKnown, null);
             // The work first: a chain without it is refused before anything is stored or asked for.
             if (header.Bits != Parameters.PowBits)
                 return (L1BlockAcceptance.Invalid, $"bits {header.Bits:x8} are not the network's {Parameters.PowBits:x8}");
             if (!header.HasProofOfWork)
                 return (L1BlockAcceptance.Invalid, "the hash does not meet its target (no proof of work)");
-            if (!_headers.TryGetValue(header.ParentHash, out var parent))
+            if (!_tree.TryGet(header.ParentHash, out var parent))
                 return (L1BlockAcceptance.MissingParent, $"parent {header.ParentHash} is unknown");
-            if (_invalid.Contains(parent.Hash))
+            if (_tree.IsInvalid(parent.Hash))
                 return (L1BlockAcceptance.Invalid, "its parent is invalid");
-            if (ForkDepthLocked(parent) is var depth && depth > Parameters.MaxReorgDepth)
+            if (_tree.ForkDepth(parent, _active, Parameters.MaxReorgDepth) > Parameters.MaxReorgDepth)
                 return (L1BlockAcceptance.Invalid, $"its branch leaves the active chain more than {Parameters.MaxReorgDepth} blocks below the tip");
             if (header.Height != parent.Height + 1)
                 return (L1BlockAcceptance.Invalid, $"height {header.Height} does not follow its parent's {parent.Height}");
@@ -65,36 +64,13 @@ public sealed partial class L1Chain
                 return (L1BlockAcceptance.Invalid, "timestamp more than 2 hours in the future");
             if (MerkleRoot.Compute(block.Transactions.Select(t => t.Id).ToList()) != header.TransactionsRoot)
                 return (L1BlockAcceptance.Invalid, "transactions root mismatch");
-            using (var batch = _database.CreateBatch())
-            {
-                batch.Put(DbColumn.L1Blocks, block.Hash.ToArray(), block.ToBytes());
-                _database.Commit(batch);
-            }
-            AddHeaderLocked(header);
+            _store.StoreBlock(block);
+            _tree.Add(header);
             ActivateBestChainLocked();
-            if (_invalid.Contains(block.Hash))
+            if (_tree.IsInvalid(block.Hash))
                 return (L1BlockAcceptance.Invalid, "the block failed validation on its branch");
             // Moving to the block's branch also took what it mined out of the mempool.
-            return header.Height < (ulong)_active.Count && _active[(int)header.Height] == block.Hash
-                ? (L1BlockAcceptance.Connected, null)
-                : (L1BlockAcceptance.SideBranch, null);
-        }
-    }
-
-    /// <summary>
-    /// How many blocks below the active tip the branch ending at <paramref name="parent"/> leaves the
-    /// active chain (0: it extends the tip or a block on it near the tip); the walk stops past the bound,
-    /// so it costs at most <see cref="SettlementParameters.MaxReorgDepth"/> steps.
-    /// </summary>
-    private ulong ForkDepthLocked(L1BlockHeader parent)
-    {
-        var tip = (ulong)_active.Count - 1;
-        for (var header = parent; ; header = _headers[header.ParentHash])
-        {
-            if (header.Height <= tip && _active[(int)header.Height] == header.Hash)
-                return tip - header.Height;
-            if (header.Height + Parameters.MaxReorgDepth < tip || header.Height == 0)
-                return ulong.MaxValue;
+            return _active.Contains(header) ? (L1BlockAcceptance.Connected, null) : (L1BlockAcceptance.SideBranch, null);
         }
     }
 
@@ -102,18 +78,7 @@ public sealed partial class L1Chain
     public IReadOnlyList<Hash256> Locator()
     {
         lock (_lock)
-        {
-            var locator = new List<Hash256>();
-            var step = 1L;
-            for (var height = (long)_active.Count - 1; height > 0; height -= step)
-            {
-                locator.Add(_active[(int)height]);
-                if (locator.Count >= 10)
-                    step *= 2;
-            }
-            locator.Add(_active[0]);
-            return locator;
-        }
+            return _active.Locator();
     }
 
     /// <summary>Up to <paramref name="max"/> active blocks after the first <paramref name="locator"/> hash on the active chain (from the genesis when none is).</summary>
@@ -122,18 +87,9 @@ public sealed partial class L1Chain
         ArgumentNullException.ThrowIfNull(locator);
         lock (_lock)
         {
-            var fork = 0;
-            foreach (var hash in locator)
-            {
-                if (_headers.TryGetValue(hash, out var header) && header.Height < (ulong)_active.Count && _active[(int)header.Height] == hash)
-                {
-                    fork = (int)header.Height;
-                    break;
-                }
-            }
             var blocks = new List<L1Block>();
-            for (var height = fork + 1; height < _active.Count && blocks.Count < max; height++)
-                blocks.Add(GetBlock(_active[height])!);
+            for (var height = _active.ForkPoint(locator, _tree) + 1; height <= _active.Height && blocks.Count < max; height++)
+                blocks.Add(_store.GetBlock(_active[height])!);
             return blocks;
         }
     }
