@@ -22,13 +22,17 @@ public static class ParentCommits
             return commit.IsEmpty ? ([], null) : ([], Refused($"block {parent.Number + 1} carries no parent certificate here"));
         if (setWeights(parent.Number) is not { } weights)
             return ([], Refused($"the sequencer set of block {parent.Number} is not known here"));
-        if (commit.RecoverSigners(chainId, parent) is not { } signers)
-            return ([], Refused("a signature of the parent's certificate does not recover"));
-        if (signers.Distinct().Count() != signers.Count || !signers.All(weights.ContainsKey))
-            return ([], Refused("the parent's certificate is not by distinct members of its sequencer set"));
-        var signed = signers.Aggregate(UInt128.Zero, (sum, signer) => sum + weights[signer]);
-        if (!StakeQuorum.IsSupermajority(signed, weights.Values.Aggregate(UInt128.Zero, (sum, w) => sum + w)))
-            return ([], Refused($"the parent's certificate holds {signers.Count} of {weights.Count} sequencers, not more than 2/3 of their weight"));
+        var tally = CertificateTally.Of(commit, chainId, parent, weights);
+        switch (tally.Fault)
+        {
+            case CertificateFault.SignatureDoesNotRecover:
+                return ([], Refused("a signature of the parent's certificate does not recover"));
+            case CertificateFault.RepeatedSigner or CertificateFault.SignerNotInSet:
+                return ([], Refused("the parent's certificate is not by distinct members of its sequencer set"));
+            case CertificateFault.NoQuorum:
+                return ([], Refused($"the parent's certificate holds {tally.Signers.Count} of {weights.Count} sequencers, not more than 2/3 of their weight"));
+        }
+        var signers = tally.Signers;
         return ([.. signers.Where(s => s != producer).Select(s => new FeeSharer(s, weights[s]))], null);
     }
 

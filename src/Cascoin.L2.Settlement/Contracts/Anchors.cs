@@ -142,24 +142,17 @@ public sealed class Anchors : ISystemContract
         if (history.StateAt(setHeight) is not { } state || state.GetChain(call.ChainId) is not { } chainThen)
             return new L1Refusal(L1RefuseReason.BadL1Reference, $"the sequencer set of L1 height {setHeight} is not known");
         var weights = (context with { State = state, Height = setHeight }).SequencerWeights(chainThen);
-        var total = weights.Values.Aggregate(UInt128.Zero, (sum, w) => sum + w);
-        if (call.Certificate.RecoverSigners(call.ChainId, call.Last) is not { } recovered)
-            return new L1Refusal(L1RefuseReason.BadCertificate, "a certificate signature does not recover");
-        var seen = new List<Address>();
-        var signed = UInt128.Zero;
-        foreach (var signer in recovered)
+        var tally = CertificateTally.Of(call.Certificate, call.ChainId, call.Last, weights);
+        signers = tally.Signers;
+        return tally.Fault switch
         {
-            if (seen.Contains(signer))
-                return new L1Refusal(L1RefuseReason.BadCertificate, $"{signer} signed the certificate twice");
-            seen.Add(signer);
-            if (!weights.TryGetValue(signer, out var weight))
-                return new L1Refusal(L1RefuseReason.BadCertificate, $"{signer} is not in the sequencer set of L1 height {setHeight}");
-            signed += weight;
-        }
-        signers = [.. seen];
-        return StakeQuorum.IsSupermajority(signed, total)
-            ? null
-            : new L1Refusal(L1RefuseReason.BadCertificate, $"the certificate of L2 block {call.LastBlock} is signed by {seen.Count} of {weights.Count} sequencers of L1 height {setHeight}, not more than 2/3 of their weight");
+            CertificateFault.None => null,
+            CertificateFault.SignatureDoesNotRecover => new L1Refusal(L1RefuseReason.BadCertificate, "a certificate signature does not recover"),
+            CertificateFault.RepeatedSigner => new L1Refusal(L1RefuseReason.BadCertificate, $"{tally.Culprit} signed the certificate twice"),
+            CertificateFault.SignerNotInSet => new L1Refusal(L1RefuseReason.BadCertificate, $"{tally.Culprit} is not in the sequencer set of L1 height {setHeight}"),
+            _ => new L1Refusal(L1RefuseReason.BadCertificate,
+                $"the certificate of L2 block {call.LastBlock} is signed by {tally.Signers.Count} of {weights.Count} sequencers of L1 height {setHeight}, not more than 2/3 of their weight"),
+        };
     }
 
     /// <summary>
