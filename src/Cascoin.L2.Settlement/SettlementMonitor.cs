@@ -157,23 +157,57 @@ public sealed class SettlementMonitor
                 return;
             var first = chain.LastAnchoredBlock + 1;
             var last = Math.Min(head.Number, first + (ulong)_l1.Parameters.MaxAnchorBlocks - 1);
-            var lastBlock = _l2.GetBlock(last)!;
             var overdue = head.Number - chain.LastAnchoredBlock >= 3 * interval;
-            if (lastBlock.Header.Sequencer != _sequencer && !overdue)
+            if (_l2.GetHeader(last)!.Sequencer != _sequencer && !overdue)
                 return;
-            var headers = new List<BlockHeader>((int)(last - first + 1));
-            for (var n = first; n <= last; n++)
-                headers.Add(_l2.GetHeader(n)!);
-            var call = new AnchorCall(ChainId, headers, lastBlock.Certificate);
-            var transaction = L1Transaction.Sign(L1TransactionKind.Anchor, _l1.PendingNonce(_sequencer), _l1.Parameters.MinimumFee, call.ToBytes(), _sequencerKey, _network);
+            if (BuildAnchor(first, last) is not { } call)
+                return;
+            var payload = call.ToBytes();
+            var transaction = L1Transaction.Sign(L1TransactionKind.Anchor, _l1.PendingNonce(_sequencer), _l1.Parameters.FeeFor(L1TransactionKind.Anchor, payload.Length),
+                payload, _sequencerKey, _network);
             if (_l1.Submit(transaction) is { } error)
             {
-                _logger.LogWarning("Could not post the anchor of L2 blocks {First}..{Last}: {Error}", first, last, error);
+                _logger.LogWarning("Could not post the anchor of L2 blocks {First}..{Last}: {Error}", call.FirstBlock, call.LastBlock, error);
                 return;
             }
             _anchorInFlight = transaction.Id;
-            _logger.LogInformation("Posted anchor of L2 blocks {First}..{Last} ({Signatures} precommits), state root {Root}: L1 transaction {Id}",
-                first, last, lastBlock.Signatures.Count, lastBlock.Header.StateRoot.ToHex(), transaction.Id);
+            _logger.LogInformation("Posted anchor of L2 blocks {First}..{Last} ({Signatures} precommits, {Bytes} bytes of batch data), state root {Root}: L1 transaction {Id}",
+                call.FirstBlock, call.LastBlock, call.Certificate.Signatures.Count, call.Data.Length, call.Last.StateRoot.ToHex(), transaction.Id);
+        }
+    }
+
+    /// <summary>
+    /// Why this node posts no anchor although one is due, or null: the halting rule (seed Req 7.4) — a
+    /// sequencer never posts an anchor for data it does not hold in full, so anchoring stops and says why.
+    /// </summary>
+    public string? AnchoringHaltedReason { get; private set; }
+
+    /// <summary>
+    /// The anchor of blocks <paramref name="first"/>..<paramref name="last"/> with their batch data, the
+    /// range cut in halves until the payload fits <see cref="SettlementParameters.MaxBatchBytes"/>; null
+    /// (and <see cref="AnchoringHaltedReason"/> set) when this node does not hold every block in full.
+    /// </summary>
+    private AnchorCall? BuildAnchor(ulong first, ulong last)
+    {
+        var blocks = new List<Block>((int)(last - first + 1));
+        for (var n = first; n <= last; n++)
+        {
+            if (_l2.GetBlock(n) is not { } block)
+            {
+                if (AnchoringHaltedReason is null)
+                    _logger.LogError("Anchoring halted: this node does not hold L2 block {Number} in full, and never posts an anchor for data it does not hold", n);
+                AnchoringHaltedReason = $"this node does not hold L2 block {n} in full: no anchor is posted for data it does not hold";
+                return null;
+            }
+            blocks.Add(block);
+        }
+        AnchoringHaltedReason = null;
+        while (true)
+        {
+            var call = AnchorCall.Of(ChainId, blocks);
+            if (call.ToBytes().Length <= _l1.Parameters.MaxBatchBytes || blocks.Count == 1)
+                return call;
+            blocks.RemoveRange((blocks.Count + 1) / 2, blocks.Count / 2);
         }
     }
 

@@ -70,6 +70,16 @@ public sealed record SettlementParameters
     /// </summary>
     public ulong MaxAnchorL1Age { get; init; } = 100;
 
+    /// <summary>What L1 charges for each byte an anchor carries (its batch data above all), on top of <see cref="MinimumFee"/>.</summary>
+    public Amount BatchByteFee { get; init; } = Amount.FromSat(10);
+
+    /// <summary>The largest anchor payload a sequencer posts: a longer range is cut into several anchors.</summary>
+    public int MaxBatchBytes { get; init; } = 1024 * 1024;
+
+    /// <summary>The lowest fee a transaction of <paramref name="kind"/> with <paramref name="payloadLength"/> payload bytes may pay.</summary>
+    public Amount FeeFor(L1.L1TransactionKind kind, int payloadLength) =>
+        kind == L1.L1TransactionKind.Anchor ? MinimumFee + Amount.FromSat(BatchByteFee.Sat * payloadLength) : MinimumFee;
+
     /// <summary>L1 blocks that make one "day" for the daily limits.</summary>
     public ulong BlocksPerDay { get; init; } = 576;
 

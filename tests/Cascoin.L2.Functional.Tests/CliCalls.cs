@@ -25,6 +25,14 @@ internal static class CliCalls
         return document.RootElement.Clone();
     }
 
+    /// <summary>Waits for <paramref name="txid"/>'s receipt on <paramref name="node"/> (cascoin-cli prints nothing while it is null, as bitcoin-cli does).</summary>
+    public static async Task<JsonElement> ReceiptAsync(TestNode node, string txid, string what)
+    {
+        var text = await TestWait.UntilAsync(() => OkAsync(node, "l2_gettransactionreceipt", txid), t => t.Length > 0, what);
+        using var document = JsonDocument.Parse(text);
+        return document.RootElement.Clone();
+    }
+
     /// <summary>Checks that <paramref name="result"/> is the RPC error <paramref name="code"/> and returns its message.</summary>
     public static string ErrorMessage(ProgramResult result, int code, string what)
     {

@@ -66,8 +66,8 @@ public sealed class L2FollowerTests
         await Cli(follower, "importprivkey", await Cli(sequencer, "dumpprivkey", alice));
         var sent = await Json(follower, "l2_sendtransaction", alice, bob, "2.5");
         var txid = sent.GetProperty("txid").GetString()!;
-        var receipt = await TestWait.UntilAsync(() => Json(sequencer, "l2_gettransactionreceipt", txid), r => r.ValueKind == JsonValueKind.Object, "the sequencer mines the relayed transfer");
-        await TestWait.UntilAsync(() => Json(follower, "l2_gettransactionreceipt", txid), r => r.ValueKind == JsonValueKind.Object, "the follower imports its block");
+        var receipt = await CliCalls.ReceiptAsync(sequencer, txid, "the sequencer mines the relayed transfer");
+        await CliCalls.ReceiptAsync(follower, txid, "the follower imports its block");
         Assert.Equal(receipt.GetProperty("blockhash").GetString(), (await Json(follower, "l2_gettransactionreceipt", txid)).GetProperty("blockhash").GetString());
         Assert.Equal(2.5m, (await Json(follower, "l2_getbalance", bob)).GetDecimal());
         var head = await CaughtUp(sequencer, follower);

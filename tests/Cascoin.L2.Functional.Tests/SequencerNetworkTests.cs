@@ -121,7 +121,7 @@ public sealed partial class SequencerNetworkTests(ITestOutputHelper output) : IA
             // One node at a time: the nonce comes from the node's view of the pending transactions.
             var sender = Node(n % _nodes.Length);
             var sent = await Json(sender, "l2_sendtransaction", alice, bob, "1");
-            await TestWait.UntilAsync(() => Json(sender, "l2_gettransactionreceipt", sent.GetProperty("txid").GetString()!), r => r.ValueKind == JsonValueKind.Object, "the transfer is final");
+            await CliCalls.ReceiptAsync(sender, sent.GetProperty("txid").GetString()!, "the transfer is final");
         }
         var height = await L2ConvergedAsync(await L2Height(Node(0)));
         foreach (var i in Running)

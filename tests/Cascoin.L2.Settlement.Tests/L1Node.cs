@@ -53,6 +53,21 @@ internal sealed class L1Node : IDisposable
 
     public Amount Fee => Parameters.MinimumFee;
 
+    /// <summary>The fees <paramref name="sender"/>'s transactions paid in the active blocks above <paramref name="height"/>.</summary>
+    public Amount FeesPaidAbove(Address sender, ulong height)
+    {
+        var paid = Amount.Zero;
+        for (var h = height + 1; h <= Height; h++)
+        {
+            foreach (var transaction in Chain.GetBlock(Chain.GetHash(h)!.Value)!.Transactions)
+            {
+                if (transaction.RecoverSender(Network) == sender)
+                    paid += transaction.Fee;
+            }
+        }
+        return paid;
+    }
+
     /// <summary>Mines the blocks of the tests unless they say otherwise: nobody else's balance moves with fees or rewards.</summary>
     public static Address Miner { get; } = TestKeys.Outsider("miner");
 
@@ -75,8 +90,12 @@ internal sealed class L1Node : IDisposable
         Mine((int)Parameters.CoinbaseMaturity);
     }
 
-    public L1Transaction Sign(PrivateKey key, L1Call call, Amount? fee = null, ulong? nonce = null) =>
-        L1Transaction.Sign(call.Kind, nonce ?? Chain.PendingNonce(TestKeys.AddressOf(key)), fee ?? Fee, call.ToBytes(), key, Network);
+    /// <summary>Signs <paramref name="call"/> paying <paramref name="fee"/>, by default the lowest the chain takes for it (anchors pay per byte).</summary>
+    public L1Transaction Sign(PrivateKey key, L1Call call, Amount? fee = null, ulong? nonce = null)
+    {
+        var payload = call.ToBytes();
+        return L1Transaction.Sign(call.Kind, nonce ?? Chain.PendingNonce(TestKeys.AddressOf(key)), fee ?? Parameters.FeeFor(call.Kind, payload.Length), payload, key, Network);
+    }
 
     /// <summary>Signs and queues a call; the mempool must accept it.</summary>
     public L1Transaction Submit(PrivateKey key, L1Call call, Amount? fee = null)

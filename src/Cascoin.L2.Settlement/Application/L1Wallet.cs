@@ -40,7 +40,8 @@ public sealed class L1Wallet(L1Chain l1, KeyWallet wallet, NetworkParameters net
     public Outcome<Hash256> Send(Address from, L1Call call)
     {
         ArgumentNullException.ThrowIfNull(call);
-        return KeyOf(from).Then(key => Send(L1Transaction.Sign(call.Kind, l1.PendingNonce(from), l1.Parameters.MinimumFee, call.ToBytes(), key, network)));
+        var payload = call.ToBytes();
+        return KeyOf(from).Then(key => Send(L1Transaction.Sign(call.Kind, l1.PendingNonce(from), l1.Parameters.FeeFor(call.Kind, payload.Length), payload, key, network)));
     }
 
     /// <summary>Sends <paramref name="call"/> paid by the richest wallet address (it needs only the fee).</summary>

@@ -7,7 +7,8 @@ namespace Cascoin.L2.Settlement.Contracts;
 /// An accepted batch anchor: pending until <see cref="PostedHeight"/> + the challenge period, then
 /// final. Everything but the poster and the posting height comes from the certified headers:
 /// <see cref="BlockRootsRoot"/> is the Merkle root of the state root after each block of the range
-/// (what a fraud-proof game bisects over), <see cref="DataHash"/> that of the block hashes,
+/// (what a fraud-proof game bisects over), <see cref="DataRoot"/> the DA commitment of the batch data
+/// (<see cref="DataLength"/> compressed bytes, which fix the shard layout),
 /// <see cref="LastL1AnchorHeight"/> the L1 block the last one references (the next anchor's headers may
 /// not go back before it), <see cref="SetHeight"/> the L1 height whose sequencer set signed, and
 /// <see cref="Signers"/> who signed (they answer for a forced transaction the batch left out).
@@ -18,7 +19,8 @@ public sealed record AnchorRecord(
     ulong LastBlock,
     Hash256 StateRoot,
     Hash256 LastBlockHash,
-    Hash256 DataHash,
+    Hash256 DataRoot,
+    int DataLength,
     ulong L1MessagesProcessed,
     ulong ForcedProcessed,
     Address Poster,
@@ -38,7 +40,8 @@ public sealed record AnchorRecord(
         writer.WriteUInt64(LastBlock);
         writer.WriteHash256(StateRoot);
         writer.WriteHash256(LastBlockHash);
-        writer.WriteHash256(DataHash);
+        writer.WriteHash256(DataRoot);
+        writer.WriteInt32(DataLength);
         writer.WriteUInt64(L1MessagesProcessed);
         writer.WriteUInt64(ForcedProcessed);
         writer.WriteAddress(Poster);
@@ -56,7 +59,7 @@ public sealed record AnchorRecord(
     {
         var reader = new SpanReader(bytes);
         var record = new AnchorRecord(reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadHash256(), reader.ReadHash256(),
-            reader.ReadHash256(), reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadAddress(), reader.ReadUInt64(), reader.ReadHash256(), reader.ReadUInt64(),
+            reader.ReadHash256(), reader.ReadInt32(), reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadAddress(), reader.ReadUInt64(), reader.ReadHash256(), reader.ReadUInt64(),
             reader.ReadUInt64(), ReadSigners(ref reader));
         reader.EnsureEnd();
         return record;

@@ -2,6 +2,8 @@ using Cascoin.L2.Chain;
 using Cascoin.L2.Chain.Blocks;
 using Cascoin.L2.Chain.Bridge;
 using Cascoin.L2.Crypto;
+using Cascoin.L2.DataAvailability.Batches;
+using Cascoin.L2.DataAvailability.Commitments;
 using Cascoin.L2.Primitives;
 using Cascoin.L2.Settlement.L1;
 
@@ -67,6 +69,8 @@ public sealed class Anchors : ISystemContract
         var setHeight = Math.Max(chain.DeployHeight, parameters.L1EpochStart(parentL1Height));
         if (CertificateError(context, history, call, setHeight, out var signers) is { } certificateError)
             return certificateError;
+        if (DataError(call) is { } dataError)
+            return dataError;
         var processed = call.Last.Processed;
         if (processed.L1Messages > chain.L1MessageCount || processed.L1Messages < (previous?.L1MessagesProcessed ?? 0))
             return new L1Refusal(L1RefuseReason.BadQueueCount, $"the batch has processed {processed.L1Messages} L1 messages; that must be within {previous?.L1MessagesProcessed ?? 0}..{chain.L1MessageCount}");
@@ -74,7 +78,7 @@ public sealed class Anchors : ISystemContract
             return new L1Refusal(L1RefuseReason.BadQueueCount, $"the batch has processed {processed.Forced} forced transactions; that must be within {chain.ForcedProcessed}..{chain.ForcedCount}");
 
         var anchor = new AnchorRecord(chain.AnchorCount, call.FirstBlock, call.LastBlock, call.Last.StateRoot, call.Last.Hash,
-            MerkleRoot.Compute(headers.Select(h => h.Hash).ToList()), processed.L1Messages, processed.Forced, context.Sender, context.Height,
+            call.DataRoot, call.Data.Length, processed.L1Messages, processed.Forced, context.Sender, context.Height,
             MerkleRoot.Compute(headers.Select(h => h.StateRoot).ToList()), call.Last.L1AnchorHeight, setHeight, signers);
         context.State.Set(SettlementKeys.Anchor(call.ChainId, anchor.Index), anchor.ToBytes());
         context.State.SetChain(chain with
@@ -133,6 +137,22 @@ public sealed class Anchors : ISystemContract
         if (floor + context.Parameters.MaxAnchorL1Age < context.Height)
             return new L1Refusal(L1RefuseReason.BadL1Reference, $"the batch's last L2 block references L1 block {floor}, more than {context.Parameters.MaxAnchorL1Age} blocks before this one ({context.Height})");
         return null;
+    }
+
+    /// <summary>
+    /// The batch data is there, its DA commitment is the one claimed (recomputed here: parity and root
+    /// from the data, so a commitment cannot lie about its data), and it is the headers' blocks: the
+    /// transactions under each header's root and the parent certificates under its hash.
+    /// </summary>
+    private static L1Refusal? DataError(AnchorCall call)
+    {
+        if (call.Data.Length == 0)
+            return new L1Refusal(L1RefuseReason.BadData, "the anchor carries no batch data: an anchor without its data is refused");
+        var root = ShardCommitment.Of(call.Data).Commitment.Root;
+        if (root != call.DataRoot)
+            return new L1Refusal(L1RefuseReason.BadCommitment, $"the batch data's commitment is {root}, not the claimed {call.DataRoot}");
+        var (_, error) = BatchPackage.Open(call.ChainId, call.Data, call.Headers, call.Certificate);
+        return error is null ? null : new L1Refusal(L1RefuseReason.BadData, error);
     }
 
     /// <summary>Distinct members of the set at <paramref name="setHeight"/> with more than 2/3 of its weight precommitted the last header.</summary>

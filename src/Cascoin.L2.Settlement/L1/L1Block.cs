@@ -119,6 +119,9 @@ public sealed class L1Block
 
     public Hash256 Hash => Header.Hash;
 
+    /// <summary>The encoded size in bytes.</summary>
+    public long Size => L1BlockHeader.EncodedSize + 9 + Transactions.Sum(t => (long)t.Size);
+
     public ulong Height => Header.Height;
 
     public byte[] ToBytes()

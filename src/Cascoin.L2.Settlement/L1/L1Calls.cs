@@ -166,9 +166,12 @@ public sealed record DepositCall(ulong ChainId, Amount Amount, Address L2Recipie
 /// last one by their parent hashes, so the certificate covers every one of them: the range, the
 /// state root after each block, the L1 blocks they reference and the L1 queues they consumed are
 /// read from them (<see cref="Contracts.Anchors"/>), never taken from the poster.
-/// Encoding: chainId u64 ‖ CompactSize n ‖ n headers ‖ the last one's <see cref="CommitCertificate"/>.
+/// The batch data rides along (<see cref="Data"/>: the zstd frame of the blocks' transactions and parent
+/// certificates) under its DA commitment <see cref="DataRoot"/>, which the contract recomputes.
+/// Encoding: chainId u64 ‖ CompactSize n ‖ n headers ‖ the last one's <see cref="CommitCertificate"/> ‖
+/// data root (32) ‖ varbytes data.
 /// </summary>
-public sealed record AnchorCall(ulong ChainId, IReadOnlyList<BlockHeader> Headers, CommitCertificate Certificate) : L1Call
+public sealed record AnchorCall(ulong ChainId, IReadOnlyList<BlockHeader> Headers, CommitCertificate Certificate, Hash256 DataRoot, byte[] Data) : L1Call
 {
     /// <summary>Most headers one anchor can carry (the contract's own bound may be lower).</summary>
     public const int MaxHeaders = 800;
@@ -181,6 +184,14 @@ public sealed record AnchorCall(ulong ChainId, IReadOnlyList<BlockHeader> Header
 
     public BlockHeader Last => Headers[^1];
 
+    /// <summary>The anchor of <paramref name="blocks"/> (consecutive, the last with its certificate), with their batch data.</summary>
+    public static AnchorCall Of(ulong chainId, IReadOnlyList<Block> blocks)
+    {
+        ArgumentNullException.ThrowIfNull(blocks);
+        var package = DataAvailability.Batches.BatchPackage.Of(chainId, blocks);
+        return new AnchorCall(chainId, blocks.Select(b => b.Header).ToList(), blocks[^1].Certificate, package.Commitment.Root, package.Frame);
+    }
+
     protected override void Write(SpanWriter writer)
     {
         writer.WriteUInt64(ChainId);
@@ -188,6 +199,8 @@ public sealed record AnchorCall(ulong ChainId, IReadOnlyList<BlockHeader> Header
         foreach (var header in Headers)
             header.WriteTo(writer);
         Certificate.WriteTo(writer);
+        writer.WriteHash256(DataRoot);
+        writer.WriteVarBytes(Data);
     }
 
     /// <exception cref="DecodeException">on malformed input: no header, too many, a round or signature out of bounds.</exception>
@@ -200,7 +213,8 @@ public sealed record AnchorCall(ulong ChainId, IReadOnlyList<BlockHeader> Header
         var headers = new BlockHeader[count];
         for (var i = 0; i < count; i++)
             headers[i] = BlockHeader.Read(ref reader);
-        return new AnchorCall(chainId, headers, CommitCertificate.Read(ref reader));
+        var certificate = CommitCertificate.Read(ref reader);
+        return new AnchorCall(chainId, headers, certificate, reader.ReadHash256(), reader.ReadVarBytes(L1Transaction.MaxPayloadBytes));
     }
 }
 

@@ -81,15 +81,26 @@ public sealed partial class L1Chain
             return _active.Locator();
     }
 
-    /// <summary>Up to <paramref name="max"/> active blocks after the first <paramref name="locator"/> hash on the active chain (from the genesis when none is).</summary>
-    public IReadOnlyList<L1Block> BlocksAfter(IReadOnlyList<Hash256> locator, int max)
+    /// <summary>
+    /// Up to <paramref name="max"/> active blocks after the first <paramref name="locator"/> hash on the
+    /// active chain (from the genesis when none is), stopping before <paramref name="maxBytes"/> (anchors
+    /// carry batch data, so one message of many blocks must still fit a peer's frame limit; one block always goes).
+    /// </summary>
+    public IReadOnlyList<L1Block> BlocksAfter(IReadOnlyList<Hash256> locator, int max, int maxBytes = 16 * 1024 * 1024)
     {
         ArgumentNullException.ThrowIfNull(locator);
         lock (_lock)
         {
             var blocks = new List<L1Block>();
+            var bytes = 0L;
             for (var height = _active.ForkPoint(locator, _tree) + 1; height <= _active.Height && blocks.Count < max; height++)
-                blocks.Add(_store.GetBlock(_active[height])!);
+            {
+                var block = _store.GetBlock(_active[height])!;
+                bytes += block.Size;
+                if (blocks.Count > 0 && bytes > maxBytes)
+                    break;
+                blocks.Add(block);
+            }
             return blocks;
         }
     }

@@ -69,6 +69,12 @@ public enum L1RefuseReason : byte
     /// <summary>Not allowed on this network or through this path (regtest-only calls, value to system contracts, reentrancy).</summary>
     NotAllowed,
     Unsupported,
+
+    /// <summary>An anchor whose DA commitment is not the one its data gives.</summary>
+    BadCommitment,
+
+    /// <summary>An anchor without its batch data, or data that does not decode or is not its headers' blocks.</summary>
+    BadData,
 }
 
 /// <summary>A refusal: the reason and a message for people, e.g. "withdrawal 3f… was already paid".</summary>

@@ -12,7 +12,7 @@ namespace Cascoin.L2.Settlement.L1;
 /// </summary>
 public sealed class L1Transaction
 {
-    public const int MaxPayloadBytes = 256 * 1024;
+    public const int MaxPayloadBytes = 2 * 1024 * 1024;
 
     private static readonly byte[] SigningDomain = "CascoinL1/tx/v1"u8.ToArray();
 

@@ -13,7 +13,7 @@ namespace Cascoin.L2.Settlement.Tests.Contracts;
 /// weight (keys 80–83); any three certify, fewer never; whatever the poster claims beyond the
 /// certified headers is not read at all.
 /// </summary>
-public sealed class AnchorCertificateTests
+public sealed partial class AnchorCertificateTests
 {
     private static readonly PrivateKey[] Set = [StakedChain.Sequencer, TestKeys.Key(81), TestKeys.Key(82), TestKeys.Key(83)];
     private static readonly PrivateKey Outsider = TestKeys.Key(86);
@@ -50,8 +50,13 @@ public sealed class AnchorCertificateTests
         return headers;
     }
 
-    private static AnchorCall Certified(ulong chainId, List<BlockHeader> headers, IEnumerable<PrivateKey> signers, int round = 0) =>
-        new(chainId, headers, new CommitCertificate(round, signers.Select(k => Block.Seal(chainId, headers[^1], k, round)).ToList()));
+    /// <summary>The anchor of empty blocks with these headers (their batch data and its commitment), certified by <paramref name="signers"/>.</summary>
+    private static AnchorCall Certified(ulong chainId, List<BlockHeader> headers, IEnumerable<PrivateKey> signers, int round = 0)
+    {
+        var blocks = headers.Select(h => new Block(h, [], [])).ToList();
+        blocks[^1] = blocks[^1].WithCertificate(round, signers.Select(k => Block.Seal(chainId, headers[^1], k, round)).ToList());
+        return AnchorCall.Of(chainId, blocks);
+    }
 
     private static L1Receipt Post(L1Node l1, AnchorCall call, PrivateKey? poster = null) => l1.Execute(poster ?? Outsider, call);
 
@@ -83,7 +88,9 @@ public sealed class AnchorCertificateTests
             Assert.Equal(headers[^1].StateRoot, anchor.StateRoot);
             Assert.Equal(headers[^1].Hash, anchor.LastBlockHash);
             Assert.Equal(MerkleRoot.Compute(headers.Select(h => h.StateRoot).ToList()), anchor.BlockRootsRoot);
-            Assert.Equal(MerkleRoot.Compute(headers.Select(h => h.Hash).ToList()), anchor.DataHash);
+            var call = Certified(chainId, headers, Set[1..], round: 2);
+            Assert.Equal(DataAvailability.Commitments.ShardCommitment.Of(call.Data).Commitment.Root, anchor.DataRoot);
+            Assert.Equal(call.Data.Length, anchor.DataLength);
             Assert.Equal(headers[^1].L1AnchorHeight, anchor.SetHeight);
             Assert.Equal(Set[1..].Select(TestKeys.AddressOf), anchor.Signers);
             Assert.Equal(TestKeys.AddressOf(Outsider), anchor.Poster);
@@ -116,7 +123,8 @@ public sealed class AnchorCertificateTests
             garbage = garbage with { Certificate = garbage.Certificate with { Signatures = [.. garbage.Certificate.Signatures.Take(2), new byte[RecoverableSignature.Size]] } };
             AssertRefused(l1, chainId, garbage, L1RefuseReason.BadCertificate, "a certificate signature does not recover");
             // A certificate of another chain's block.
-            AssertRefused(l1, chainId, new AnchorCall(chainId, headers, new CommitCertificate(0, Set[1..].Select(k => Block.Seal(chainId + 1, headers[^1], k)).ToList())), L1RefuseReason.BadCertificate, "is not in the sequencer set");
+            AssertRefused(l1, chainId, Certified(chainId, headers, Set[1..]) with { Certificate = new CommitCertificate(0, Set[1..].Select(k => Block.Seal(chainId + 1, headers[^1], k)).ToList()) },
+                L1RefuseReason.BadCertificate, "is not in the sequencer set");
             Assert.Equal(0UL, Record(l1, chainId).AnchorCount);
         });
     }
@@ -218,7 +226,8 @@ public sealed class AnchorCertificateTests
             noHeaders.WriteCompactSize(0);
             foreach (var payload in new[] { valid[..^1], [.. valid, 0], noHeaders.ToArray(), valid[..40] })
             {
-                var raw = L1Transaction.Sign(L1TransactionKind.Anchor, l1.Chain.PendingNonce(TestKeys.AddressOf(Outsider)), l1.Fee, payload, Outsider, L1Node.Network);
+                var raw = L1Transaction.Sign(L1TransactionKind.Anchor, l1.Chain.PendingNonce(TestKeys.AddressOf(Outsider)), l1.Parameters.FeeFor(L1TransactionKind.Anchor, payload.Length),
+                    payload, Outsider, L1Node.Network);
                 Assert.Null(l1.Chain.Submit(raw));
                 l1.Mine();
                 var receipt = l1.ReceiptOf(raw.Id);
