@@ -55,6 +55,7 @@ public sealed partial class SettlementStoryTests
 
         // Each is refused one block before its period ends and paid in the first block that may pay it.
         var (hAnchor, hPosted) = await AnchorOfAsync(toH);
+        await BatchOnL1Async(hAnchor, toR, toH);
         await FinalizeAtTheBoundaryAsync(toH, hAnchor, hPosted + fastPeriod);
         var (rAnchor, rPosted) = await AnchorOfAsync(toR);
         var paid = await FinalizeAtTheBoundaryAsync(toR, rAnchor, rPosted + Rules.DefaultChallengePeriod);

@@ -60,6 +60,7 @@ public static class SettlementServices
         // The settlement application layer (convention 14): the RPC modules only bind and map.
         services.AddSingleton(provider => new L1Wallet(provider.GetRequiredService<L1Chain>(), provider.GetRequiredService<KeyWallet>(), settings.Network));
         services.AddSingleton(provider => new SettlementQueries(provider.GetRequiredService<L1Chain>(), provider.GetService<L2Blockchain>()));
+        services.AddSingleton(provider => new BatchQueries(provider.GetRequiredService<L1Chain>()));
         services.AddSingleton(provider => new SettlementCommands(
             provider.GetRequiredService<L1Wallet>(),
             provider.GetRequiredService<SettlementQueries>(),

@@ -23,6 +23,9 @@ public sealed record ChainInfoDto(
     Amount Locked,
     Amount WithdrawnToday)
 {
+    /// <summary>For the chain this node runs: why it posts no anchor although one is due (the halting rule), or null.</summary>
+    public string? AnchoringHalted { get; init; }
+
     public static ChainInfoDto Of(ChainRecord chain, ContractContext context, NetworkParameters network) => new(
         chain.ChainId, chain.Name, chain.Status.ToString().ToUpperInvariant(), chain.Deployer.ToBase58(network), chain.BlockTimeMs,
         chain.GasLimit, chain.ChallengePeriod, chain.DeployHeight,
@@ -49,3 +52,23 @@ public sealed record WithdrawalStatusDto(
 public sealed record MessageStatusDto(string Id, string Direction, string Status, string From, string To, string Data, ulong? L2Block, ulong? AnchorIndex, ulong? FinalAtHeight);
 
 public sealed record AffectedDto(string TxId, ulong RevertedBlock, string Outcome);
+
+public sealed record BatchDto(
+    ulong ChainId,
+    ulong Index,
+    ulong FirstBlock,
+    ulong LastBlock,
+    IReadOnlyList<string> BlockRoots,
+    string StateRoot,
+    string DaCommitment,
+    int DataShards,
+    int ParityShards,
+    int ShardSize,
+    int RawBytes,
+    int CompressedBytes,
+    int L1Bytes,
+    int Transactions,
+    string L1TxId,
+    string L1BlockHash,
+    ulong L1Height,
+    string? Data);

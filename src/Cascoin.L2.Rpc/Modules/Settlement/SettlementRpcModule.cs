@@ -16,7 +16,7 @@ public interface ISettlementRpc
     DeployResultDto Deploy([RpcParam("the chain's name")] string name, [RpcParam("block time in ms (default 100)")] ulong blocktime = 100,
         [RpcParam("block gas limit (default 30000000)")] ulong gaslimit = 30_000_000, [RpcParam("challenge period in L1 blocks (default: the network's)")] ulong? challengeperiod = null);
 
-    [RpcMethod("l2_getchaininfo", "Describes a deployed L2 chain (default: the one this node runs).", Returns = "{ chainid, name, status, sequencers, anchors, locked, ... }")]
+    [RpcMethod("l2_getchaininfo", "Describes a deployed L2 chain (default: the one this node runs); for this node's chain anchoringhalted says why no anchor is posted, if so.", Returns = "{ chainid, name, status, sequencers, anchors, locked, ..., anchoringhalted }")]
     ChainInfoDto GetChainInfo([RpcParam("the chain id (default: this node's)")] ulong? chainid = null);
 
     [RpcMethod("l2_listchains", "Lists the L2 chains deployed on the settlement chain.", Returns = "[ chain info, ... ]")]
@@ -63,12 +63,16 @@ public interface ISettlementRpc
     [RpcMethod("l2_setanchoring", "Regtest: turns this node's anchor posting off or on (off lets the chain reach emergency mode).", Returns = "true|false (the new setting)")]
     bool SetAnchoring([RpcParam("true to post anchors, false to stop")] bool enabled);
 
+    [RpcMethod("l2_getbatch", "An anchored batch: its block range, per-block state roots, DA commitment, sizes, transactions and the L1 transaction that carried it; with withdata the zstd frame as hex (pipe it through xxd -r -p | zstd -d).",
+        Returns = "{ chainid, index, firstblock, lastblock, blockroots, stateroot, dacommitment, datashards, parityshards, shardsize, rawbytes, compressedbytes, l1bytes, transactions, l1txid, l1blockhash, l1height, data? }")]
+    BatchDto GetBatch([RpcParam("the chain id")] ulong chainid, [RpcParam("the batch (anchor) index, from 0")] ulong index, [RpcParam("true to include the zstd frame as hex")] bool withdata = false);
+
     [RpcMethod("l2_getreorgs", "L2 transactions that L1 reorganizations took out and that no longer apply.", Returns = "[ { txid, revertedblock, outcome } ]")]
     IReadOnlyList<AffectedDto> GetReorgs();
 }
 
 /// <summary>The bridge, registry and staking over RPC: binds parameters, calls the settlement application layer and maps its answers.</summary>
-public sealed class SettlementRpcModule(SettlementCommands commands, SettlementQueries queries, RpcNodeContext node, SettlementMonitor? monitor = null)
+public sealed class SettlementRpcModule(SettlementCommands commands, SettlementQueries queries, BatchQueries batches, RpcNodeContext node, SettlementMonitor? monitor = null)
     : IRpcModule, ISettlementRpc
 {
     private readonly NetworkParameters _network = node?.Network ?? throw new ArgumentNullException(nameof(node));
@@ -83,7 +87,10 @@ public sealed class SettlementRpcModule(SettlementCommands commands, SettlementQ
     {
         var id = chainid ?? queries.RunningChainId ?? throw RpcException.InvalidParameter("give a chain id: this node runs no L2 chain");
         var chain = queries.Chain(id).OrThrow();
-        return ChainInfoDto.Of(chain, queries.TipContext(queries.L1.StateAtTip()), _network);
+        return ChainInfoDto.Of(chain, queries.TipContext(queries.L1.StateAtTip()), _network) with
+        {
+            AnchoringHalted = id == queries.RunningChainId ? monitor?.AnchoringHaltedReason : null,
+        };
     }
 
     public IReadOnlyList<ChainInfoDto> ListChains()
@@ -160,6 +167,17 @@ public sealed class SettlementRpcModule(SettlementCommands commands, SettlementQ
     };
 
     public string ExecuteMessage(string txid) => commands.ExecuteMessage(RpcArguments.Hash(txid, "txid")).OrThrow().ToString();
+
+    public BatchDto GetBatch(ulong chainid, ulong index, bool withdata = false)
+    {
+        var found = batches.Batch(chainid, index).OrThrow();
+        var batch = BatchQueries.Decode(found);
+        var layout = found.Layout;
+        return new BatchDto(chainid, index, found.Anchor.FirstBlock, found.Anchor.LastBlock, found.Call.Headers.Select(h => h.StateRoot.ToHex()).ToList(),
+            found.Anchor.StateRoot.ToHex(), found.Anchor.DataRoot.ToHex(), layout.DataShards, layout.ParityShards, layout.ShardSize, batch.ToBytes().Length,
+            found.Call.Data.Length, found.L1Bytes, batch.TransactionCount, found.L1TransactionId.ToString(), found.L1BlockHash.ToString(), found.Anchor.PostedHeight,
+            withdata ? Convert.ToHexStringLower(found.Call.Data) : null);
+    }
 
     public bool SetAnchoring(bool enabled)
     {
