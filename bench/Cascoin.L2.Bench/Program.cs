@@ -16,6 +16,7 @@ internal static class Program
         new SmtBenchmark(),
         new Sha256Benchmark(),
         new E2eBenchmark(),
+        new DaBenchmark(),
     ];
 
     private static int Main(string[] args)

@@ -119,19 +119,16 @@ public sealed class ReedSolomon
         }
     }
 
-    /// <summary>output ^= factor × input.</summary>
+    /// <summary>output ^= factor × input (<see cref="GaloisSimd"/> where the CPU shuffles bytes, a table row per byte otherwise).</summary>
     private static void MultiplyAdd(byte factor, ReadOnlySpan<byte> input, Span<byte> output)
     {
         if (factor == 0)
             return;
-        if (factor == 1)
-        {
-            for (var b = 0; b < input.Length; b++)
-                output[b] ^= input[b];
+        var done = GaloisSimd.MultiplyAdd(factor, input, output);
+        if (done == input.Length)
             return;
-        }
         var products = GaloisField.MultiplicationRow(factor);
-        for (var b = 0; b < input.Length; b++)
+        for (var b = done; b < input.Length; b++)
             output[b] ^= products[input[b]];
     }
 
