@@ -1,0 +1,152 @@
+using Cascoin.L2.Chain;
+using Cascoin.L2.DataAvailability.Batches;
+using Cascoin.L2.Primitives;
+using Cascoin.L2.Settlement.Application;
+using Cascoin.L2.Settlement.L1;
+using Microsoft.Extensions.Logging;
+
+namespace Cascoin.L2.Settlement.Derivation;
+
+/// <summary>Where a derivation from L1 stands.</summary>
+public sealed record DerivationProgress(ulong AnchorsDerived, ulong AnchorsOnL1, ulong Head, ulong LastAnchoredBlock, string? Halted)
+{
+    /// <summary>The share of the anchored blocks this node has re-executed, 0..1 (bitcoind's verificationprogress).</summary>
+    public double VerificationProgress => LastAnchoredBlock is 0 or ulong.MaxValue ? 1.0 : Math.Min(1.0, (double)Head / LastAnchoredBlock);
+}
+
+/// <summary>
+/// Rebuilds the L2 from the settlement chain alone (SPEC §7b, property 13): for each anchor on L1, in
+/// order, the batch data its transaction carries is opened against its headers, every block is
+/// re-executed by the chain's own validation (header rules, L1 queue entries, transactions, roots) and
+/// committed, and the head must then be the anchored state root. Blocks from peers play no part. An L1
+/// reorganization that takes anchors away (or replaces them with others) reverts the L2 to the last
+/// anchor still on L1 and derives on from there. A batch that does not re-execute to its roots is fraud
+/// evidence: derivation halts there, loudly, for the fraud-proof game.
+/// </summary>
+public sealed class L1Derivation
+{
+    private readonly L1Chain _l1;
+    private readonly L2Blockchain _l2;
+    private readonly BatchQueries _batches;
+    private readonly ILogger _logger;
+    private readonly Lock _lock = new();
+
+    /// <summary>The last block and its hash of each anchor this node derived (index = anchor index).</summary>
+    private readonly List<(ulong LastBlock, Hash256 LastBlockHash)> _derived = [];
+
+    public L1Derivation(L1Chain l1, L2Blockchain l2, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(l1);
+        ArgumentNullException.ThrowIfNull(l2);
+        _l1 = l1;
+        _l2 = l2;
+        _batches = new BatchQueries(l1);
+        _logger = logger;
+    }
+
+    /// <summary>Why derivation stopped (a batch that does not re-execute), or null.</summary>
+    public string? Halted { get; private set; }
+
+    private ulong ChainId => _l2.Parameters.ChainId;
+
+    public DerivationProgress Progress
+    {
+        get
+        {
+            lock (_lock)
+            {
+                var chain = _l1.StateAtTip().GetChain(ChainId);
+                return new DerivationProgress((ulong)_derived.Count, chain?.AnchorCount ?? 0, _l2.Head.Number, chain?.LastAnchoredBlock ?? 0, Halted);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Follows the L1 as it is now: drops what a reorganization took away, then derives every anchor not
+    /// derived yet (at most <paramref name="maxAnchors"/>). <paramref name="nowMs"/> bounds block timestamps as for any import.
+    /// </summary>
+    public DerivationProgress CatchUp(ulong nowMs, int maxAnchors = int.MaxValue)
+    {
+        lock (_lock)
+        {
+            if (Halted is null && _l1.StateAtTip().GetChain(ChainId) is { } chain)
+            {
+                Reconcile(chain.AnchorCount);
+                for (var done = 0; done < maxAnchors && (ulong)_derived.Count < chain.AnchorCount && Halted is null; done++)
+                    Derive((ulong)_derived.Count, nowMs);
+            }
+        }
+        return Progress;
+    }
+
+    /// <summary>
+    /// Keeps the derived anchors that are still on L1 as they were, adopts anchors whose blocks this node
+    /// already has (a restart), and reverts the L2 to the last derived anchor's block: what lies beyond
+    /// it is not backed by L1 any more.
+    /// </summary>
+    private void Reconcile(ulong anchorCount)
+    {
+        var state = _l1.StateAtTip();
+        while (_derived.Count > 0)
+        {
+            var index = (ulong)_derived.Count - 1;
+            if (index < anchorCount && state.GetAnchor(ChainId, index) is { } anchor && anchor.LastBlockHash == _derived[^1].LastBlockHash)
+                break;
+            _logger.LogWarning("L1 derivation: anchor {Index} is no longer on L1 as derived; the L2 goes back to the anchor before it", index);
+            _derived.RemoveAt(_derived.Count - 1);
+        }
+        while ((ulong)_derived.Count < anchorCount && state.GetAnchor(ChainId, (ulong)_derived.Count) is { } next
+            && next.LastBlock <= _l2.Head.Number && _l2.GetHeader(next.LastBlock)?.Hash == next.LastBlockHash)
+            _derived.Add((next.LastBlock, next.LastBlockHash));
+        var floor = _derived.Count == 0 ? 0 : _derived[^1].LastBlock;
+        if (_l2.Head.Number > floor)
+            _l2.RevertTo(floor);
+    }
+
+    private void Derive(ulong index, ulong nowMs)
+    {
+        var found = _batches.Batch(ChainId, index);
+        if (found.Error is { } missing)
+        {
+            Halt($"batch {index} cannot be read from L1: {missing.Message}");
+            return;
+        }
+        var batch = found.Value;
+        var (blocks, error) = BatchPackage.Open(ChainId, batch.Call.Data, batch.Call.Headers, batch.Call.Certificate);
+        if (blocks is null)
+        {
+            Halt($"batch {index} does not open: {error}");
+            return;
+        }
+        if (blocks[0].Header.ParentHash != _l2.Head.Hash)
+        {
+            Halt($"batch {index} starts at L2 block {blocks[0].Number} on {blocks[0].Header.ParentHash}, not on this node's head {_l2.Head.Number} {_l2.Head.Hash}");
+            return;
+        }
+        var transactions = 0;
+        foreach (var block in blocks)
+        {
+            var (produced, rejection) = _l2.Validate(block, Math.Max(nowMs, block.Header.Timestamp));
+            if (produced is null || !_l2.TryCommit(produced))
+            {
+                Halt($"FRAUD EVIDENCE: L2 block {block.Number} of batch {index} does not re-execute: {rejection?.ToString() ?? "the head moved"}");
+                return;
+            }
+            transactions += block.Transactions.Count;
+        }
+        if (_l2.Head.StateRoot != batch.Anchor.StateRoot)
+        {
+            Halt($"FRAUD EVIDENCE: batch {index} re-executes to state root {_l2.Head.StateRoot.ToHex()}, the anchor says {batch.Anchor.StateRoot.ToHex()}");
+            return;
+        }
+        _derived.Add((batch.Anchor.LastBlock, batch.Anchor.LastBlockHash));
+        _logger.LogInformation("L1 derivation: batch {Index} (L2 blocks {First}..{Last}, {Transactions} transactions) re-executed to the anchored root {Root}",
+            index, batch.Anchor.FirstBlock, batch.Anchor.LastBlock, transactions, batch.Anchor.StateRoot.ToHex());
+    }
+
+    private void Halt(string reason)
+    {
+        Halted = reason;
+        _logger.LogCritical("L1 derivation halted: {Reason}", reason);
+    }
+}
