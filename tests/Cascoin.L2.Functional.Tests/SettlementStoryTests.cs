@@ -64,6 +64,8 @@ public sealed partial class SettlementStoryTests(ITestOutputHelper output) : IAs
         output.WriteLine($"deployed chain {_chainId} and restarted on it: {watch.ElapsedMilliseconds} ms");
         var (users, withdrawal) = await DepositTransferWithdrawAndFinalizeAsync();
         output.WriteLine($"deposit, transfers and finalized withdrawals: {watch.ElapsedMilliseconds} ms");
+        await DerivedNodeReachesTheAnchoredRootsAsync(users.U);
+        output.WriteLine($"a node rebuilt from L1 alone: {watch.ElapsedMilliseconds} ms");
         await BadInputMovesNothingAsync(users, withdrawal);
         output.WriteLine($"bad input refused: {watch.ElapsedMilliseconds} ms");
         await L1ReorganizationUnderADepositAsync(users);

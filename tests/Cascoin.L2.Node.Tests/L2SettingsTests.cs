@@ -45,6 +45,20 @@ public sealed class L2SettingsTests
         cfg.Succeeded();
     }
 
+    [Fact]
+    public void Deriving_from_L1_is_for_a_deployed_chain_on_regtest_and_off_by_default()
+    {
+        using var cfg = new ConfigFixture("l2-sync");
+        Assert.False(cfg.Node("-regtest", "-l2chainid=42").L2SyncFromL1);
+        Assert.False(cfg.Node("-regtest", "-l2chainid=42", "-l2sync=p2p").L2SyncFromL1);
+        Assert.True(cfg.Node("-regtest", "-l2chainid=42", "-l2sync=l1").L2SyncFromL1);
+        Assert.Equal("-l2sync=peers: expected p2p or l1", cfg.Rejects("-regtest", "-l2chainid=42", "-l2sync=peers"));
+        const string deployedOnly = "-l2sync=l1 derives a deployed chain from the embedded settlement chain: give -l2chainid=<a deployed chain> on regtest";
+        Assert.Equal(deployedOnly, cfg.Rejects("-regtest", "-l2sync=l1"));
+        Assert.Equal(deployedOnly, cfg.Rejects("-testnet", "-l2chainid=42", "-l2sync=l1"));
+        cfg.Succeeded();
+    }
+
     [Theory]
     [InlineData("-l2blocktime=5")]
     [InlineData("-l2blocktime=abc")]

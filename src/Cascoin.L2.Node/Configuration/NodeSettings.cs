@@ -19,6 +19,9 @@ public sealed record NodeSettings
     /// <summary>Null: the network's default block time.</summary>
     public long? L2BlockTimeMs { get; init; }
 
+    /// <summary>-l2sync=l1: derive the deployed chain's blocks from the settlement chain's batches alone (no blocks from peers, no production).</summary>
+    public bool L2SyncFromL1 { get; init; }
+
     /// <summary>-l2equivocate (regtest only): propose a conflicting second block whenever this node leads.</summary>
     public bool L2Equivocate { get; init; }
 
@@ -133,6 +136,12 @@ public sealed record NodeSettings
         var equivocate = s.GetFlag("l2equivocate", false);
         if (equivocate && network.Name != "regtest")
             throw new ConfigurationException("-l2equivocate is a regtest fault injection: it makes the node double sign, which is slashed");
+        var sync = NullIfEmpty(s.GetText("l2sync")) ?? "p2p";
+        if (sync is not ("p2p" or "l1"))
+            throw new ConfigurationException($"-l2sync={sync}: expected p2p or l1");
+        var chainId = ParseChainId(s.GetText("l2chainid"));
+        if (sync == "l1" && (network.Name != "regtest" || chainId is null or DevelopmentChain.ChainId))
+            throw new ConfigurationException("-l2sync=l1 derives a deployed chain from the embedded settlement chain: give -l2chainid=<a deployed chain> on regtest");
         var genesis = NullIfEmpty(s.GetText("l2genesis"));
         if (genesis is not null)
         {
@@ -147,7 +156,8 @@ public sealed record NodeSettings
             DataDirectory = loaded.DataDirectory,
             NetworkDirectory = loaded.NetworkDirectory,
             L2Enabled = l2Enabled,
-            L2ChainId = ParseChainId(s.GetText("l2chainid")),
+            L2ChainId = chainId,
+            L2SyncFromL1 = sync == "l1",
             L2BlockTimeMs = s.GetText("l2blocktime") is null ? null : s.GetInteger("l2blocktime", 0),
             L2LeaderTimeout = TimeSpan.FromMilliseconds(s.GetInteger("l2leadertimeout", 2000)),
             L2Equivocate = equivocate,

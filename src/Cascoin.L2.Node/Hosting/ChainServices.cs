@@ -11,6 +11,7 @@ using Cascoin.L2.Sequencing.Consensus;
 using Cascoin.L2.Sequencing.Election;
 using Cascoin.L2.Sequencing.Relay;
 using Cascoin.L2.Settlement;
+using Cascoin.L2.Settlement.Derivation;
 using Cascoin.L2.Settlement.L1;
 using Cascoin.L2.State;
 using Cascoin.L2.Storage;
@@ -72,6 +73,17 @@ public static class ChainServices
                     chain.SetWeights = schedules.WeightsFor;
                     return schedules;
                 });
+                if (settings.L2SyncFromL1)
+                {
+                    // Blocks come from the settlement chain's batches alone: no relay of L2 blocks, no consensus.
+                    services.AddSingleton(provider =>
+                    {
+                        provider.GetRequiredService<SequencerSchedules>();
+                        return new L1Derivation(provider.GetRequiredService<L1Chain>(), provider.GetRequiredService<L2Blockchain>(),
+                            provider.GetRequiredService<ILoggerFactory>().CreateLogger<L1Derivation>());
+                    });
+                    return AddProduction(services, settings);
+                }
                 services.AddSingleton(provider => new L2Relay(provider.GetRequiredService<Network.P2PNode>(), provider.GetRequiredService<L2Blockchain>(),
                     provider.GetRequiredService<TxPool>(), provider.GetRequiredService<SequencerSchedules>(), provider.GetRequiredService<TimeProvider>(),
                     provider.GetRequiredService<ILogger<L2Relay>>()));
@@ -88,6 +100,12 @@ public static class ChainServices
                     provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<SequencerNetwork>>()));
             }
         }
+        return AddProduction(services, settings);
+    }
+
+    /// <summary>The block producer, the pruner and the hosted service that starts the chain and runs them (or the derivation from L1), and the l2_* RPC methods.</summary>
+    private static IServiceCollection AddProduction(IServiceCollection services, NodeSettings settings)
+    {
         services.AddSingleton(provider => new SingleSequencerProducer(
             provider.GetRequiredService<L2Blockchain>(),
             provider.GetRequiredService<TxPool>(),
@@ -102,9 +120,11 @@ public static class ChainServices
             provider.GetRequiredService<StatePruner>(),
             provider.GetService<SettlementMonitor>(),
             provider.GetService<SequencerNetwork>(),
+            provider.GetService<L1Derivation>(),
             provider.GetRequiredService<GenesisSpec>(),
             provider.GetRequiredService<PrivateKey>(),
             settings.Network,
+            provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<L2ChainService>>()));
         services.AddSingleton<IRpcModule, L2RpcModule>();
         return services;

@@ -4,6 +4,7 @@ using Cascoin.L2.Primitives;
 using Cascoin.L2.Sequencing;
 using Cascoin.L2.Sequencing.Consensus;
 using Cascoin.L2.Settlement;
+using Cascoin.L2.Settlement.Derivation;
 using Cascoin.L2.State;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -22,13 +23,18 @@ public sealed class L2ChainService : BackgroundService
     private readonly StatePruner _pruner;
     private readonly SettlementMonitor? _settlement;
     private readonly SequencerNetwork? _sequencers;
+    private readonly L1Derivation? _derivation;
+    private readonly TimeProvider _time;
     private readonly GenesisSpec _genesis;
     private readonly PrivateKey _sequencerKey;
     private readonly NetworkParameters _network;
     private readonly ILogger<L2ChainService> _logger;
 
-    public L2ChainService(L2Blockchain chain, SingleSequencerProducer producer, StatePruner pruner, SettlementMonitor? settlement, SequencerNetwork? sequencers, GenesisSpec genesis, PrivateKey sequencerKey, NetworkParameters network, ILogger<L2ChainService> logger)
+    public L2ChainService(L2Blockchain chain, SingleSequencerProducer producer, StatePruner pruner, SettlementMonitor? settlement, SequencerNetwork? sequencers,
+        L1Derivation? derivation, GenesisSpec genesis, PrivateKey sequencerKey, NetworkParameters network, TimeProvider time, ILogger<L2ChainService> logger)
     {
+        _derivation = derivation;
+        _time = time;
         _chain = chain;
         _producer = producer;
         _pruner = pruner;
@@ -50,7 +56,8 @@ public sealed class L2ChainService : BackgroundService
         {
             throw new NodeStartupException(ex.Message, ex);
         }
-        if (_settlement is not null)
+        // Deriving from L1, the node neither produces nor follows peers, and its monitor stays idle: the derivation follows L1 reorganizations itself.
+        if (_settlement is not null && _derivation is null)
         {
             _settlement.Start();
             _producer.BlockedReason = _settlement.ProductionBlockedReason;
@@ -71,10 +78,15 @@ public sealed class L2ChainService : BackgroundService
     {
         _chain.BlockCommitted += (_, _) => _pruner.NotifyCommitted();
         var pruning = _pruner.RunAsync(stoppingToken);
-        var settling = _settlement?.RunAsync(stoppingToken) ?? Task.CompletedTask;
+        var settling = _derivation is null ? _settlement?.RunAsync(stoppingToken) ?? Task.CompletedTask : Task.CompletedTask;
         try
         {
-            if (_sequencers is not null)
+            if (_derivation is not null)
+            {
+                _logger.LogInformation("L2 blocks are derived from the settlement chain's batches alone (-l2sync=l1); blocks from peers are ignored");
+                await _derivation.RunAsync(_time, stoppingToken);
+            }
+            else if (_sequencers is not null)
                 await _sequencers.RunAsync(stoppingToken);
             else
                 await _producer.RunAsync(stoppingToken);

@@ -6,11 +6,12 @@ namespace Cascoin.L2.Rpc.Modules;
 public interface IBlockchainRpc
 {
     [RpcMethod("getblockchaininfo", "Returns an object containing various state info regarding blockchain processing.",
-        Returns = "{ chain, blocks, headers, initialblockdownload, verificationprogress, size_on_disk, pruned, l2: { enabled, chainid, blocks }, warnings }")]
+        Returns = "{ chain, blocks, headers, initialblockdownload, verificationprogress, size_on_disk, pruned, l2: { enabled, chainid, blocks, sync, derivationhalted }, warnings }")]
     BlockchainInfo GetBlockchainInfo();
 }
 
-public sealed record L2Info(bool Enabled, ulong? ChainId, long Blocks);
+/// <summary>The L2 part: <c>sync</c> is "p2p" or "l1" (-l2sync); <c>derivationhalted</c> why deriving from L1 stopped (fraud evidence), or null.</summary>
+public sealed record L2Info(bool Enabled, ulong? ChainId, long Blocks, string Sync, string? DerivationHalted);
 
 public sealed record BlockchainInfo(
     string Chain,
@@ -31,23 +32,34 @@ public sealed class BlockchainRpcModule : IRpcModule, IBlockchainRpc
 
     private readonly Cascoin.L2.Settlement.L1.L1Chain? _l1;
 
-    public BlockchainRpcModule(RpcNodeContext node, Cascoin.L2.Chain.L2Blockchain? chain = null, Cascoin.L2.Settlement.L1.L1Chain? l1 = null)
+    private readonly Cascoin.L2.Settlement.Derivation.L1Derivation? _derivation;
+
+    public BlockchainRpcModule(RpcNodeContext node, Cascoin.L2.Chain.L2Blockchain? chain = null, Cascoin.L2.Settlement.L1.L1Chain? l1 = null,
+        Cascoin.L2.Settlement.Derivation.L1Derivation? derivation = null)
     {
+        _derivation = derivation;
         _node = node;
         _chain = chain;
         _l1 = l1;
     }
 
-    public BlockchainInfo GetBlockchainInfo() => new(
-        _node.Network.Name,
-        Blocks: (long)(_l1?.Height ?? 0),
-        Headers: (long)(_l1?.Height ?? 0),
-        InitialBlockDownload: false,
-        VerificationProgress: 1.0,
-        SizeOnDisk: DirectorySize(_node.DatabaseDirectory),
-        Pruned: false,
-        new L2Info(_node.L2Enabled, _node.L2ChainId, Blocks: _chain is { HasGenesis: true } chain ? (long)chain.Head.Number : 0),
-        string.Join("; ", _node.Warnings));
+    /// <summary>Deriving from L1, verificationprogress is the share of the anchored L2 blocks re-executed so far (and initialblockdownload true until all are).</summary>
+    public BlockchainInfo GetBlockchainInfo()
+    {
+        var derivation = _derivation?.Progress;
+        var progress = derivation?.VerificationProgress ?? 1.0;
+        return new(
+            _node.Network.Name,
+            Blocks: (long)(_l1?.Height ?? 0),
+            Headers: (long)(_l1?.Height ?? 0),
+            InitialBlockDownload: progress < 1.0,
+            VerificationProgress: progress,
+            SizeOnDisk: DirectorySize(_node.DatabaseDirectory),
+            Pruned: false,
+            new L2Info(_node.L2Enabled, _node.L2ChainId, Blocks: _chain is { HasGenesis: true } chain ? (long)chain.Head.Number : 0,
+                Sync: _derivation is null ? "p2p" : "l1", DerivationHalted: derivation?.Halted),
+            string.Join("; ", _node.Warnings));
+    }
 
     private static long DirectorySize(string path)
     {

@@ -34,6 +34,9 @@ public sealed class L1Derivation
     /// <summary>The last block and its hash of each anchor this node derived (index = anchor index).</summary>
     private readonly List<(ulong LastBlock, Hash256 LastBlockHash)> _derived = [];
 
+    /// <summary>Transactions re-executed since this object was made (for the progress line).</summary>
+    private long _transactions;
+
     public L1Derivation(L1Chain l1, L2Blockchain l2, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(l1);
@@ -42,6 +45,8 @@ public sealed class L1Derivation
         _l2 = l2;
         _batches = new BatchQueries(l1);
         _logger = logger;
+        // The chain reads its L1 queues and the confirmed L1 tip through this view, as on a node that imports from peers.
+        l2.Settlement ??= new SettlementLayerView(new EmbeddedL1Client(l1), l2.Parameters.ChainId);
     }
 
     /// <summary>Why derivation stopped (a batch that does not re-execute), or null.</summary>
@@ -140,8 +145,57 @@ public sealed class L1Derivation
             return;
         }
         _derived.Add((batch.Anchor.LastBlock, batch.Anchor.LastBlockHash));
-        _logger.LogInformation("L1 derivation: batch {Index} (L2 blocks {First}..{Last}, {Transactions} transactions) re-executed to the anchored root {Root}",
+        _transactions += transactions;
+        _logger.LogDebug("L1 derivation: batch {Index} (L2 blocks {First}..{Last}, {Transactions} transactions) re-executed to the anchored root {Root}",
             index, batch.Anchor.FirstBlock, batch.Anchor.LastBlock, transactions, batch.Anchor.StateRoot.ToHex());
+    }
+
+    /// <summary>
+    /// Derives as the settlement chain grows until <paramref name="cancellationToken"/> fires: one batch
+    /// at a time (so a stop is prompt), woken by every L1 change, with a progress line in the log every
+    /// few seconds while it is behind (batches, blocks, transactions per second, time left).
+    /// </summary>
+    public async Task RunAsync(TimeProvider time, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        var wake = System.Threading.Channels.Channel.CreateBounded<bool>(new System.Threading.Channels.BoundedChannelOptions(1)
+        {
+            FullMode = System.Threading.Channels.BoundedChannelFullMode.DropWrite,
+        });
+        void OnChange(L1ChainChange change) => wake.Writer.TryWrite(true);
+        _l1.Changed += OnChange;
+        try
+        {
+            var started = time.GetTimestamp();
+            var lastReport = started;
+            var startBlocks = _l2.Head.Number;
+            var startTransactions = _transactions;
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var progress = CatchUp((ulong)time.GetUtcNow().ToUnixTimeMilliseconds(), maxAnchors: 1);
+                var behind = progress.AnchorsDerived < progress.AnchorsOnL1 && progress.Halted is null;
+                if (time.GetElapsedTime(lastReport) >= TimeSpan.FromSeconds(5) || !behind && progress.AnchorsDerived > 0 && lastReport == started)
+                {
+                    lastReport = time.GetTimestamp();
+                    var elapsed = time.GetElapsedTime(started).TotalSeconds;
+                    var rate = (_transactions - startTransactions) / Math.Max(elapsed, 0.001);
+                    var blocksPerSecond = (progress.Head - startBlocks) / Math.Max(elapsed, 0.001);
+                    var eta = blocksPerSecond > 0 ? TimeSpan.FromSeconds((progress.LastAnchoredBlock - Math.Min(progress.Head, progress.LastAnchoredBlock)) / blocksPerSecond) : TimeSpan.Zero;
+                    _logger.LogInformation("L1 derivation: batch {Derived}/{Total}, L2 block {Head}/{Anchored} ({Progress:P1}), {Rate:F0} tx/s, about {Eta:g} left",
+                        progress.AnchorsDerived, progress.AnchorsOnL1, progress.Head, progress.LastAnchoredBlock, progress.VerificationProgress, rate, eta);
+                }
+                if (!behind)
+                    await wake.Reader.ReadAsync(cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping: a batch is committed block by block, each block one write batch.
+        }
+        finally
+        {
+            _l1.Changed -= OnChange;
+        }
     }
 
     private void Halt(string reason)

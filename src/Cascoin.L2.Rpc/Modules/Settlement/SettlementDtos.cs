@@ -26,6 +26,9 @@ public sealed record ChainInfoDto(
     /// <summary>For the chain this node runs: why it posts no anchor although one is due (the halting rule), or null.</summary>
     public string? AnchoringHalted { get; init; }
 
+    /// <summary>For the chain this node derives from L1 (-l2sync=l1): the share of the anchored blocks re-executed, 0..1; else null.</summary>
+    public double? VerificationProgress { get; init; }
+
     public static ChainInfoDto Of(ChainRecord chain, ContractContext context, NetworkParameters network) => new(
         chain.ChainId, chain.Name, chain.Status.ToString().ToUpperInvariant(), chain.Deployer.ToBase58(network), chain.BlockTimeMs,
         chain.GasLimit, chain.ChallengePeriod, chain.DeployHeight,

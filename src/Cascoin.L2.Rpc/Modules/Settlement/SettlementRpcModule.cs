@@ -72,7 +72,8 @@ public interface ISettlementRpc
 }
 
 /// <summary>The bridge, registry and staking over RPC: binds parameters, calls the settlement application layer and maps its answers.</summary>
-public sealed class SettlementRpcModule(SettlementCommands commands, SettlementQueries queries, BatchQueries batches, RpcNodeContext node, SettlementMonitor? monitor = null)
+public sealed class SettlementRpcModule(SettlementCommands commands, SettlementQueries queries, BatchQueries batches, RpcNodeContext node, SettlementMonitor? monitor = null,
+    Cascoin.L2.Settlement.Derivation.L1Derivation? derivation = null)
     : IRpcModule, ISettlementRpc
 {
     private readonly NetworkParameters _network = node?.Network ?? throw new ArgumentNullException(nameof(node));
@@ -89,7 +90,8 @@ public sealed class SettlementRpcModule(SettlementCommands commands, SettlementQ
         var chain = queries.Chain(id).OrThrow();
         return ChainInfoDto.Of(chain, queries.TipContext(queries.L1.StateAtTip()), _network) with
         {
-            AnchoringHalted = id == queries.RunningChainId ? monitor?.AnchoringHaltedReason : null,
+            AnchoringHalted = id == queries.RunningChainId && derivation is null ? monitor?.AnchoringHaltedReason : null,
+            VerificationProgress = id == queries.RunningChainId ? derivation?.Progress.VerificationProgress : null,
         };
     }
 
