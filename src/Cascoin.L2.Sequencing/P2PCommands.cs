@@ -26,5 +26,7 @@ public static class P2PCommands
         (ConsensusMessages.Propose, nameof(ProposalMessage)),
         (ConsensusMessages.Vote, nameof(VoteMessage)),
         (ConsensusMessages.Announce, nameof(Discovery.SequencerAnnouncement)),
+        (ShardMessages.GetShard, nameof(ShardMessages)),
+        (ShardMessages.Shard, nameof(ShardMessages)),
     ];
 }

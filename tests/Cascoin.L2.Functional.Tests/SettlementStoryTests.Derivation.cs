@@ -41,7 +41,33 @@ public sealed partial class SettlementStoryTests
         Assert.Equal(1.0, (await CliCalls.JsonAsync(derived, "l2_getchaininfo")).GetProperty("verificationprogress").GetDouble());
         // This node is ahead and connected; the derived node still ends at the last anchor.
         Assert.Equal(anchored, (await CliCalls.JsonAsync(derived, "l2_blocknumber")).GetUInt64());
+        await ShardsAreServedAndSampledAsync(derived);
         output.WriteLine($"a node with -l2sync=l1 re-executed L2 blocks 1..{anchored} from {anchors} batches on L1 to the same hashes and roots; this node's head is {await L2HeadAsync()}");
         directory.Succeeded();
     }
+
+    /// <summary>l2_getshard gives a shard whose proof verifies against the anchored DA root; the derived node samples this node's shards over P2P.</summary>
+    private async Task ShardsAreServedAndSampledAsync(TestNode derived)
+    {
+        var batch = await CliJsonAsync("l2_getbatch", Text(_chainId), "0");
+        var commitment = new Cascoin.L2.DataAvailability.Commitments.ShardCommitment(Hash(batch.GetProperty("dacommitment").GetString()!), batch.GetProperty("compressedbytes").GetInt32());
+        var total = batch.GetProperty("datashards").GetInt32() + batch.GetProperty("parityshards").GetInt32();
+        foreach (var index in new[] { 0, total - 1 })
+        {
+            var shard = await CliJsonAsync("l2_getshard", Text(_chainId), "0", Text((ulong)index));
+            var proof = new Cascoin.L2.DataAvailability.Commitments.ShardProof(index, Convert.FromHexString(shard.GetProperty("shard").GetString()!),
+                shard.GetProperty("proof").EnumerateArray().Select(p => Hash(p.GetString()!)).ToList());
+            Assert.True(commitment.Verifies(proof), $"shard {index} verifies against the anchored DA commitment");
+        }
+        await CliFailsAsync(-8, $"batch 0 has shards 0..{total - 1}", "l2_getshard", Text(_chainId), "0", Text((ulong)total));
+
+        var samples = Math.Min(16, total);
+        var report = await CliCalls.JsonAsync(derived, "l2_sampleavailability", Text(_chainId), "0", Text((ulong)samples));
+        Assert.Equal((samples, samples, 0, 0), (report.GetProperty("samples").GetInt32(), report.GetProperty("good").GetInt32(), report.GetProperty("bad").GetInt32(),
+            report.GetProperty("missing").GetInt32()));
+        Assert.Equal(1 - Math.Pow(2, -samples), report.GetProperty("confidence").GetDouble(), 6);
+        output.WriteLine($"sampled {samples} of {total} shards of batch 0 from a peer: all good, confidence {report.GetProperty("confidence").GetDouble()}");
+    }
+
+    private static Cascoin.L2.Primitives.Hash256 Hash(string hex) => new(Convert.FromHexString(hex));
 }

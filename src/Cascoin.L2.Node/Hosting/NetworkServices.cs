@@ -31,7 +31,7 @@ public static class NetworkServices
                 provider.GetService<L2Blockchain>() is { HasGenesis: true } l2 ? l2.Head.Number : 0),
         });
         services.AddHostedService(provider => new P2PService(provider.GetRequiredService<P2PNode>(), provider.GetService<L1Relay>(), provider.GetService<L2Relay>(),
-            provider.GetService<Sequencing.Consensus.SequencerNetwork>(), settings));
+            provider.GetService<Sequencing.Consensus.SequencerNetwork>(), provider.GetService<ShardRelay>(), settings));
         return services;
     }
 }
@@ -40,7 +40,7 @@ public static class NetworkServices
 /// Starts the P2P transport with the node (and the relays of the settlement chain and of a deployed
 /// L2 chain), asks peers for missing L2 blocks every second, and closes every connection when it stops.
 /// </summary>
-public sealed class P2PService(P2PNode p2p, L1Relay? l1Relay, L2Relay? l2Relay, Sequencing.Consensus.SequencerNetwork? sequencers, NodeSettings settings)
+public sealed class P2PService(P2PNode p2p, L1Relay? l1Relay, L2Relay? l2Relay, Sequencing.Consensus.SequencerNetwork? sequencers, ShardRelay? shards, NodeSettings settings)
     : IHostedService, IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
@@ -52,6 +52,7 @@ public sealed class P2PService(P2PNode p2p, L1Relay? l1Relay, L2Relay? l2Relay, 
         l1Relay?.Start();
         l2Relay?.Start();
         sequencers?.Start();
+        shards?.Start();
         try
         {
             p2p.Start();

@@ -68,6 +68,10 @@ public static class SettlementServices
             provider.GetService<L2Blockchain>() is { } chain && provider.GetService<TxPool>() is { } pool
                 ? new L2Wallet(chain, pool, provider.GetRequiredService<KeyWallet>(), settings.Network)
                 : null));
+        // Any full node serves the shards of the batches on its settlement chain; samplers ask peers for them.
+        services.AddSingleton(provider => new ShardRelay(provider.GetRequiredService<Network.P2PNode>(), provider.GetRequiredService<BatchQueries>(),
+            new Random(), provider.GetRequiredService<ILogger<ShardRelay>>()));
+        services.AddSingleton<IRpcModule, DataAvailabilityRpcModule>();
         services.AddSingleton<IRpcModule, L1RpcModule>();
         services.AddSingleton<IRpcModule, SettlementRpcModule>();
         if (settings.L1BlockTimeSeconds is { } seconds)
