@@ -53,6 +53,7 @@ internal sealed class E2eBenchmark : IBenchmark
         // 50 ms: at ~10,000 tps, 100 ms blocks run above half their gas, and the base fee then climbs
         // 12.5 % a block past any fee cap a funded account can reserve (EIP-1559 working as designed).
         new("blocktime", "the node's -l2blocktime in ms", "50"),
+        new("rebuild", "with --nodes ≥ 2: 1 anchors everything after the load and times a new node rebuilding the L2 from L1 alone (-l2sync=l1)", "0"),
         new("cascoind", "path of cascoind.dll (default: the Release build of this checkout)", ""),
         new("datadir", "data directory for the node (default: a new temporary directory, deleted afterwards)", ""),
     ];
@@ -109,6 +110,15 @@ internal sealed class E2eBenchmark : IBenchmark
             var measured = await SubmitAndWatchAsync(network.Nodes, signed, accountCount, connections, batchSize, new Load(offered, inflight), progress,
                 (i, maxFee) => SignOne(keys, addresses, i, network.ChainId, maxFee));
             WriteResult(result, nodeCount, accountCount, txCount, measured, networkVerifyRate, finality: true, inflight);
+            if (arguments.GetInt("rebuild", 0, 1) == 1)
+            {
+                var rebuild = await L1Rebuild.MeasureAsync(network, daemon, directory, progress);
+                result.WriteNumber("rebuild_batches", rebuild.Batches);
+                result.WriteNumber("rebuild_blocks", rebuild.Blocks);
+                result.WriteNumber("rebuild_txs", rebuild.Transactions);
+                result.WriteNumber("rebuild_s", Math.Round(rebuild.Elapsed.TotalSeconds, 2));
+                result.WriteNumber("rebuild_tx_per_s", Math.Round(rebuild.TransactionsPerSecond));
+            }
         }
         finally
         {

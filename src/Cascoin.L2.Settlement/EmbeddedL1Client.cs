@@ -73,6 +73,13 @@ public sealed class EmbeddedL1Client : IL1Client
 
     public bool IsPending(Hash256 transactionId) => _chain.Mempool.Any(t => t.Id == transactionId);
 
+    public IReadOnlyList<AnchorCall> PendingAnchors(ulong chainId) =>
+        _chain.Mempool.Where(t => t.Kind == L1TransactionKind.Anchor)
+            .Select(t => L1Call.Decode(t.Kind, t.Payload))
+            .OfType<AnchorCall>()
+            .Where(a => a.ChainId == chainId)
+            .ToList();
+
     public IReadOnlyList<L1Transaction> Withdraw(Func<L1Transaction, bool> match) => _chain.RemoveFromMempool(match);
 
     public event Action<L1ChainChange>? Changed

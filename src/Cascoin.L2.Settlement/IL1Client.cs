@@ -56,6 +56,9 @@ public interface IL1Client
     /// <summary>Whether a transaction submitted earlier still waits to be mined.</summary>
     bool IsPending(Hash256 transactionId);
 
+    /// <summary>The anchors of chain <paramref name="chainId"/> waiting in the L1 mempool, whoever posted them.</summary>
+    IReadOnlyList<AnchorCall> PendingAnchors(ulong chainId);
+
     /// <summary>Takes waiting transactions out before they are mined (with the same senders' later nonces); returns them.</summary>
     IReadOnlyList<L1Transaction> Withdraw(Func<L1Transaction, bool> match);
 

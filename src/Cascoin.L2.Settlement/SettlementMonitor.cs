@@ -36,7 +36,6 @@ public sealed class SettlementMonitor
     private readonly System.Threading.Channels.Channel<L1ChainChange?> _work = System.Threading.Channels.Channel.CreateUnbounded<L1ChainChange?>(new() { SingleReader = true });
     private readonly System.Collections.Concurrent.ConcurrentQueue<DoubleSignCall> _reports = new();
     private readonly List<AnchorRecord> _conflicting = [];
-    private Hash256? _anchorInFlight;
     private ulong _anchorsChecked;
 
     /// <summary>The highest L2 block an anchor on the active L1 chain has covered: a reorganization that lowers it removed an anchor.</summary>
@@ -129,13 +128,27 @@ public sealed class SettlementMonitor
     public bool AnchoringEnabled { get; set; } = true;
 
     /// <summary>
-    /// Posts the next batch when the chain is a batch interval past its last anchor and no anchor of
-    /// ours waits to be mined: the headers from the block after the last anchored one (at most
-    /// <see cref="SettlementParameters.MaxAnchorBlocks"/>) with the finality certificate of the last,
-    /// which this node stored when it committed that block. Nothing is signed for it: the certificate
-    /// is the sequencers' precommits, so this node can never anchor a chain other than its own. One
-    /// poster per batch: the producer of its last block; the other sequencers once the batch is
-    /// overdue (that producer may be down).
+    /// Most anchors of this node waiting for one L1 block: each carries at most
+    /// <see cref="SettlementParameters.MaxBatchBytes"/> of data, so a backlog (a burst of L2 blocks, L1
+    /// blocks late) drains several batches per L1 block before its headers grow too old for L1
+    /// (<see cref="SettlementParameters.MaxAnchorL1Age"/>).
+    /// </summary>
+    public const int MaxAnchorsInFlight = 8;
+
+    /// <summary>L1 blocks without a new anchor after which any sequencer may post, not only the one whose turn it is.</summary>
+    public const ulong AnchorOverdueL1Blocks = 3;
+
+    /// <summary>
+    /// Posts the next batches when the chain is a batch interval past the end of what is anchored or
+    /// waiting to be (anchors of this chain in the L1 mempool, by any poster, that continue the last
+    /// anchored block): the headers from the block after it (at most
+    /// <see cref="SettlementParameters.MaxAnchorBlocks"/>, cut to fit the batch size) with the finality
+    /// certificate of the last, which this node stored when it committed that block, and their data.
+    /// Nothing is signed for it: the certificate is the sequencers' precommits, so this node can never
+    /// anchor a chain other than its own. Each batch builds on the one before in the same L1 block. One
+    /// poster at a time, so sequencers do not pay for the same batch twice: the eligible sequencer whose
+    /// turn it is at the L1 tip (by address, the height modulo their number); any of them once no anchor
+    /// came for <see cref="AnchorOverdueL1Blocks"/> L1 blocks (that one may be down).
     /// </summary>
     public void PostAnchorIfDue()
     {
@@ -148,32 +161,61 @@ public sealed class SettlementMonitor
             // Followers (full nodes that are not sequencers) do not post: the sequencers pay for their batches.
             if (!_l1.IsEligibleSequencer(ChainId, _sequencer))
                 return;
-            if (_anchorInFlight is { } pending && _l1.IsPending(pending))
-                return;
-            _anchorInFlight = null;
             var head = _l2.Head;
             var interval = _l1.Parameters.BatchInterval;
-            if (chain.LastAnchoredBlock == ulong.MaxValue || head.Number < 2 || head.Number - chain.LastAnchoredBlock < interval)
+            if (chain.LastAnchoredBlock == ulong.MaxValue || head.Number < 2)
                 return;
-            var first = chain.LastAnchoredBlock + 1;
-            var last = Math.Min(head.Number, first + (ulong)_l1.Parameters.MaxAnchorBlocks - 1);
-            var overdue = head.Number - chain.LastAnchoredBlock >= 3 * interval;
-            if (_l2.GetHeader(last)!.Sequencer != _sequencer && !overdue)
+            var overdue = _l1.Tip.Height >= chain.LastAnchorHeight + AnchorOverdueL1Blocks;
+            if (!overdue && !IsMyTurn())
                 return;
-            if (BuildAnchor(first, last) is not { } call)
-                return;
-            var payload = call.ToBytes();
-            var transaction = L1Transaction.Sign(L1TransactionKind.Anchor, _l1.PendingNonce(_sequencer), _l1.Parameters.FeeFor(L1TransactionKind.Anchor, payload.Length),
-                payload, _sequencerKey, _network);
-            if (_l1.Submit(transaction) is { } error)
+            var (anchoredTo, waiting) = PendingEnd(chain.LastAnchoredBlock);
+            while (waiting < MaxAnchorsInFlight && head.Number - anchoredTo >= interval)
             {
-                _logger.LogWarning("Could not post the anchor of L2 blocks {First}..{Last}: {Error}", call.FirstBlock, call.LastBlock, error);
-                return;
+                var first = anchoredTo + 1;
+                var last = Math.Min(head.Number, first + (ulong)_l1.Parameters.MaxAnchorBlocks - 1);
+                if (BuildAnchor(first, last) is not { } call || !Post(call))
+                    return;
+                (anchoredTo, waiting) = (call.LastBlock, waiting + 1);
             }
-            _anchorInFlight = transaction.Id;
-            _logger.LogInformation("Posted anchor of L2 blocks {First}..{Last} ({Signatures} precommits, {Bytes} bytes of batch data), state root {Root}: L1 transaction {Id}",
-                call.FirstBlock, call.LastBlock, call.Certificate.Signatures.Count, call.Data.Length, call.Last.StateRoot.ToHex(), transaction.Id);
         }
+    }
+
+    /// <summary>Whether this node is the eligible sequencer whose turn it is to post at the current L1 tip.</summary>
+    private bool IsMyTurn()
+    {
+        if (_l1.EligibleSequencers(ChainId) is not { Count: > 0 } eligible)
+            return false;
+        var ordered = eligible.Select(e => e.Address).OrderBy(a => a.ToHex(), StringComparer.Ordinal).ToList();
+        return ordered[(int)(_l1.Tip.Height % (ulong)ordered.Count)] == _sequencer;
+    }
+
+    /// <summary>Where the anchors waiting in the L1 mempool take the chain from <paramref name="anchored"/>, following each continuation, and how many that is.</summary>
+    private (ulong End, int Count) PendingEnd(ulong anchored)
+    {
+        var pending = _l1.PendingAnchors(ChainId);
+        var end = anchored;
+        var count = 0;
+        while (pending.FirstOrDefault(a => a.FirstBlock == end + 1 && _l2.GetHeader(a.LastBlock)?.Hash == a.Last.Hash) is { } next)
+        {
+            end = next.LastBlock;
+            count++;
+        }
+        return (end, count);
+    }
+
+    private bool Post(AnchorCall call)
+    {
+        var payload = call.ToBytes();
+        var transaction = L1Transaction.Sign(L1TransactionKind.Anchor, _l1.PendingNonce(_sequencer), _l1.Parameters.FeeFor(L1TransactionKind.Anchor, payload.Length),
+            payload, _sequencerKey, _network);
+        if (_l1.Submit(transaction) is { } error)
+        {
+            _logger.LogWarning("Could not post the anchor of L2 blocks {First}..{Last}: {Error}", call.FirstBlock, call.LastBlock, error);
+            return false;
+        }
+        _logger.LogInformation("Posted anchor of L2 blocks {First}..{Last} ({Signatures} precommits, {Bytes} bytes of batch data), state root {Root}: L1 transaction {Id}",
+            call.FirstBlock, call.LastBlock, call.Certificate.Signatures.Count, call.Data.Length, call.Last.StateRoot.ToHex(), transaction.Id);
+        return true;
     }
 
     /// <summary>
@@ -325,7 +367,6 @@ public sealed class SettlementMonitor
         lock (_lock)
         {
             _affected.AddRange(affected);
-            _anchorInFlight = null;
         }
         _logger.LogWarning("{Reason}: L2 returned to block {Block}; {Replayed} transactions back in the mempool, {Affected} no longer valid",
             reason, block, removed.Sum(b => b.Transactions.Count(IsUserTransaction)) - affected.Count, affected.Count);
