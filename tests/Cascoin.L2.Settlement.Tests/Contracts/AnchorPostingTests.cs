@@ -5,10 +5,11 @@ using Cascoin.L2.Settlement.L1;
 namespace Cascoin.L2.Settlement.Tests.Contracts;
 
 /// <summary>
-/// A backlog of batch data larger than one anchor (a burst of L2 blocks while no L1 block came) drains
-/// several anchors per L1 block, each on the one before, so old headers never outlive the L1 age bound.
+/// How a sequencer posts its batches: a backlog larger than one anchor (a burst of L2 blocks while no
+/// L1 block came) drains several anchors per L1 block, each on the one before; and it never posts a
+/// batch whose data it does not hold in full (the halting rule).
 /// </summary>
-public sealed class AnchorBacklogTests
+public sealed class AnchorPostingTests
 {
     [Fact]
     public void A_backlog_is_anchored_in_several_batches_of_bounded_size_in_one_L1_block()
@@ -41,6 +42,31 @@ public sealed class AnchorBacklogTests
             Assert.Equal(anchorsBefore + (ulong)waiting.Count, record.AnchorCount);
             Assert.Equal(head, record.LastAnchoredBlock);
             Assert.All(kit.L1.Chain.GetReceipts(kit.L1.Chain.Tip.Hash)!, r => Assert.True(r.Success, r.Error));
+        });
+    }
+
+    [Fact]
+    public void A_sequencer_that_does_not_hold_a_block_in_full_posts_no_anchor_and_says_why()
+    {
+        SettlementKit.Run(nameof(A_sequencer_that_does_not_hold_a_block_in_full_posts_no_anchor_and_says_why), new KitOptions(), kit =>
+        {
+            kit.Monitor.AnchoringEnabled = false;
+            kit.ProduceL2((int)kit.L1.Parameters.BatchInterval + 2);
+            // The body of block 3 is gone (a damaged disk, a prune gone wrong): the node cannot show the data of a batch holding it.
+            var key = new byte[8];
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(key, 3);
+            using (var batch = kit.L2Database.CreateBatch())
+            {
+                batch.Delete(Storage.DbColumn.L2Blocks, key);
+                kit.L2Database.Commit(batch);
+            }
+            kit.Monitor.AnchoringEnabled = true;
+            kit.Monitor.PostAnchorIfDue();
+
+            Assert.DoesNotContain(kit.L1.Chain.Mempool, t => t.Kind == L1TransactionKind.Anchor);
+            Assert.Equal("this node does not hold L2 block 3 in full: no anchor is posted for data it does not hold", kit.Monitor.AnchoringHaltedReason);
+            kit.MineL1();
+            Assert.Equal(0UL, kit.Record.AnchorCount);
         });
     }
 }
