@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 using System.Text.Json;
 using Cascoin.L2.DataAvailability.Batches;
@@ -47,5 +48,38 @@ public sealed partial class SettlementStoryTests
         Assert.Equal(0, zstd.ExitCode);
         Assert.Equal(raw, await File.ReadAllBytesAsync(framePath + ".raw"));
         output.WriteLine($"zstd -d decoded the {frame.Length}-byte batch frame to its {raw.Length} bytes");
+    }
+
+    /// <summary>
+    /// A staker plays a lying poster through sendrawtransaction: the certified blocks after the last
+    /// anchor with their true data, under a DA root that is not the data's. The node refuses it with the
+    /// contract's reason before it costs a fee; nothing is anchored.
+    /// </summary>
+    private async Task LyingCommitmentRefusedAsync(string poster)
+    {
+        var info = await ChainInfoAsync();
+        var anchored = info.GetProperty("lastanchoredblock").GetUInt64();
+        var head = await L2HeadAsync();
+        Assert.True(head > anchored && head >= 2, $"blocks after the last anchor ({anchored}) to anchor, head {head}");
+        var blocks = new List<Cascoin.L2.Chain.Blocks.Block>();
+        for (var n = anchored + 1; n <= head; n++)
+            blocks.Add(Cascoin.L2.Chain.Blocks.Block.Decode(Convert.FromHexString(await CliAsync("l2_getblockbynumber", Text(n), "0"))));
+        var honest = Cascoin.L2.Settlement.L1.AnchorCall.Of(_chainId, blocks);
+        var lying = honest with { DataRoot = new Cascoin.L2.Primitives.Hash256(System.Security.Cryptography.SHA256.HashData("another batch"u8)) };
+        using var key = await KeyOfAsync(poster);
+        // The poster's next L1 nonce, as the node tells whoever asks with a stale one.
+        var probe = await Node.CliAsync("sendrawtransaction", Convert.ToHexStringLower(Sign(lying, key, 0).ToBytes()));
+        var stale = System.Text.RegularExpressions.Regex.Match(probe.Stderr, "account nonce is ([0-9]+)");
+        var nonce = stale.Success ? ulong.Parse(stale.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+        await CliFailsAsync(-26, $"bad-commitment: the batch data's commitment is {honest.DataRoot}, not the claimed {lying.DataRoot}",
+            "sendrawtransaction", Convert.ToHexStringLower(Sign(lying, key, nonce).ToBytes()));
+        Assert.Equal(anchored, (await ChainInfoAsync()).GetProperty("lastanchoredblock").GetUInt64());
+        output.WriteLine($"an anchor of L2 blocks {anchored + 1}..{head} with a lying DA commitment was refused");
+    }
+
+    private static Cascoin.L2.Settlement.L1.L1Transaction Sign(Cascoin.L2.Settlement.L1.AnchorCall call, Cascoin.L2.Crypto.PrivateKey key, ulong nonce)
+    {
+        var payload = call.ToBytes();
+        return Cascoin.L2.Settlement.L1.L1Transaction.Sign(call.Kind, nonce, Rules.FeeFor(call.Kind, payload.Length), payload, key, Network);
     }
 }

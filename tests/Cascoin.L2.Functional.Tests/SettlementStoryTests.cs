@@ -65,6 +65,7 @@ public sealed partial class SettlementStoryTests(ITestOutputHelper output) : IAs
         var (users, withdrawal) = await DepositTransferWithdrawAndFinalizeAsync();
         output.WriteLine($"deposit, transfers and finalized withdrawals: {watch.ElapsedMilliseconds} ms");
         await DerivedNodeReachesTheAnchoredRootsAsync(users.U);
+        await LyingCommitmentRefusedAsync(users.U);
         output.WriteLine($"a node rebuilt from L1 alone: {watch.ElapsedMilliseconds} ms");
         await BadInputMovesNothingAsync(users, withdrawal);
         output.WriteLine($"bad input refused: {watch.ElapsedMilliseconds} ms");
