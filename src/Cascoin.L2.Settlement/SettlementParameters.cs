@@ -70,6 +70,12 @@ public sealed record SettlementParameters
     /// </summary>
     public ulong MaxAnchorL1Age { get; init; } = 100;
 
+    /// <summary>
+    /// The largest L1 block in bytes: a miner fills blocks up to it and larger ones are invalid, so a
+    /// block always fits a peer's frame (32 MiB) and many anchors' batch data spread over several blocks.
+    /// </summary>
+    public int MaxBlockBytes { get; init; } = 8 * 1024 * 1024;
+
     /// <summary>What L1 charges for each byte an anchor carries (its batch data above all), on top of <see cref="MinimumFee"/>.</summary>
     public Amount BatchByteFee { get; init; } = Amount.FromSat(10);
 

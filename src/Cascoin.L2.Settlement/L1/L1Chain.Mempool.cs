@@ -70,7 +70,7 @@ public sealed partial class L1Chain
             var parent = _tree[_active.Tip];
             var height = parent.Height + 1;
             var execution = new L1BlockExecution(Parameters, _network, height, miner, StateAtTipLocked(), this);
-            var included = _mempool.FillBlock(execution);
+            var included = _mempool.FillBlock(execution, Parameters.MaxBlockBytes);
             execution.Finish();
             var update = _state.Prepare(height, execution.State.Changes.Select(c => new SmtChange(c.Key, c.Value)));
             var header = L1BlockHeader.Solve(new L1BlockHeader(height, parent.Hash, update.Root, MerkleRoot.Compute(included.Select(t => t.Id).ToList()),

@@ -50,6 +50,8 @@ public sealed partial class L1Chain
                 return (L1BlockAcceptance.Invalid, $"bits {header.Bits:x8} are not the network's {Parameters.PowBits:x8}");
             if (!header.HasProofOfWork)
                 return (L1BlockAcceptance.Invalid, "the hash does not meet its target (no proof of work)");
+            if (block.Size > Parameters.MaxBlockBytes)
+                return (L1BlockAcceptance.Invalid, $"block of {block.Size} bytes is larger than the limit of {Parameters.MaxBlockBytes}");
             if (!_tree.TryGet(header.ParentHash, out var parent))
                 return (L1BlockAcceptance.MissingParent, $"parent {header.ParentHash} is unknown");
             if (_tree.IsInvalid(parent.Hash))

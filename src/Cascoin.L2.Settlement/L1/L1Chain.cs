@@ -226,6 +226,8 @@ public sealed partial class L1Chain : IL1History
         var parent = _tree[_active.Tip];
         if (block.Header.ParentHash != parent.Hash || block.Height != parent.Height + 1)
             return "does not build on the tip";
+        if (block.Size > Parameters.MaxBlockBytes)
+            return $"block of {block.Size} bytes is larger than the limit of {Parameters.MaxBlockBytes}";
         var execution = new L1BlockExecution(Parameters, _network, block.Height, block.Header.Miner, StateAtTipLocked(), this);
         foreach (var transaction in block.Transactions)
         {

@@ -70,23 +70,28 @@ internal sealed class L1Mempool
 
     /// <summary>
     /// Applies waiting transactions to <paramref name="execution"/> in block order, again and again while
-    /// any more fit (one may fund another sender's fee); returns those included, in block order.
+    /// any more fit (one may fund another sender's fee) within <paramref name="maxBytes"/> of block; returns those included, in block order.
     /// </summary>
-    public IReadOnlyList<L1Transaction> FillBlock(L1BlockExecution execution)
+    public IReadOnlyList<L1Transaction> FillBlock(L1BlockExecution execution, long maxBytes)
     {
         ArgumentNullException.ThrowIfNull(execution);
         var included = new List<L1Transaction>();
         var waiting = InBlockOrder().ToList();
+        var bytes = (long)L1BlockHeader.EncodedSize + 9;
         bool progress;
         do
         {
             progress = false;
             foreach (var transaction in waiting.ToList())
             {
+                // What does not fit waits for the next block (a sender's later nonces then cannot apply either).
+                if (bytes + transaction.Size > maxBytes)
+                    continue;
                 if (execution.TryApply(transaction) is null)
                 {
                     included.Add(transaction);
                     waiting.Remove(transaction);
+                    bytes += transaction.Size;
                     progress = true;
                 }
             }
