@@ -10,6 +10,12 @@ public sealed class EmbeddedL1Client : IL1Client
 {
     private readonly L1Chain _chain;
 
+    /// <summary>
+    /// Waiting anchors decoded once per transaction: the monitor asks after every L2 block, and a backlog
+    /// holds several anchors of up to 1 MiB each. Entries go with their transactions.
+    /// </summary>
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<L1Transaction, AnchorCall> _decodedAnchors = [];
+
     public EmbeddedL1Client(L1Chain chain)
     {
         ArgumentNullException.ThrowIfNull(chain);
@@ -75,8 +81,7 @@ public sealed class EmbeddedL1Client : IL1Client
 
     public IReadOnlyList<AnchorCall> PendingAnchors(ulong chainId) =>
         _chain.Mempool.Where(t => t.Kind == L1TransactionKind.Anchor)
-            .Select(t => L1Call.Decode(t.Kind, t.Payload))
-            .OfType<AnchorCall>()
+            .Select(t => _decodedAnchors.GetValue(t, static transaction => (AnchorCall)L1Call.Decode(transaction.Kind, transaction.Payload)))
             .Where(a => a.ChainId == chainId)
             .ToList();
 

@@ -1,12 +1,7 @@
-using Cascoin.L2.Chain;
 using Cascoin.L2.Chain.Transactions;
 using Cascoin.L2.Primitives;
 using Cascoin.L2.Settlement.Derivation;
-using Cascoin.L2.State;
-using Cascoin.L2.State.Smt;
-using Cascoin.L2.Storage;
 using FsCheck.Xunit;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Cascoin.L2.Settlement.Tests.Properties;
 
@@ -33,7 +28,7 @@ public sealed class L1DerivationProperty
             kit.AnchorHead();
             var reachable = kit.L1.Height + 1;
             Rounds(kit, random);
-            follower.AssertMatches(kit, random.Next(3) == 0 ? 1 : int.MaxValue);
+            AssertMatches(follower, kit, random.Next(3) == 0 ? 1 : int.MaxValue);
 
             if (random.Next(2) == 0)
             {
@@ -43,7 +38,7 @@ public sealed class L1DerivationProperty
                 kit.Sync();
                 Rounds(kit, random);
             }
-            follower.AssertMatches(kit, int.MaxValue);
+            AssertMatches(follower, kit, int.MaxValue);
         });
     }
 
@@ -75,52 +70,28 @@ public sealed class L1DerivationProperty
         kit.AnchorHead();
     }
 
-    /// <summary>An L2 chain with the producer's genesis and nothing else, fed only by <see cref="L1Derivation"/>.</summary>
-    private sealed class DerivedChain : IDisposable
+    /// <summary>Derives everything on L1 (in steps of <paramref name="step"/> anchors) and compares with the producer at every anchor.</summary>
+    private static void AssertMatches(DerivedChain derived, SettlementKit kit, int step)
     {
-        private readonly NodeDatabase _database;
-        private readonly StateManager _state;
-        private readonly L2Blockchain _chain;
-        private readonly L1Derivation _derivation;
-
-        public DerivedChain(SettlementKit kit)
+        DerivationProgress progress;
+        do
+            progress = derived.Derivation.CatchUp(ulong.MaxValue / 2, step);
+        while (progress.AnchorsDerived < progress.AnchorsOnL1 && progress.Halted is null);
+        Assert.Null(progress.Halted);
+        var chain = derived.Chain;
+        var record = kit.Record;
+        Assert.Equal(record.AnchorCount, progress.AnchorsDerived);
+        Assert.Equal(record.LastAnchoredBlock, chain.Head.Number);
+        Assert.Equal(1.0, progress.VerificationProgress);
+        var state = kit.L1.Chain.StateAtTip();
+        for (ulong index = 0; index < record.AnchorCount; index++)
         {
-            _database = NodeDatabase.Open(kit.DataPath("derived"), L1Node.FastOptions, NullLogger.Instance);
-            _state = new StateManager(_database, new StateOptions { Tree = new SmtOptions { CacheNodes = 10_000 } }, NullLogger<StateManager>.Instance);
-            _chain = new L2Blockchain(kit.L2.Parameters, _database, _state, NullLogger<L2Blockchain>.Instance);
-            _chain.EnsureGenesis(new GenesisSpec(kit.L2.GetBlock(0)!.Header.Timestamp, []));
-            _chain.Settlement = new SettlementLayerView(new EmbeddedL1Client(kit.L1.Chain), kit.ChainId);
-            _derivation = new L1Derivation(kit.L1.Chain, _chain, NullLogger.Instance);
+            var anchor = state.GetAnchor(kit.ChainId, index)!;
+            Assert.Equal(anchor.LastBlockHash, chain.GetHeader(anchor.LastBlock)!.Hash);
+            Assert.Equal(anchor.StateRoot, chain.GetHeader(anchor.LastBlock)!.StateRoot);
+            Assert.Equal(kit.L2.GetHeader(anchor.LastBlock)!.StateRoot, chain.GetHeader(anchor.LastBlock)!.StateRoot);
         }
-
-        /// <summary>Derives everything on L1 (in steps of <paramref name="step"/> anchors) and compares with the producer at every anchor.</summary>
-        public void AssertMatches(SettlementKit kit, int step)
-        {
-            DerivationProgress progress;
-            do
-                progress = _derivation.CatchUp(ulong.MaxValue / 2, step);
-            while (progress.AnchorsDerived < progress.AnchorsOnL1 && progress.Halted is null);
-            Assert.Null(progress.Halted);
-            var record = kit.Record;
-            Assert.Equal(record.AnchorCount, progress.AnchorsDerived);
-            Assert.Equal(record.LastAnchoredBlock, _chain.Head.Number);
-            Assert.Equal(1.0, progress.VerificationProgress);
-            var state = kit.L1.Chain.StateAtTip();
-            for (ulong index = 0; index < record.AnchorCount; index++)
-            {
-                var anchor = state.GetAnchor(kit.ChainId, index)!;
-                Assert.Equal(anchor.LastBlockHash, _chain.GetHeader(anchor.LastBlock)!.Hash);
-                Assert.Equal(anchor.StateRoot, _chain.GetHeader(anchor.LastBlock)!.StateRoot);
-                Assert.Equal(kit.L2.GetHeader(anchor.LastBlock)!.StateRoot, _chain.GetHeader(anchor.LastBlock)!.StateRoot);
-            }
-            for (ulong n = 1; n <= _chain.Head.Number; n++)
-                Assert.Equal(kit.L2.GetHeader(n)!.Hash, _chain.GetHeader(n)!.Hash);
-        }
-
-        public void Dispose()
-        {
-            _state.Dispose();
-            _database.Dispose();
-        }
+        for (ulong n = 1; n <= chain.Head.Number; n++)
+            Assert.Equal(kit.L2.GetHeader(n)!.Hash, chain.GetHeader(n)!.Hash);
     }
 }

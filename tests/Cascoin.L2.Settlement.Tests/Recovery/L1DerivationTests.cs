@@ -1,14 +1,8 @@
-using Cascoin.L2.Chain;
 using Cascoin.L2.Chain.Blocks;
 using Cascoin.L2.Chain.Transactions;
 using Cascoin.L2.Crypto;
 using Cascoin.L2.Primitives;
-using Cascoin.L2.Settlement.Derivation;
 using Cascoin.L2.Settlement.L1;
-using Cascoin.L2.State;
-using Cascoin.L2.State.Smt;
-using Cascoin.L2.Storage;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Cascoin.L2.Settlement.Tests.Recovery;
 
@@ -37,12 +31,8 @@ public sealed class L1DerivationTests
             var receipt = kit.Execute(kit.Sequencer, AnchorCall.Of(kit.ChainId, [honest, forged]));
             Assert.True(receipt.Success, receipt.Error); // L1 checks the certificate, not the roots: that is for the fraud proofs
 
-            using var database = NodeDatabase.Open(kit.DataPath("derived"), L1Node.FastOptions, NullLogger.Instance);
-            using var state = new StateManager(database, new StateOptions { Tree = new SmtOptions { CacheNodes = 10_000 } }, NullLogger<StateManager>.Instance);
-            var chain = new L2Blockchain(kit.L2.Parameters, database, state, NullLogger<L2Blockchain>.Instance);
-            chain.EnsureGenesis(new GenesisSpec(kit.L2.GetBlock(0)!.Header.Timestamp, []));
-            chain.Settlement = new SettlementLayerView(new EmbeddedL1Client(kit.L1.Chain), kit.ChainId);
-            var derivation = new L1Derivation(kit.L1.Chain, chain, NullLogger.Instance);
+            using var derived = new DerivedChain(kit);
+            var (chain, derivation) = (derived.Chain, derived.Derivation);
 
             var progress = derivation.CatchUp(ulong.MaxValue / 2);
 
