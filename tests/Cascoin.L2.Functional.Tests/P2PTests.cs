@@ -62,7 +62,9 @@ public sealed class P2PTests
         await only.StartAsync();
 
         // The maintenance loop fills one outbound slot every 2 s from the addresses it learnt.
-        var peers = await TestWait.UntilAsync(() => CliCalls.JsonAsync(b, "getpeerinfo"), p => p.GetArrayLength() >= 3, "b connects to c and the -connect node too",
+        // A connection just dialled is listed before its handshake ends: wait for three that finished it.
+        var peers = await TestWait.UntilAsync(() => CliCalls.JsonAsync(b, "getpeerinfo"),
+            p => p.GetArrayLength() >= 3 && p.EnumerateArray().All(peer => peer.GetProperty("handshake").GetBoolean()), "b connects to c and the -connect node too",
             TimeSpan.FromSeconds(40));
         Assert.All(peers.EnumerateArray(), p => Assert.True(p.GetProperty("handshake").GetBoolean()));
         var known = await CliCalls.JsonAsync(b, "getnodeaddresses", "0");
