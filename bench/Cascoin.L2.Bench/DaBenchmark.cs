@@ -8,6 +8,7 @@ using Cascoin.L2.DataAvailability.Batches;
 using Cascoin.L2.DataAvailability.Commitments;
 using Cascoin.L2.DataAvailability.Erasure;
 using Cascoin.L2.Primitives;
+using Cascoin.L2.Bench.Da;
 using Cascoin.L2.Settlement.L1;
 
 namespace Cascoin.L2.Bench;
@@ -17,7 +18,8 @@ namespace Cascoin.L2.Bench;
 /// blocks (each with a 3-signature parent certificate), cut into anchors of at most 1 MiB as the
 /// monitor does. Reports L1 bytes per transaction (the whole anchor transaction: headers, certificate,
 /// batch data), the compression ratio of the column-wise batch and of the same transactions in block
-/// order, zstd speed, and Reed–Solomon encode and decode (from the parity alone) speed.
+/// order, zstd speed, Reed–Solomon encode and decode (from the parity alone) speed, and how fast a node
+/// rebuilds the L2 from the L1 data on its disk (<see cref="Da.L1RebuildMeasurement"/>).
 /// </summary>
 internal sealed class DaBenchmark : IBenchmark
 {
@@ -42,12 +44,14 @@ internal sealed class DaBenchmark : IBenchmark
         var keys = Enumerable.Range(0, accountCount).Select(i => PrivateKey.FromBytes(SHA256.HashData(BitConverter.GetBytes(i)))!).ToArray();
         var addresses = keys.Select(k => Address.FromPublicKey(k.PublicKey.AsSpan())).ToArray();
         var nonces = new ulong[accountCount];
+        using var rebuild = new L1RebuildMeasurement();
+        var chainId = rebuild.Deploy();
         progress.WriteLine($"signing {count} transfers among {accountCount} accounts");
         var transactions = new Transaction[count];
         for (var i = 0; i < count; i++)
         {
             var from = random.Next(accountCount);
-            var unsigned = Transaction.CreateUnsigned(TransactionType.Transfer, 1, nonces[from]++, addresses[random.Next(accountCount)],
+            var unsigned = Transaction.CreateUnsigned(TransactionType.Transfer, chainId, nonces[from]++, addresses[random.Next(accountCount)],
                 Amount.FromSat(random.Next(1, 100_000_000)), 22, 1, IntrinsicGas.Base);
             transactions[i] = Transaction.Sign(unsigned, keys[from]);
         }
@@ -104,6 +108,8 @@ internal sealed class DaBenchmark : IBenchmark
             Batch.Decode(BatchFrame.Decompress(frame));
         unzip.Stop();
 
+        var rebuilt = rebuild.Run(transactions, addresses, progress);
+
         var mb = frameBytes / 1e6;
         result.WriteNumber("accounts", accountCount);
         result.WriteNumber("txs", count);
@@ -119,6 +125,10 @@ internal sealed class DaBenchmark : IBenchmark
         result.WriteNumber("unzstd_decode_mb_per_s", Math.Round(rawBytes / 1e6 / unzip.Elapsed.TotalSeconds, 1));
         result.WriteNumber("rs_encode_mb_per_s", Math.Round(mb / encode.Elapsed.TotalSeconds, 1));
         result.WriteNumber("rs_decode_mb_per_s", Math.Round(mb / decode.Elapsed.TotalSeconds, 1));
+        result.WriteNumber("rebuild_anchors", rebuilt.Anchors);
+        result.WriteNumber("rebuild_blocks", rebuilt.Blocks);
+        result.WriteNumber("rebuild_s", Math.Round(rebuilt.Elapsed.TotalSeconds, 2));
+        result.WriteNumber("rebuild_tx_per_s", Math.Round(rebuilt.TransactionsPerSecond));
     }
 
     /// <summary>Full blocks of the transactions in order, each carrying a 3-signature parent certificate and a header with random roots.</summary>

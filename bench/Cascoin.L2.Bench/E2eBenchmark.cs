@@ -53,6 +53,10 @@ internal sealed class E2eBenchmark : IBenchmark
         // 50 ms: at ~10,000 tps, 100 ms blocks run above half their gas, and the base fee then climbs
         // 12.5 % a block past any fee cap a funded account can reserve (EIP-1559 working as designed).
         new("blocktime", "the node's -l2blocktime in ms", "50"),
+        // Settlement blocks come during the load, as on a live network: anchors go out as the L2 grows,
+        // and each L2 block references a recent L1 block (an anchor's last block may be at most 20
+        // L1 blocks old on regtest, so a backlog that waits for a burst of L1 blocks can never be anchored).
+        new("l1blocktime", "with --nodes ≥ 2: node 0 mines a settlement block every <s> seconds (-l1blocktime)", "2"),
         new("rebuild", "with --nodes ≥ 2: 1 anchors everything after the load and times a new node rebuilding the L2 from L1 alone (-l2sync=l1)", "0"),
         new("cascoind", "path of cascoind.dll (default: the Release build of this checkout)", ""),
         new("datadir", "data directory for the node (default: a new temporary directory, deleted afterwards)", ""),
@@ -101,7 +105,9 @@ internal sealed class E2eBenchmark : IBenchmark
 
             var perAccount = Amount.FromSat(((txCount + accountCount - 1) / accountCount) * ((long)IntrinsicGas.Base * (long)NetworkMaxFeePerGas + TransferValue.Sat) + 1_000_000);
             var funding = BridgeFunding.Plan(accountCount, perAccount);
-            using var network = await SequencerNetworkSetup.StartAsync(daemon, directory, nodeCount, funding.L1Blocks, [.. chainArguments], progress);
+            var l1BlockTime = arguments.GetInt("l1blocktime", 1, 3600);
+            using var network = await SequencerNetworkSetup.StartAsync(daemon, directory, nodeCount, funding.L1Blocks, [.. chainArguments], progress,
+                [$"-l1blocktime={l1BlockTime}"]);
             await funding.FundAsync(network, keys, addresses, progress);
             progress.WriteLine($"e2e: signing {txCount} transfers from {accountCount} accounts");
             var signed = Sign(keys, addresses, txCount, network.ChainId, NetworkMaxFeePerGas);

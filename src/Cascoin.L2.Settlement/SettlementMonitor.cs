@@ -36,6 +36,7 @@ public sealed class SettlementMonitor
     private readonly System.Threading.Channels.Channel<L1ChainChange?> _work = System.Threading.Channels.Channel.CreateUnbounded<L1ChainChange?>(new() { SingleReader = true });
     private readonly System.Collections.Concurrent.ConcurrentQueue<DoubleSignCall> _reports = new();
     private readonly List<AnchorRecord> _conflicting = [];
+    private readonly AnchorCut _cut = new();
     private ulong _anchorsChecked;
 
     /// <summary>The highest L2 block an anchor on the active L1 chain has covered: a reorganization that lowers it removed an anchor.</summary>
@@ -225,8 +226,8 @@ public sealed class SettlementMonitor
     public string? AnchoringHaltedReason { get; private set; }
 
     /// <summary>
-    /// The anchor of blocks <paramref name="first"/>..<paramref name="last"/> with their batch data, the
-    /// range cut in halves until the payload fits <see cref="SettlementParameters.MaxBatchBytes"/>; null
+    /// The anchor of the longest run of blocks from <paramref name="first"/> (to at most
+    /// <paramref name="last"/>) whose payload fits <see cref="SettlementParameters.MaxBatchBytes"/>; null
     /// (and <see cref="AnchoringHaltedReason"/> set) when this node does not hold every block in full.
     /// </summary>
     private AnchorCall? BuildAnchor(ulong first, ulong last)
@@ -244,13 +245,7 @@ public sealed class SettlementMonitor
             blocks.Add(block);
         }
         AnchoringHaltedReason = null;
-        while (true)
-        {
-            var call = AnchorCall.Of(ChainId, blocks);
-            if (call.ToBytes().Length <= _l1.Parameters.MaxBatchBytes || blocks.Count == 1)
-                return call;
-            blocks.RemoveRange((blocks.Count + 1) / 2, blocks.Count / 2);
-        }
+        return _cut.Of(ChainId, blocks, _l1.Parameters.MaxBatchBytes);
     }
 
     /// <summary>Anchors on L1 that certify a block other than this node's at their last height (each logged as a critical alert once).</summary>

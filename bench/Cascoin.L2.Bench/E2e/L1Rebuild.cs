@@ -4,7 +4,7 @@ using System.Globalization;
 namespace Cascoin.L2.Bench.E2e;
 
 /// <summary>
-/// After a load on a deployed chain: anchors every block, copies the settlement chain to a new node
+/// After a load on a deployed chain: waits for anchors to cover every block, copies the settlement chain to a new node
 /// over P2P, then restarts that node with <c>-l2sync=l1</c> and times how fast it turns the L1 data on
 /// its disk into verified, executed and committed L2 blocks.
 /// </summary>
@@ -25,13 +25,14 @@ internal static class L1Rebuild
         var head = (await client.CallAsync("l2_blocknumber")).GetUInt64();
         var watch = Stopwatch.StartNew();
         JsonInfo info;
-        // Anchors are posted as L1 blocks come; mine until one covers the head the load ended at.
+        // Node 0 mines settlement blocks on its own (-l1blocktime); anchors follow the L2 head as they come.
         while ((info = JsonInfo.Of(await client.CallAsync("l2_getchaininfo", network.ChainId))).LastAnchored < head)
         {
+            if (info.Status != "ACTIVE")
+                throw new InvalidOperationException($"the chain is {info.Status} with L2 block {head} not anchored (last anchored {info.LastAnchored})");
             if (watch.Elapsed > Timeout)
                 throw new InvalidOperationException($"no anchor covers L2 block {head} after {Timeout.TotalMinutes} min (last anchored {info.LastAnchored})");
-            await client.CallAsync("generate", 1);
-            await Task.Delay(300);
+            await Task.Delay(500);
         }
         long transactions = 0;
         for (ulong batch = 0; batch < info.Anchors; batch++)
@@ -65,9 +66,9 @@ internal static class L1Rebuild
         return new Measured(transactions, info.LastAnchored, (int)info.Anchors, start.Elapsed);
     }
 
-    private sealed record JsonInfo(ulong Anchors, ulong LastAnchored)
+    private sealed record JsonInfo(ulong Anchors, ulong LastAnchored, string Status)
     {
         public static JsonInfo Of(System.Text.Json.JsonElement info) =>
-            new(info.GetProperty("anchors").GetUInt64(), info.GetProperty("lastanchoredblock").GetUInt64());
+            new(info.GetProperty("anchors").GetUInt64(), info.GetProperty("lastanchoredblock").GetUInt64(), info.GetProperty("status").GetString()!);
     }
 }

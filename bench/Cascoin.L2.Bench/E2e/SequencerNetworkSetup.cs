@@ -28,7 +28,9 @@ internal sealed class SequencerNetworkSetup : IDisposable
     public IReadOnlyList<RegtestNode> Nodes => _nodes.Select(n => n ?? throw new InvalidOperationException("a node is not running")).ToList();
 
     /// <param name="l1Blocks">Blocks node 0 mines first: rewards mature after 100, 50 CAS each, and fund the deposits.</param>
-    public static async Task<SequencerNetworkSetup> StartAsync(string daemon, string directory, int count, int l1Blocks, IReadOnlyList<string> chainArguments, TextWriter progress)
+    /// <param name="firstNodeArguments">Given to node 0 alone once the chain is deployed (its L1 miner, say).</param>
+    public static async Task<SequencerNetworkSetup> StartAsync(string daemon, string directory, int count, int l1Blocks, IReadOnlyList<string> chainArguments, TextWriter progress,
+        IReadOnlyList<string>? firstNodeArguments = null)
     {
         var setup = new SequencerNetworkSetup(daemon, directory, count, progress);
         try
@@ -40,7 +42,7 @@ internal sealed class SequencerNetworkSetup : IDisposable
                 setup._nodes[i] = null;
             }
             for (var i = 0; i < count; i++)
-                await setup.StartNodeAsync(i, [$"-l2chainid={setup.ChainId.ToString(CultureInfo.InvariantCulture)}", .. chainArguments]);
+                await setup.StartNodeAsync(i, [$"-l2chainid={setup.ChainId.ToString(CultureInfo.InvariantCulture)}", .. chainArguments, .. i == 0 ? firstNodeArguments ?? [] : []]);
             return setup;
         }
         catch

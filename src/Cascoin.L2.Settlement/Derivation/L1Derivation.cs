@@ -1,4 +1,5 @@
 using Cascoin.L2.Chain;
+using Cascoin.L2.Chain.Blocks;
 using Cascoin.L2.DataAvailability.Batches;
 using Cascoin.L2.Primitives;
 using Cascoin.L2.Settlement.Application;
@@ -78,7 +79,7 @@ public sealed class L1Derivation
             {
                 Reconcile(chain.AnchorCount);
                 for (var done = 0; done < maxAnchors && (ulong)_derived.Count < chain.AnchorCount && Halted is null; done++)
-                    Derive((ulong)_derived.Count, nowMs);
+                    Derive((ulong)_derived.Count, chain.AnchorCount, nowMs);
             }
         }
         return Progress;
@@ -108,21 +109,57 @@ public sealed class L1Derivation
             _l2.RevertTo(floor);
     }
 
-    private void Derive(ulong index, ulong nowMs)
+    /// <summary>A batch read from L1 and opened, its senders recovered: what executing it needs, made ahead.</summary>
+    private sealed record OpenedBatch(ulong Index, AnchoredBatch? Batch, IReadOnlyList<Block>? Blocks, string? Error);
+
+    /// <summary>The next batch, opened on the thread pool while this one executes (null: none in flight).</summary>
+    private Task<OpenedBatch>? _next;
+
+    /// <summary>
+    /// Reads batch <paramref name="index"/> from L1, opens it against its headers and recovers every
+    /// transaction's sender, in parallel: signature recovery is most of a rebuild's work, and here it
+    /// runs beside the execution of the batch before, which is sequential.
+    /// </summary>
+    private OpenedBatch Open(ulong index)
     {
         var found = _batches.Batch(ChainId, index);
         if (found.Error is { } missing)
-        {
-            Halt($"batch {index} cannot be read from L1: {missing.Message}");
-            return;
-        }
+            return new OpenedBatch(index, null, null, $"batch {index} cannot be read from L1: {missing.Message}");
         var batch = found.Value;
         var (blocks, error) = BatchPackage.Open(ChainId, batch.Call.Data, batch.Call.Headers, batch.Call.Certificate);
         if (blocks is null)
+            return new OpenedBatch(index, batch, null, $"batch {index} does not open: {error}");
+        Parallel.ForEach(blocks.SelectMany(b => b.Transactions), transaction => _ = transaction.Sender);
+        return new OpenedBatch(index, batch, blocks, null);
+    }
+
+    /// <summary>
+    /// The opened batch <paramref name="index"/>: the one made ahead when it is that batch of the L1 as it
+    /// is now (a reorganization may have replaced it since), else opened now. Starts opening the next.
+    /// </summary>
+    private OpenedBatch Take(ulong index, ulong anchorCount)
+    {
+        var ahead = _next?.GetAwaiter().GetResult();
+        _next = null;
+        // Same headers and same data under the same commitment: the same blocks, wherever the anchor now sits on L1.
+        var opened = ahead is { Index: var i, Batch: { } made } && i == index && _l1.StateAtTip().GetAnchor(ChainId, index) is { } now
+            && now.LastBlockHash == made.Anchor.LastBlockHash && now.DataRoot == made.Anchor.DataRoot && now.StateRoot == made.Anchor.StateRoot
+            ? ahead
+            : Open(index);
+        if (opened.Error is null && index + 1 < anchorCount)
+            _next = Task.Run(() => Open(index + 1));
+        return opened;
+    }
+
+    private void Derive(ulong index, ulong anchorCount, ulong nowMs)
+    {
+        var opened = Take(index, anchorCount);
+        if (opened.Error is { } error)
         {
-            Halt($"batch {index} does not open: {error}");
+            Halt(error);
             return;
         }
+        var (batch, blocks) = (opened.Batch!, opened.Blocks!);
         if (blocks[0].Header.ParentHash != _l2.Head.Hash)
         {
             Halt($"batch {index} starts at L2 block {blocks[0].Number} on {blocks[0].Header.ParentHash}, not on this node's head {_l2.Head.Number} {_l2.Head.Hash}");

@@ -31,17 +31,42 @@ public sealed partial class L1Chain
                 return new L1Refusal(L1RefuseReason.AlreadyInMempool, $"transaction {transaction.Id} is already waiting to be mined");
             if (transaction.RecoverSender(_network) is not { } sender)
                 return new L1Refusal(L1RefuseReason.BadSignature, "the signature does not recover");
-            var trial = new L1BlockExecution(Parameters, _network, _active.Height + 1, Address.Zero, StateAtTipLocked(), this);
-            foreach (var pending in _mempool.From(sender))
-                trial.TryApply(pending);
-            if (trial.TryApply(transaction) is { } error)
-                return error;
-            if (refuseFailingCall && trial.Receipts[^1].Refusal is { } failed)
-                return failed;
+            var trial = TrialAfterPending(sender);
+            var before = trial.State.Checkpoint();
+            var refusal = trial.TryApply(transaction) ?? (refuseFailingCall ? trial.Receipts[^1].Refusal : null);
+            if (refusal is not null)
+            {
+                trial.State.Rollback(before);
+                return refusal;
+            }
             _mempool.Add(transaction, sender);
+            _lastTrial = new SenderTrial(sender, _active.Tip, transaction.Id, trial);
         }
         TransactionAccepted?.Invoke(transaction);
         return null;
+    }
+
+    /// <summary>The trial block of the last accepted submission: its sender's pending transactions applied on the tip.</summary>
+    private sealed record SenderTrial(Address Sender, Hash256 Tip, Hash256 LastPending, L1BlockExecution Trial);
+
+    private SenderTrial? _lastTrial;
+
+    /// <summary>
+    /// A trial block on the tip with <paramref name="sender"/>'s waiting transactions applied. A sender
+    /// who submits several in a row (a sequencer's chained anchors, each with up to a megabyte of batch
+    /// data to check) continues the last trial instead of re-applying all of them each time; it is
+    /// started over when the tip or the sender's waiting transactions changed since.
+    /// </summary>
+    private L1BlockExecution TrialAfterPending(Address sender)
+    {
+        var pending = _mempool.From(sender).ToList();
+        if (_lastTrial is { } last && last.Sender == sender && last.Tip == _active.Tip && pending.Count > 0 && pending[^1].Id == last.LastPending
+            && last.Trial.Receipts.Count == pending.Count)
+            return last.Trial;
+        var trial = new L1BlockExecution(Parameters, _network, _active.Height + 1, Address.Zero, StateAtTipLocked(), this);
+        foreach (var transaction in pending)
+            trial.TryApply(transaction);
+        return trial;
     }
 
     /// <summary>
