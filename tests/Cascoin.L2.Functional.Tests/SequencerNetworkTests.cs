@@ -10,7 +10,7 @@ namespace Cascoin.L2.Functional.Tests;
 
 /// <summary>
 /// SPEC §7 on real processes: four staked sequencers and one full node on loopback agree on one L2
-/// chain under load, survive the leader's kill -9, take it back, stop a cut-off sequencer from
+/// chain under load, anchor it with its data so that a node knowing only L1 rebuilds it, survive the leader's kill -9, take it back, stop a cut-off sequencer from
 /// producing until it rejoins, and ban a peer that sends an oversized frame.
 /// </summary>
 public sealed partial class SequencerNetworkTests(ITestOutputHelper output) : IAsyncLifetime, IAsyncDisposable
@@ -129,6 +129,8 @@ public sealed partial class SequencerNetworkTests(ITestOutputHelper output) : IA
         var sealedBy = (await L2Block(Node(0), height)).GetProperty("signatures").GetArrayLength();
         Assert.True(sealedBy >= 3, $"a finalized block carries more than 2/3 of the four sequencers' seals, got {sealedBy}");
         output.WriteLine($"load agreed at L2 block {height}: {watch.ElapsedMilliseconds} ms");
+        await DerivedNodeReachesTheLastAnchoredRootAsync(alice, bob);
+        output.WriteLine($"rebuilt from L1 alone: {watch.ElapsedMilliseconds} ms");
 
         await OldMajorityBlockRefusedAsync();
         output.WriteLine($"old-majority block refused: {watch.ElapsedMilliseconds} ms");

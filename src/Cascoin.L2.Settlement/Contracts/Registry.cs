@@ -28,6 +28,14 @@ public sealed class Registry : ISystemContract
     public const ulong MaxBlockTimeMs = 60_000;
     public const ulong MinGasLimit = 1_000_000;
 
+    /// <summary>
+    /// The largest block gas limit: a full block must fit one anchor, or a sequencer could never post it
+    /// and the chain would run into emergency mode. Calldata costs 16 gas a byte, so a block of 30 M gas
+    /// carries at most about 1.86 MB of incompressible data (14 transactions of 128 KiB and a smaller
+    /// one), under the 2 MiB an L1 transaction carries with room for the headers and certificate.
+    /// </summary>
+    public const ulong MaxGasLimit = 30_000_000;
+
     /// <summary>The chain id of a deploy transaction: the first 8 bytes (little-endian) of SHA-256d of its id.</summary>
     public static ulong ChainIdOf(Primitives.Hash256 deployTransaction)
     {
@@ -43,8 +51,8 @@ public sealed class Registry : ISystemContract
             return new L1Refusal(L1RefuseReason.BadParameter, "the chain name must be 1..64 printable characters");
         if (call.BlockTimeMs is < MinBlockTimeMs or > MaxBlockTimeMs)
             return new L1Refusal(L1RefuseReason.BadParameter, $"block time must be {MinBlockTimeMs}..{MaxBlockTimeMs} ms");
-        if (call.GasLimit < MinGasLimit)
-            return new L1Refusal(L1RefuseReason.BadParameter, $"gas limit must be at least {MinGasLimit}");
+        if (call.GasLimit is < MinGasLimit or > MaxGasLimit)
+            return new L1Refusal(L1RefuseReason.BadParameter, $"gas limit must be {MinGasLimit}..{MaxGasLimit} (a full block must fit one anchor's batch data)");
         if (call.ChallengePeriod == 0)
             return new L1Refusal(L1RefuseReason.BadParameter, "the challenge period must be at least one L1 block");
         if (call.Stake < context.Parameters.MinimumSequencerStake)

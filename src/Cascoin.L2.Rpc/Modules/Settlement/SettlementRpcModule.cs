@@ -14,7 +14,7 @@ public interface ISettlementRpc
     [RpcMethod("l2_deploy", "Deploys an L2 chain on the settlement chain, signed by this node's sequencer key, which bonds the minimum stake. The chain id is known at once; the chain exists once mined.",
         Returns = "{ chainid, txid }")]
     DeployResultDto Deploy([RpcParam("the chain's name")] string name, [RpcParam("block time in ms (default 100)")] ulong blocktime = 100,
-        [RpcParam("block gas limit (default 30000000)")] ulong gaslimit = 30_000_000, [RpcParam("challenge period in L1 blocks (default: the network's)")] ulong? challengeperiod = null);
+        [RpcParam("block gas limit, 1000000..30000000 (default 30000000: a full block must fit one anchor)")] ulong gaslimit = 30_000_000, [RpcParam("challenge period in L1 blocks (default: the network's)")] ulong? challengeperiod = null);
 
     [RpcMethod("l2_getchaininfo", "Describes a deployed L2 chain (default: the one this node runs); for this node's chain anchoringhalted says why no anchor is posted, if so.", Returns = "{ chainid, name, status, sequencers, anchors, locked, ..., anchoringhalted }")]
     ChainInfoDto GetChainInfo([RpcParam("the chain id (default: this node's)")] ulong? chainid = null);
