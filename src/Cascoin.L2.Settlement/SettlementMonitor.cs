@@ -337,7 +337,13 @@ public sealed class SettlementMonitor
         var view = new SettlementLayerView(_l1, ChainId);
         for (var n = anchoredBlock + 1; n <= _l2.Head.Number; n++)
         {
-            foreach (var transaction in _l2.GetBlock(n)!.Transactions)
+            // A block this node lost (a damaged disk) cannot be checked here; anchoring halts on it and says so.
+            if (_l2.GetBlock(n) is not { } block)
+            {
+                _logger.LogError("L2 block {Number} is missing from this node's store: its L1 queue entries cannot be checked against the settlement chain", n);
+                continue;
+            }
+            foreach (var transaction in block.Transactions)
             {
                 if (IsUserTransaction(transaction))
                     continue;

@@ -14,7 +14,8 @@ namespace Cascoin.L2.Functional.Tests;
 /// <c>cascoin-cli</c> (raw JSON-RPC only to poll): deploy, stake and reputation, restart on the deployed
 /// chain, then deposit → L2 transfers → withdrawals → anchors → finalization at the exact L1 height
 /// (SettlementStoryTests.Bridge.cs); refused bad input that moves nothing (.BadInput.cs); an L1
-/// reorganization under a deposit, and emergency exits (.Recovery.cs). The parts share one node and
+/// reorganization under a deposit, and emergency exits (.Recovery.cs); the batch data on L1, a node
+/// rebuilt from it alone and the halting rule (.Data.cs, .Derivation.cs, .Halting.cs). The parts share one node and
 /// run in order, so every amount is followed to the satoshi: a model of the L2 balances (each fee
 /// taken from its receipt) and of the wallet's L1 total (mined rewards, stakes, deposits, payouts and
 /// the fees of blocks mined to an address outside the wallet).
@@ -67,6 +68,8 @@ public sealed partial class SettlementStoryTests(ITestOutputHelper output) : IAs
         await DerivedNodeReachesTheAnchoredRootsAsync(users.U);
         await LyingCommitmentRefusedAsync(users.U);
         output.WriteLine($"a node rebuilt from L1 alone: {watch.ElapsedMilliseconds} ms");
+        await HaltingRuleAsync(users.U);
+        output.WriteLine($"halting rule: {watch.ElapsedMilliseconds} ms");
         await BadInputMovesNothingAsync(users, withdrawal);
         output.WriteLine($"bad input refused: {watch.ElapsedMilliseconds} ms");
         await L1ReorganizationUnderADepositAsync(users);
@@ -110,11 +113,8 @@ public sealed partial class SettlementStoryTests(ITestOutputHelper output) : IAs
         Assert.True(sequencer.GetProperty("eligible").GetBoolean());
         await AssertWalletAsync();
 
-        Assert.Equal("cascoind stopping", await CliAsync("stop"));
-        Assert.Equal(0, await Node.WaitForExitAsync(TimeSpan.FromSeconds(30)));
-        await Node.DisposeAsync();
-        _node = new TestNode(_dir.Path, [$"-l2chainid={Text(_chainId)}"]);
-        await Node.StartAsync();
+        await StopAsync();
+        await RestartAsync();
         Assert.Equal(_chainId, (await CliJsonAsync("getblockchaininfo")).GetProperty("l2").GetProperty("chainid").GetUInt64());
     }
 
