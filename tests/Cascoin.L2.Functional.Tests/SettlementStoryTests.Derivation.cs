@@ -46,6 +46,31 @@ public sealed partial class SettlementStoryTests
         directory.Succeeded();
     }
 
+    /// <summary>
+    /// A node that follows its peers (-l2sync=p2p) but whose only peer does not serve this chain's L2
+    /// blocks (it runs another chain, and relays the settlement chain; -listen=0 keeps this node from
+    /// dialling the follower once it hears of it): after a few seconds without a
+    /// new block while anchors cover more, it derives the anchored blocks from L1.
+    /// </summary>
+    private async Task FollowerFallsBackToL1Async()
+    {
+        var info = await ChainInfoAsync();
+        var anchored = info.GetProperty("lastanchoredblock").GetUInt64();
+        using var directory = TestDirectory.Create("fallback-node");
+        await using var relay = new TestNode(Path.Combine(directory.Path, "relay"), [$"-connect=127.0.0.1:{Node.P2PPort}"]);
+        await relay.StartAsync();
+        await using var follower = new TestNode(Path.Combine(directory.Path, "follower"), [$"-l2chainid={Text(_chainId)}", $"-connect=127.0.0.1:{relay.P2PPort}", "-listen=0"]);
+        await follower.StartAsync();
+        var head = await TestWait.UntilAsync(async () => await follower.CliAsync("l2_blocknumber") is { ExitCode: 0 } result ? ulong.Parse(result.Stdout.Trim(), CultureInfo.InvariantCulture) : 0UL,
+            number => number >= anchored, $"the follower derives L2 blocks 1..{anchored} that no peer serves", TimeSpan.FromSeconds(60));
+        Assert.Equal((await CliJsonAsync("l2_getblockbynumber", Text(anchored))).GetProperty("hash").GetString(),
+            (await CliCalls.JsonAsync(follower, "l2_getblockbynumber", Text(anchored))).GetProperty("hash").GetString());
+        Assert.Equal("p2p", (await CliCalls.JsonAsync(follower, "getblockchaininfo")).GetProperty("l2").GetProperty("sync").GetString());
+        Assert.Contains("are anchored on L1 but no peer has served them", await File.ReadAllTextAsync(Path.Combine(directory.Path, "follower", "regtest", "debug.log")), StringComparison.Ordinal);
+        output.WriteLine($"a follower whose peer withholds this chain's blocks derived L2 blocks 1..{head} from L1");
+        directory.Succeeded();
+    }
+
     /// <summary>l2_getshard gives a shard whose proof verifies against the anchored DA root; the derived node samples this node's shards over P2P.</summary>
     private async Task ShardsAreServedAndSampledAsync(TestNode derived)
     {

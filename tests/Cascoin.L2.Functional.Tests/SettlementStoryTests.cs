@@ -66,6 +66,7 @@ public sealed partial class SettlementStoryTests(ITestOutputHelper output) : IAs
         var (users, withdrawal) = await DepositTransferWithdrawAndFinalizeAsync();
         output.WriteLine($"deposit, transfers and finalized withdrawals: {watch.ElapsedMilliseconds} ms");
         await DerivedNodeReachesTheAnchoredRootsAsync(users.U);
+        await FollowerFallsBackToL1Async();
         await LyingCommitmentRefusedAsync(users.U);
         output.WriteLine($"a node rebuilt from L1 alone: {watch.ElapsedMilliseconds} ms");
         await HaltingRuleAsync(users.U);

@@ -84,6 +84,12 @@ public static class ChainServices
                     });
                     return AddProduction(services, settings);
                 }
+                // Peers that withhold anchored blocks cannot keep this node from them: it derives them from L1.
+                services.AddSingleton(provider => new L1Fallback(provider.GetRequiredService<L1Chain>(), provider.GetRequiredService<L2Blockchain>(),
+                    provider.GetRequiredService<ILoggerFactory>().CreateLogger<L1Fallback>())
+                {
+                    Stall = settings.Network.Kind == Primitives.NetworkKind.Regtest ? TimeSpan.FromSeconds(5) : TimeSpan.FromSeconds(30),
+                });
                 services.AddSingleton(provider => new L2Relay(provider.GetRequiredService<Network.P2PNode>(), provider.GetRequiredService<L2Blockchain>(),
                     provider.GetRequiredService<TxPool>(), provider.GetRequiredService<SequencerSchedules>(), provider.GetRequiredService<TimeProvider>(),
                     provider.GetRequiredService<ILogger<L2Relay>>()));
@@ -121,6 +127,7 @@ public static class ChainServices
             provider.GetService<SettlementMonitor>(),
             provider.GetService<SequencerNetwork>(),
             provider.GetService<L1Derivation>(),
+            provider.GetService<L1Fallback>(),
             provider.GetRequiredService<GenesisSpec>(),
             provider.GetRequiredService<PrivateKey>(),
             settings.Network,

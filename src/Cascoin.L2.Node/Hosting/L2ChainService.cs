@@ -14,7 +14,8 @@ namespace Cascoin.L2.Node.Hosting;
 /// <summary>
 /// Starts the L2 chain: creates or checks the genesis block before RPC answers, then runs block
 /// production — the sequencer network on a deployed chain, the single-sequencer producer on the
-/// development chain — and the state pruner (woken by each committed block) until the node stops.
+/// development chain — the state pruner (woken by each committed block) and, for a node that follows
+/// its peers, the fallback to L1 derivation when they withhold anchored blocks, until the node stops.
 /// </summary>
 public sealed class L2ChainService : BackgroundService
 {
@@ -24,6 +25,7 @@ public sealed class L2ChainService : BackgroundService
     private readonly SettlementMonitor? _settlement;
     private readonly SequencerNetwork? _sequencers;
     private readonly L1Derivation? _derivation;
+    private readonly L1Fallback? _fallback;
     private readonly TimeProvider _time;
     private readonly GenesisSpec _genesis;
     private readonly PrivateKey _sequencerKey;
@@ -31,9 +33,10 @@ public sealed class L2ChainService : BackgroundService
     private readonly ILogger<L2ChainService> _logger;
 
     public L2ChainService(L2Blockchain chain, SingleSequencerProducer producer, StatePruner pruner, SettlementMonitor? settlement, SequencerNetwork? sequencers,
-        L1Derivation? derivation, GenesisSpec genesis, PrivateKey sequencerKey, NetworkParameters network, TimeProvider time, ILogger<L2ChainService> logger)
+        L1Derivation? derivation, L1Fallback? fallback, GenesisSpec genesis, PrivateKey sequencerKey, NetworkParameters network, TimeProvider time, ILogger<L2ChainService> logger)
     {
         _derivation = derivation;
+        _fallback = fallback;
         _time = time;
         _chain = chain;
         _producer = producer;
@@ -79,6 +82,7 @@ public sealed class L2ChainService : BackgroundService
         _chain.BlockCommitted += (_, _) => _pruner.NotifyCommitted();
         var pruning = _pruner.RunAsync(stoppingToken);
         var settling = _derivation is null ? _settlement?.RunAsync(stoppingToken) ?? Task.CompletedTask : Task.CompletedTask;
+        var fallingBack = _derivation is null && _settlement is { IsDeployed: true } ? _fallback?.RunAsync(_time, stoppingToken) ?? Task.CompletedTask : Task.CompletedTask;
         try
         {
             if (_derivation is not null)
@@ -97,6 +101,7 @@ public sealed class L2ChainService : BackgroundService
             {
                 await pruning;
                 await settling;
+                await fallingBack;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

@@ -50,6 +50,14 @@ public sealed class L1Derivation
         l2.Settlement ??= new SettlementLayerView(new EmbeddedL1Client(l1), l2.Parameters.ChainId);
     }
 
+    /// <summary>
+    /// The fallback of a node that follows peers (-l2sync=p2p, <see cref="L1Fallback"/>): blocks it holds
+    /// that a batch has too are kept, blocks after the last anchor are not reverted (its settlement
+    /// monitor follows L1 reorganizations), and a peer's block that moves the head meanwhile ends the
+    /// round instead of counting as fraud. Without it (-l2sync=l1) the chain holds what L1 backs, nothing more.
+    /// </summary>
+    public bool KeepsPeerBlocks { get; init; }
+
     /// <summary>Why derivation stopped (a batch that does not re-execute), or null.</summary>
     public string? Halted { get; private set; }
 
@@ -105,7 +113,7 @@ public sealed class L1Derivation
             && next.LastBlock <= _l2.Head.Number && _l2.GetHeader(next.LastBlock)?.Hash == next.LastBlockHash)
             _derived.Add((next.LastBlock, next.LastBlockHash));
         var floor = _derived.Count == 0 ? 0 : _derived[^1].LastBlock;
-        if (_l2.Head.Number > floor)
+        if (_l2.Head.Number > floor && !KeepsPeerBlocks)
             _l2.RevertTo(floor);
     }
 
@@ -160,25 +168,40 @@ public sealed class L1Derivation
             return;
         }
         var (batch, blocks) = (opened.Batch!, opened.Blocks!);
-        if (blocks[0].Header.ParentHash != _l2.Head.Hash)
+        var parent = _l2.GetHeader(blocks[0].Number - 1);
+        if (blocks[0].Header.ParentHash != parent?.Hash)
         {
-            Halt($"batch {index} starts at L2 block {blocks[0].Number} on {blocks[0].Header.ParentHash}, not on this node's head {_l2.Head.Number} {_l2.Head.Hash}");
+            Halt($"batch {index} starts at L2 block {blocks[0].Number} on {blocks[0].Header.ParentHash}, not on this node's block {blocks[0].Number - 1} {parent?.Hash}");
             return;
         }
         var transactions = 0;
         foreach (var block in blocks)
         {
+            if (block.Number <= _l2.Head.Number)
+            {
+                // Held already (a peer's copy, with -l2sync=p2p): kept. A different block there is not what L1 says: the batch's replaces it.
+                if (_l2.GetHeader(block.Number)?.Hash == block.Hash)
+                    continue;
+                _logger.LogWarning("L1 derivation: this node's L2 block {Number} is not the one batch {Index} anchors ({Hash}); its blocks from there are replaced by the batch's",
+                    block.Number, index, block.Hash);
+                _l2.RevertTo(block.Number - 1);
+            }
             var (produced, rejection) = _l2.Validate(block, Math.Max(nowMs, block.Header.Timestamp));
             if (produced is null || !_l2.TryCommit(produced))
             {
+                if (_l2.GetHeader(block.Number)?.Hash == block.Hash)
+                    continue; // a peer's copy of this very block was committed meanwhile
+                if (KeepsPeerBlocks && _l2.Head.Number != block.Number - 1)
+                    return; // a peer's block moved the head meanwhile: the next round sorts it out
                 Halt($"FRAUD EVIDENCE: L2 block {block.Number} of batch {index} does not re-execute: {rejection?.ToString() ?? "the head moved"}");
                 return;
             }
             transactions += block.Transactions.Count;
         }
-        if (_l2.Head.StateRoot != batch.Anchor.StateRoot)
+        var last = _l2.GetHeader(batch.Anchor.LastBlock)!;
+        if (last.StateRoot != batch.Anchor.StateRoot)
         {
-            Halt($"FRAUD EVIDENCE: batch {index} re-executes to state root {_l2.Head.StateRoot.ToHex()}, the anchor says {batch.Anchor.StateRoot.ToHex()}");
+            Halt($"FRAUD EVIDENCE: batch {index} re-executes to state root {last.StateRoot.ToHex()}, the anchor says {batch.Anchor.StateRoot.ToHex()}");
             return;
         }
         _derived.Add((batch.Anchor.LastBlock, batch.Anchor.LastBlockHash));
