@@ -110,4 +110,40 @@ public sealed class PartialTreeProperties(SmtScratchDatabases scratch) : IClassF
         Assert.Equal(outside, unwitnessed.Path);
         Assert.Equal(tree.Root, partial.ComputeRoot().Root); // refused whole: nothing applied
     }
+
+    [Property(Arbitrary = [typeof(SmtGenerators)], MaxTest = Cases)]
+    public void A_witness_survives_its_bytes_and_other_bytes_are_refused_as_malformed(SmtScript script)
+    {
+        var random = new Random(script.Seed);
+        using var tree = scratch.FreshFirst();
+        ApplyScript(tree, script);
+        var version = (ulong)script.Versions.Length - 1;
+        var (reads, writes) = Step(random);
+        var witness = tree.Witness(reads, writes, version);
+        var bytes = SmtWitnessCodec.Encode(witness);
+
+        var decoded = SmtWitnessCodec.Decode(bytes);
+        Assert.Equal(witness.Select(e => (e.Key, Hex(e.Value), Convert.ToHexString(e.Proof.ToCompact()))),
+            decoded.Select(e => (e.Key, Hex(e.Value), Convert.ToHexString(e.Proof.ToCompact()))));
+        var (partial, error) = SmtPartialTree.FromWitness(tree.Root, decoded);
+        Assert.True(partial is not null, error);
+        Assert.Null(partial.Apply(writes));
+        Assert.Equal(tree.Apply(version + 1, writes.Select(w => new SmtChange(w.Key, w.Value))), partial.ComputeRoot().Root);
+
+        // Cut short, one more byte, or noise: a DecodeException, nothing else.
+        Assert.Throws<DecodeException>(() => SmtWitnessCodec.Decode(bytes.AsSpan(0, random.Next(bytes.Length))));
+        Assert.Throws<DecodeException>(() => SmtWitnessCodec.Decode([.. bytes, 0]));
+        var noise = new byte[random.Next(0, 200)];
+        random.NextBytes(noise);
+        try
+        {
+            SmtWitnessCodec.Decode(noise);
+        }
+        catch (DecodeException)
+        {
+            // The expected outcome for most noise; a decode that succeeds is fine too (FromWitness judges it).
+        }
+    }
+
+    private static string? Hex(byte[]? value) => value is null ? null : Convert.ToHexString(value);
 }
