@@ -40,6 +40,9 @@ public sealed class SmtPartialTree
     {
         public Node Left = left;
         public Node Right = right;
+
+        /// <summary>Kind and hash once computed (a changed branch is a new object, so this never goes stale).</summary>
+        public (Kind Kind, Hash256 Hash)? Computed;
     }
 
     /// <summary>A subtree known only by its hash (a proof's sibling): leaf or inner, nobody here can tell.</summary>
@@ -174,6 +177,51 @@ public sealed class SmtPartialTree
         return bitA == 0 ? new Branch(a, b) : new Branch(b, a);
     }
 
+    /// <summary>
+    /// The proof of witnessed <paramref name="key"/> against the root after the changes applied so far
+    /// (what a prover hands on for a later step: the tree as it is now, collapsed as the tree's rules
+    /// say), or the gap that keeps a sibling from being known; (null, null) when the key is not witnessed.
+    /// </summary>
+    public (SmtProof? Proof, SmtWitnessGap? Gap) GetProof(Hash256 key)
+    {
+        if (!_values.ContainsKey(key))
+            return (null, null);
+        var siblings = new List<Hash256>();
+        var (node, path, depth) = (_root, Hash256.Zero, 0);
+        while (true)
+        {
+            var (kind, _, gap) = Hash(node, depth, path);
+            if (gap is not null)
+                return (null, gap);
+            if (kind == Kind.Unknown)
+                throw new InvalidOperationException($"witnessed key {key} reaches a subtree known only by its hash");
+            // A leaf (perhaps one that moved up out of a collapsed branch) or an empty slot ends the path.
+            if (kind != Kind.Inner || node is not Branch branch)
+                break;
+            var right = key.GetBit(depth) == 1;
+            var (other, otherPath) = right ? (branch.Left, path) : (branch.Right, WithBit(path, depth));
+            var sibling = Hash(other, depth + 1, otherPath);
+            if (sibling.Gap is not null)
+                return (null, sibling.Gap);
+            siblings.Add(sibling.Hash);
+            if (right)
+                path = WithBit(path, depth);
+            node = right ? branch.Right : branch.Left;
+            depth++;
+        }
+        var leaf = LoneLeaf(node) is { } found ? new SmtProofLeaf(found.Key, found.ValueHash) : (SmtProofLeaf?)null;
+        siblings.Reverse();
+        return (new SmtProof(key, depth, siblings, leaf), null);
+    }
+
+    /// <summary>The one leaf a subtree that hashes as a leaf holds (it moved up from where it sits in this tree), or null for an empty one.</summary>
+    private static Leaf? LoneLeaf(Node node)
+    {
+        while (node is Branch branch)
+            node = Hash(branch.Left, 0, Hash256.Zero).Kind == Kind.Empty ? branch.Right : branch.Left;
+        return node as Leaf;
+    }
+
     /// <summary>The root after the changes applied so far, or the gap that keeps it from being known.</summary>
     public (Hash256 Root, SmtWitnessGap? Gap) ComputeRoot()
     {
@@ -210,28 +258,39 @@ public sealed class SmtPartialTree
                 return (Kind.Unknown, opaque.Hash, null);
             case Branch branch when branch.Original is { } original:
                 return (Kind.Inner, original, null); // untouched by any change: as it was
+            case Branch { Computed: { } computed }:
+                return (computed.Kind, computed.Hash, null);
             default:
                 var inner = (Branch)node;
-                var left = Hash(inner.Left, depth + 1, path);
-                if (left.Gap is not null)
-                    return left;
-                var rightPath = WithBit(path, depth);
-                var right = Hash(inner.Right, depth + 1, rightPath);
-                if (right.Gap is not null)
-                    return right;
-                if (left.Kind == Kind.Empty && right.Kind == Kind.Empty)
-                    return (Kind.Empty, Hash256.Zero, null);
-                // The collapse rule: a lone leaf moves up. A lone subtree known only by its hash might be a leaf.
-                if (left.Kind == Kind.Empty || right.Kind == Kind.Empty)
-                {
-                    var (lone, lonePath) = left.Kind == Kind.Empty ? (right, rightPath) : (left, path);
-                    if (lone.Kind == Kind.Leaf)
-                        return lone;
-                    if (lone.Kind == Kind.Unknown)
-                        return (default, default, new SmtWitnessGap(lonePath, depth + 1,
-                            $"the subtree at depth {depth + 1} is known only by its hash and its sibling is now empty: witness a key under it"));
-                }
-                return (Kind.Inner, SmtHashing.InnerHash(left.Hash, right.Hash), null);
+                var result = Join(inner, depth, path);
+                if (result.Gap is null)
+                    inner.Computed = (result.Kind, result.Hash);
+                return result;
         }
+    }
+
+    /// <summary>A changed branch by the tree's rules: two empties are empty, a lone leaf moves up, else an inner node.</summary>
+    private static (Kind Kind, Hash256 Hash, SmtWitnessGap? Gap) Join(Branch inner, int depth, Hash256 path)
+    {
+        var left = Hash(inner.Left, depth + 1, path);
+        if (left.Gap is not null)
+            return left;
+        var rightPath = WithBit(path, depth);
+        var right = Hash(inner.Right, depth + 1, rightPath);
+        if (right.Gap is not null)
+            return right;
+        if (left.Kind == Kind.Empty && right.Kind == Kind.Empty)
+            return (Kind.Empty, Hash256.Zero, null);
+        // The collapse rule: a lone leaf moves up. A lone subtree known only by its hash might be a leaf.
+        if (left.Kind == Kind.Empty || right.Kind == Kind.Empty)
+        {
+            var (lone, lonePath) = left.Kind == Kind.Empty ? (right, rightPath) : (left, path);
+            if (lone.Kind == Kind.Leaf)
+                return lone;
+            if (lone.Kind == Kind.Unknown)
+                return (default, default, new SmtWitnessGap(lonePath, depth + 1,
+                    $"the subtree at depth {depth + 1} is known only by its hash and its sibling is now empty: witness a key under it"));
+        }
+        return (Kind.Inner, SmtHashing.InnerHash(left.Hash, right.Hash), null);
     }
 }

@@ -8,8 +8,9 @@ namespace Cascoin.L2.State.Tests.Smt;
 /// <summary>
 /// The partial tree a witness shows (the verifier's side of a one-step proof): for random trees and
 /// random reads and writes, a witness from the tree gives every read its true value and the exact root
-/// the full tree reaches; a witness with a changed value or sibling is refused; a partial tree never
-/// computes a wrong root — with too thin a witness it names the gap instead.
+/// the full tree reaches, and after the writes proves its keys as the full tree does; a witness with a
+/// changed value or sibling is refused; a partial tree never computes a wrong root — with too thin a
+/// witness it names the gap instead.
 /// </summary>
 public sealed class PartialTreeProperties(SmtScratchDatabases scratch) : IClassFixture<SmtScratchDatabases>
 {
@@ -53,6 +54,17 @@ public sealed class PartialTreeProperties(SmtScratchDatabases scratch) : IClassF
         {
             Assert.True(partial.TryGet(key, out var after));
             Assert.Equal(value, after);
+        }
+        // The partial tree as it is now proves its keys as the full tree does at the new version.
+        foreach (var entry in witness)
+        {
+            var (proof, proofGap) = partial.GetProof(entry.Key);
+            Assert.Null(proofGap);
+            var full = tree.GetProof(entry.Key, version + 1);
+            Assert.Equal((full.Depth, full.Leaf), (proof!.Depth, proof.Leaf));
+            Assert.Equal(full.Siblings, proof.Siblings);
+            Assert.True(partial.TryGet(entry.Key, out var now));
+            Assert.True(SmtVerifier.Verify(root, entry.Key, now, proof));
         }
     }
 
