@@ -111,9 +111,7 @@ public sealed class StateManager : IDisposable
     public PendingStateCommit Prepare(ulong block, IReadOnlyDictionary<Address, AccountState> changes, IReadOnlyDictionary<Hash256, byte[]?>? records = null)
     {
         ArgumentNullException.ThrowIfNull(changes);
-        var treeChanges = new Dictionary<Hash256, byte[]?>(changes.Count + (records?.Count ?? 0));
-        foreach (var (key, value) in records ?? new Dictionary<Hash256, byte[]?>())
-            treeChanges[key] = value;
+        var treeChanges = StateChanges.ToTree(changes, records);
         var restored = new List<Hash256>();
         foreach (var (address, account) in changes)
         {
@@ -126,7 +124,6 @@ public sealed class StateManager : IDisposable
                     throw new InvalidOperationException($"account {address} is archived: restore it (StateManager.Restore) before changing it");
                 restored.Add(key);
             }
-            treeChanges[key] = account.IsEmpty ? null : account.ToBytes();
         }
         var archived = SweepDormant(block, treeChanges);
         foreach (var account in archived)

@@ -6,6 +6,9 @@ using Cascoin.L2.State.Accounts;
 
 namespace Cascoin.L2.Chain.Execution;
 
+/// <summary>What a block's execution carries from one step to the next besides the state: gas used, fees collected, deposits minted, value withdrawn.</summary>
+public readonly record struct StepContext(ulong GasUsed, Amount Fees, Amount Deposited, Amount Withdrawn);
+
 /// <summary>What executing a block's transactions produced: the accounts it changed, receipts, gas and fees.</summary>
 public sealed record BlockOutcome(
     IReadOnlyDictionary<Address, AccountState> Changes,
@@ -32,7 +35,6 @@ public sealed class BlockExecution
     private readonly ChainParameters _parameters;
     private readonly Func<Address, AccountState> _parentState;
     private readonly Dictionary<Address, AccountState> _changes = [];
-    private readonly Dictionary<Address, int> _sentInBlock = [];
     private readonly List<Receipt> _receipts = [];
     private readonly IReadOnlyList<FeeSharer> _otherSigners;
     private readonly Func<Hash256, byte[]?> _parentRecords;
@@ -76,6 +78,27 @@ public sealed class BlockExecution
     public Address Producer { get; }
 
     public ulong GasUsed { get; private set; }
+
+    /// <summary>
+    /// The nonce each sender had when the block began, when this execution does not begin the block
+    /// (<see cref="Resume"/>: the parent state is then the state before the step, not the block's).
+    /// </summary>
+    public Func<Address, ulong>? BlockStartNonce { get; init; }
+
+    /// <summary>Gas, fees, deposits and withdrawals of the block so far: what a step reads besides the state.</summary>
+    public StepContext Context => new(GasUsed, _fees, _deposited, _withdrawn);
+
+    /// <summary>Continues a block from the step whose context this is (its earlier steps are in the parent state).</summary>
+    public StepContext Resume
+    {
+        init => (GasUsed, _fees, _deposited, _withdrawn) = (value.GasUsed, value.Fees, value.Deposited, value.Withdrawn);
+    }
+
+    /// <summary>The accounts this execution changed so far (of the steps it ran).</summary>
+    public IReadOnlyDictionary<Address, AccountState> ChangedAccounts => _changes;
+
+    /// <summary>The other state records this execution changed so far; null value = delete.</summary>
+    public IReadOnlyDictionary<Hash256, byte[]?> ChangedRecords => _records;
 
     public IReadOnlyList<Receipt> Receipts => _receipts;
 
@@ -126,8 +149,10 @@ public sealed class BlockExecution
                 : new TxRejection(TxRejectReason.NonceTooHigh, $"nonce too high: account nonce is {account.Nonce}, transaction has {transaction.Nonce}");
         }
         var limit = _parameters.RateLimitFor(account.HatScore);
-        _sentInBlock.TryGetValue(sender, out var sent);
-        if (sent >= limit)
+        // What the sender sent in this block so far: its nonce moved once per applied transaction and
+        // by nothing else, so a step of the block can be re-executed alone (fraud proofs) without a count kept beside the state.
+        var sent = account.Nonce - (BlockStartNonce?.Invoke(sender) ?? _parentState(sender).Nonce);
+        if (sent >= (ulong)limit)
             return new TxRejection(TxRejectReason.RateLimited, $"sender {sender} already has {sent} transactions in this block (limit {limit})");
         if (TransactionRules.UpfrontCost(transaction) is not { } upfront || upfront > account.Balance)
             return new TxRejection(TxRejectReason.InsufficientFunds, $"balance {account.Balance} is below value + gas limit × max fee");
@@ -164,7 +189,6 @@ public sealed class BlockExecution
             _changes[sender] = debited;
             _records[BridgeKeys.Message(transaction.Id)] = new L2MessageRecord(sender, transaction.To, Number, transaction.Data.ToArray()).ToBytes();
         }
-        _sentInBlock[sender] = sent + 1;
         GasUsed += intrinsic;
         _fees += fee;
         receipt = new Receipt(transaction.Id, ReceiptStatus.Success, intrinsic, GasUsed, price, fee);

@@ -214,6 +214,37 @@ public sealed class SmtPartialTree
         return (new SmtProof(key, depth, siblings, leaf), null);
     }
 
+    /// <summary>
+    /// The key of a leaf under the node at <paramref name="depth"/> on <paramref name="path"/>'s bits (the
+    /// leftmost there; witnessed, or another key's leaf a proof showed), or null when that subtree is
+    /// known only by its hash (or holds nothing): what closes a gap when this tree is the prover's view.
+    /// </summary>
+    public Hash256? KeyUnder(Hash256 path, int depth)
+    {
+        var node = _root;
+        for (var level = 0; level < depth; level++)
+        {
+            if (node is Leaf lone)
+                return SharesPrefix(lone.Key, path, depth) ? lone.Key : null; // a leaf that moved up holds the whole prefix
+            if (node is not Branch branch)
+                return null;
+            node = path.GetBit(level) == 0 ? branch.Left : branch.Right;
+        }
+        while (node is Branch branch)
+            node = Hash(branch.Left, 0, Hash256.Zero) is { Kind: Kind.Empty, Gap: null } ? branch.Right : branch.Left;
+        return (node as Leaf)?.Key;
+    }
+
+    private static bool SharesPrefix(Hash256 key, Hash256 path, int bits)
+    {
+        for (var i = 0; i < bits; i++)
+        {
+            if (key.GetBit(i) != path.GetBit(i))
+                return false;
+        }
+        return true;
+    }
+
     /// <summary>The one leaf a subtree that hashes as a leaf holds (it moved up from where it sits in this tree), or null for an empty one.</summary>
     private static Leaf? LoneLeaf(Node node)
     {

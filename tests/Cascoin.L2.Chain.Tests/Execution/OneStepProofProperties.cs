@@ -1,0 +1,87 @@
+using Cascoin.L2.Chain.Execution;
+using Cascoin.L2.Chain.Execution.Steps;
+using Cascoin.L2.Primitives;
+using Cascoin.L2.State.Smt;
+using Cascoin.L2.TestKit;
+using FsCheck.Xunit;
+
+namespace Cascoin.L2.Chain.Tests.Execution;
+
+/// <summary>
+/// The steps of a block and their one-step proofs (issue 14, doc/fraud-proofs.md): for random states
+/// and blocks (transfers to known and new accounts, self-transfers, withdrawals, fee sharers), the last
+/// step state is the state root the node computes for the block; every step's proof re-executes, with
+/// the chain's own execution over nothing but its witnesses, to exactly the next step state (an
+/// honest defender's claim always checks); and a proof that lies — a witness entry taken away, a value
+/// changed, another transaction, another context — never yields that commitment as if it were
+/// honest: it is refused, or it gives another one.
+/// </summary>
+public sealed class OneStepProofProperties
+{
+    [Property(Arbitrary = [typeof(ChainGenerators)], MaxTest = 100)]
+    public void Every_step_re_executes_from_its_witnesses_to_the_next_step_state_and_a_lie_never_does(Seed seed)
+    {
+        var random = new Random(seed.Value);
+        using var directory = TestDirectory.Create("one-step-proof");
+        var parameters = TestChains.Default;
+        using var node = ChainNode.Open(directory.Combine("node"), parameters);
+        var keys = Enumerable.Range(0, random.Next(2, 8)).Select(TestKeys.Key).ToList();
+        // Bystanders: accounts the block never touches, so the witnesses hold real siblings.
+        var bystanders = Enumerable.Range(0, random.Next(0, 40)).Select(i => new GenesisAllocation(TestKeys.Outsider(1000 + i), Amount.FromSat(1 + i)));
+        node.Chain.EnsureGenesis(new GenesisSpec(TestChains.GenesisTime, [.. TransactionMix.Allocations(random, keys), .. bystanders]));
+        var baseFee = node.Chain.NextBaseFee;
+        var transactions = TransactionMix.Block(random, keys, node.State.GetAccount, parameters, baseFee, random.Next(0, 25))
+            .Where(c => c.Expected is null).Select(c => c.Transaction).ToList();
+        var sharers = Enumerable.Range(0, random.Next(0, 3)).Select(i => new FeeSharer(TestKeys.AddressAt(20 + i), (UInt128)random.Next(1, 100))).ToList();
+        var producer = random.Next(3) == 0 ? TestKeys.Outsider(7) : TestKeys.AddressOf(keys[random.Next(keys.Count)]);
+        var frame = new BlockFrame(parameters, 1, baseFee, producer, 0, sharers, node.State.GetStateRoot(), null);
+
+        var steps = BlockSteps.Of(frame, transactions, node.State.Tree, 0);
+
+        // The node's own execution of the same block ends at the last step's state.
+        var execution = new BlockExecution(parameters, 1, baseFee, producer, sharers, node.State.GetAccount, node.State.GetRecord) { L1AnchorHeight = 0 };
+        Assert.All(transactions, t => Assert.Null(execution.TryApply(t)));
+        var outcome = execution.Finish();
+        Assert.Equal(StepState.End(node.State.Prepare(1, outcome.Changes, outcome.Records).StateRoot), steps.States[^1]);
+        Assert.Equal(transactions.Count + 1, steps.Count);
+
+        for (var step = 0; step < steps.Count; step++)
+        {
+            var proof = steps.ProofOf(step);
+            Assert.Equal(steps.States[step], proof.Pre);
+            var (post, error) = proof.Verify(frame);
+            Assert.True(error is null, error);
+            Assert.Equal(steps.States[step + 1].Commitment, post);
+        }
+
+        var victim = steps.ProofOf(random.Next(steps.Count));
+        var honest = steps.States[victim.Step + 1].Commitment;
+        void NeverHonest(OneStepProof lie, string what)
+        {
+            var (post, error) = lie.Verify(frame);
+            Assert.True(error is not null || post != honest, $"{what} still gave the honest commitment of step {victim.Step}");
+        }
+        void RefusedOrHonest(OneStepProof thin, string what)
+        {
+            var (post, error) = thin.Verify(frame);
+            Assert.True(error is not null || post == honest, $"{what} gave {post} instead of refusing");
+        }
+
+        if (victim.Witness.Count > 0)
+        {
+            var drop = random.Next(victim.Witness.Count);
+            RefusedOrHonest(victim with { Witness = [.. victim.Witness.Where((_, i) => i != drop)] }, "a witness without one entry");
+            var changed = victim.Witness.ToList();
+            changed[drop] = changed[drop] with { Value = changed[drop].Value is null ? [1] : null };
+            Assert.NotNull((victim with { Witness = changed }).Verify(frame).Error);
+        }
+        NeverHonest(victim with { Pre = victim.Pre with { Context = victim.Pre.Context with { Fees = victim.Pre.Context.Fees + Amount.FromCas(1) } } }, "another context");
+        if (victim.Transaction is not null && transactions.Count > 1)
+        {
+            var other = transactions[(victim.Step + 1) % transactions.Count];
+            NeverHonest(victim with { Transaction = other }, "another transaction");
+        }
+        NeverHonest(victim with { Pre = victim.Pre with { Root = new Hash256(System.Security.Cryptography.SHA256.HashData(BitConverter.GetBytes(seed.Value))) } }, "another pre-root");
+        directory.Succeeded();
+    }
+}
