@@ -17,6 +17,7 @@ internal static class Program
         new Sha256Benchmark(),
         new E2eBenchmark(),
         new DaBenchmark(),
+        new FraudBenchmark(),
     ];
 
     private static int Main(string[] args)

@@ -56,6 +56,10 @@ public sealed class OneStepProofProperties
 
         var victim = steps.ProofOf(random.Next(steps.Count));
         var honest = steps.States[victim.Step + 1].Commitment;
+        // As it travels to L1: the same proof after its bytes; cut bytes are malformed, nothing else.
+        var bytes = victim.ToBytes();
+        Assert.Equal((honest, (string?)null), OneStepProof.Decode(bytes).Verify(frame));
+        Assert.Throws<DecodeException>(() => OneStepProof.Decode(bytes.AsSpan(0, random.Next(bytes.Length))));
         void NeverHonest(OneStepProof lie, string what)
         {
             var (post, error) = lie.Verify(frame);

@@ -14,6 +14,49 @@ namespace Cascoin.L2.Chain.Execution.Steps;
 /// </summary>
 public sealed record OneStepProof(int Step, Transaction? Transaction, StepState Pre, IReadOnlyList<SmtWitnessEntry> Witness, IReadOnlyList<SmtWitnessEntry> StartWitness)
 {
+    /// <summary>Steps of one block: its transactions (a 30 M gas block holds at most 1,428 transfers; room for far more) and the fee split.</summary>
+    public const int MaxStep = 1 << 20;
+
+    /// <summary>
+    /// The proof's bytes (version 1, doc/fraud-proofs.md): step u32 ‖ has transaction u8 ‖ [varbytes
+    /// transaction] ‖ pre-root 32 ‖ gas used u64 ‖ fees i64 ‖ deposited i64 ‖ withdrawn i64 ‖ varbytes
+    /// witness ‖ varbytes block-start witness (each <see cref="SmtWitnessCodec"/>).
+    /// </summary>
+    public byte[] ToBytes()
+    {
+        var writer = new SpanWriter();
+        writer.WriteUInt32((uint)Step);
+        writer.WriteBool(Transaction is not null);
+        if (Transaction is { } transaction)
+            writer.WriteVarBytes(transaction.ToBytes());
+        writer.WriteHash256(Pre.Root);
+        writer.WriteUInt64(Pre.Context.GasUsed);
+        writer.WriteAmount(Pre.Context.Fees);
+        writer.WriteAmount(Pre.Context.Deposited);
+        writer.WriteAmount(Pre.Context.Withdrawn);
+        writer.WriteVarBytes(SmtWitnessCodec.Encode(Witness));
+        writer.WriteVarBytes(SmtWitnessCodec.Encode(StartWitness));
+        return writer.ToArray();
+    }
+
+    /// <summary>The largest witness bytes accepted (each entry at most a value and a proof).</summary>
+    private const int MaxWitnessBytes = 4 * 1024 * 1024;
+
+    /// <exception cref="DecodeException">on bytes that are not a one-step proof.</exception>
+    public static OneStepProof Decode(ReadOnlySpan<byte> bytes)
+    {
+        var reader = new SpanReader(bytes);
+        var step = reader.ReadUInt32();
+        if (step > MaxStep)
+            throw new DecodeException($"step {step} is beyond any block ({MaxStep})");
+        var transaction = reader.ReadBool() ? Transaction.Decode(reader.ReadSpan(reader.ReadLength(Transaction.MaxEncodedSize))) : null;
+        var pre = new StepState(reader.ReadHash256(), new StepContext(reader.ReadUInt64(), reader.ReadAmount(), reader.ReadAmount(), reader.ReadAmount()));
+        var witness = SmtWitnessCodec.Decode(reader.ReadSpan(reader.ReadLength(MaxWitnessBytes)));
+        var start = SmtWitnessCodec.Decode(reader.ReadSpan(reader.ReadLength(MaxWitnessBytes)));
+        reader.EnsureEnd();
+        return new OneStepProof((int)step, transaction, pre, witness, start);
+    }
+
     /// <summary>
     /// The commitment of the state after this step of <paramref name="frame"/>'s block
     /// (<see cref="StepState.Invalid"/> when the chain's validation refuses the step's transaction), or
