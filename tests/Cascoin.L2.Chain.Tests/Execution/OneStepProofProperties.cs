@@ -1,8 +1,6 @@
 using Cascoin.L2.Chain.Execution;
 using Cascoin.L2.Chain.Execution.Steps;
 using Cascoin.L2.Primitives;
-using Cascoin.L2.State.Smt;
-using Cascoin.L2.TestKit;
 using FsCheck.Xunit;
 
 namespace Cascoin.L2.Chain.Tests.Execution;
@@ -22,21 +20,9 @@ public sealed class OneStepProofProperties
     public void Every_step_re_executes_from_its_witnesses_to_the_next_step_state_and_a_lie_never_does(Seed seed)
     {
         var random = new Random(seed.Value);
-        using var directory = TestDirectory.Create("one-step-proof");
-        var parameters = TestChains.Default;
-        using var node = ChainNode.Open(directory.Combine("node"), parameters);
-        var keys = Enumerable.Range(0, random.Next(2, 8)).Select(TestKeys.Key).ToList();
-        // Bystanders: accounts the block never touches, so the witnesses hold real siblings.
-        var bystanders = Enumerable.Range(0, random.Next(0, 40)).Select(i => new GenesisAllocation(TestKeys.Outsider(1000 + i), Amount.FromSat(1 + i)));
-        node.Chain.EnsureGenesis(new GenesisSpec(TestChains.GenesisTime, [.. TransactionMix.Allocations(random, keys), .. bystanders]));
-        var baseFee = node.Chain.NextBaseFee;
-        var transactions = TransactionMix.Block(random, keys, node.State.GetAccount, parameters, baseFee, random.Next(0, 25))
-            .Where(c => c.Expected is null).Select(c => c.Transaction).ToList();
-        var sharers = Enumerable.Range(0, random.Next(0, 3)).Select(i => new FeeSharer(TestKeys.AddressAt(20 + i), (UInt128)random.Next(1, 100))).ToList();
-        var producer = random.Next(3) == 0 ? TestKeys.Outsider(7) : TestKeys.AddressOf(keys[random.Next(keys.Count)]);
-        var frame = new BlockFrame(parameters, 1, baseFee, producer, 0, sharers, node.State.GetStateRoot(), null);
-
-        var steps = BlockSteps.Of(frame, transactions, node.State.Tree, 0);
+        using var block = ProvenBlock.Random(random, "one-step-proof");
+        var (frame, transactions, steps, node) = (block.Frame, block.Transactions, block.Steps, block.Node);
+        var (parameters, baseFee, producer, sharers) = (frame.Parameters, frame.BaseFee, frame.Producer, frame.Sharers);
 
         // The node's own execution of the same block ends at the last step's state.
         var execution = new BlockExecution(parameters, 1, baseFee, producer, sharers, node.State.GetAccount, node.State.GetRecord) { L1AnchorHeight = 0 };
@@ -86,6 +72,5 @@ public sealed class OneStepProofProperties
             NeverHonest(victim with { Transaction = other }, "another transaction");
         }
         NeverHonest(victim with { Pre = victim.Pre with { Root = new Hash256(System.Security.Cryptography.SHA256.HashData(BitConverter.GetBytes(seed.Value))) } }, "another pre-root");
-        directory.Succeeded();
     }
 }

@@ -1,0 +1,74 @@
+using Cascoin.L2.Chain.Execution;
+using Cascoin.L2.Chain.Execution.Steps;
+using Cascoin.L2.Chain.Transactions;
+using Cascoin.L2.Primitives;
+using Cascoin.L2.TestKit;
+
+namespace Cascoin.L2.Chain.Tests.Execution;
+
+/// <summary>
+/// A random state on RocksDB (the block's accounts and bystanders it never touches), a random valid
+/// block on it (transfers to known and new accounts, self-transfers, withdrawals, fee sharers) and
+/// every step of it proven: what the fraud-proof properties play with.
+/// </summary>
+internal sealed class ProvenBlock : IDisposable
+{
+    private readonly TestDirectory _directory;
+
+    private ProvenBlock(TestDirectory directory, ChainNode node, BlockFrame frame, List<Transaction> transactions)
+    {
+        _directory = directory;
+        Node = node;
+        Frame = frame;
+        Transactions = transactions;
+        Steps = BlockSteps.Of(frame, transactions, node.State.Tree, 0);
+    }
+
+    public ChainNode Node { get; }
+
+    public BlockFrame Frame { get; }
+
+    public IReadOnlyList<Transaction> Transactions { get; }
+
+    public BlockSteps Steps { get; }
+
+    /// <summary>The honest commitment at each index: before each step, and the block's end.</summary>
+    public IReadOnlyList<Hash256> Commitments => Steps.States.Select(s => s.Commitment).ToList();
+
+    /// <summary>The id of the block's transaction at step <paramref name="step"/> (null: the fee split).</summary>
+    public Hash256? TransactionAt(int step) => step < Transactions.Count ? Transactions[step].Id : null;
+
+    public static ProvenBlock Random(Random random, string name, int maxTransactions = 25)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        var directory = TestDirectory.Create(name);
+        var parameters = TestChains.Default;
+        var node = ChainNode.Open(directory.Combine("node"), parameters);
+        try
+        {
+            var keys = Enumerable.Range(0, random.Next(2, 8)).Select(TestKeys.Key).ToList();
+            var bystanders = Enumerable.Range(0, random.Next(0, 40)).Select(i => new GenesisAllocation(TestKeys.Outsider(1000 + i), Amount.FromSat(1 + i)));
+            node.Chain.EnsureGenesis(new GenesisSpec(TestChains.GenesisTime, [.. TransactionMix.Allocations(random, keys), .. bystanders]));
+            var baseFee = node.Chain.NextBaseFee;
+            var transactions = TransactionMix.Block(random, keys, node.State.GetAccount, parameters, baseFee, random.Next(0, maxTransactions))
+                .Where(c => c.Expected is null).Select(c => c.Transaction).ToList();
+            var sharers = Enumerable.Range(0, random.Next(0, 3)).Select(i => new FeeSharer(TestKeys.AddressAt(20 + i), (UInt128)random.Next(1, 100))).ToList();
+            var producer = random.Next(3) == 0 ? TestKeys.Outsider(7) : TestKeys.AddressOf(keys[random.Next(keys.Count)]);
+            var frame = new BlockFrame(parameters, 1, baseFee, producer, 0, sharers, node.State.GetStateRoot(), null);
+            return new ProvenBlock(directory, node, frame, transactions);
+        }
+        catch
+        {
+            node.Dispose();
+            directory.Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        Node.Dispose();
+        _directory.Succeeded();
+        _directory.Dispose();
+    }
+}
