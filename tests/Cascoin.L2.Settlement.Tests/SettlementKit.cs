@@ -71,6 +71,9 @@ internal sealed partial class SettlementKit : IDisposable
 
     public L2Blockchain L2 { get; }
 
+    /// <summary>The L2 chain's state (its tree keeps every version: nothing prunes it here).</summary>
+    public StateManager L2State => _l2State;
+
     /// <summary>The L2 chain's database, for tests that damage what the node holds.</summary>
     public NodeDatabase L2Database => _l2Database;
 
