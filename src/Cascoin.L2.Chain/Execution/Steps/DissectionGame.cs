@@ -2,10 +2,10 @@ using Cascoin.L2.Primitives;
 
 namespace Cascoin.L2.Chain.Execution.Steps;
 
-/// <summary>Whose move a bisection game waits for, or how it ended.</summary>
+/// <summary>Whose move a dissection game waits for, or how it ended.</summary>
 public enum GamePhase : byte
 {
-    /// <summary>The defenders (the anchor's signers) post the commitment at the midpoint.</summary>
+    /// <summary>The defenders (the anchor's signers) post the commitments that cut the disputed range.</summary>
     DefenderMoves = 0,
 
     /// <summary>The challenger names the half it disputes.</summary>
@@ -20,59 +20,85 @@ public enum GamePhase : byte
 }
 
 /// <summary>
-/// The rules of a bisection game over one block's step commitments (doc/fraud-proofs.md), apart from
+/// The rules of a dissection game over one block's step commitments (doc/fraud-proofs.md), apart from
 /// where they run (the L1 contract keeps this record). Index i is the state before step i; index
 /// <see cref="Hi"/> starts at the block's step count (its end, the root the defenders signed). The
 /// invariant: the commitment at <see cref="Lo"/> is agreed, the one at <see cref="Hi"/> is disputed.
-/// Each round the defenders post the commitment at the midpoint and the challenger keeps the half it
-/// disputes, until one step is left; the challenger then proves that step from the agreed commitment,
-/// and wins if it does not lead to the defenders' claim. Whoever is to move and stays silent past the
-/// deadline loses.
+/// Each round the defenders post the commitments that cut [Lo, Hi] into <see cref="Width"/> equal parts
+/// (fewer when fewer steps are left) and the challenger names the part whose end it disputes, until one
+/// step is left; the challenger then proves that step from the agreed commitment, and wins if it does
+/// not lead to the defenders' claim. Whoever is to move and stays silent past the deadline loses.
+/// Width 2 is bisection (a midpoint per round); a wider cut takes fewer rounds, which is what lets a
+/// short challenge period hold a whole game.
 /// </summary>
-public sealed record BisectionGame(int Lo, int Hi, Hash256 LoCommitment, Hash256 HiCommitment, Hash256? Mid, GamePhase Phase, ulong Deadline, ulong MoveBlocks)
+public sealed record DissectionGame(int Lo, int Hi, Hash256 LoCommitment, Hash256 HiCommitment, IReadOnlyList<Hash256>? Cuts, GamePhase Phase,
+    ulong Deadline, ulong MoveBlocks, int Width)
 {
     /// <summary>A game over a block of <paramref name="steps"/> steps from the agreed <paramref name="start"/> to the disputed <paramref name="claimedEnd"/>, opened at L1 height <paramref name="height"/>.</summary>
-    public static BisectionGame Open(Hash256 start, Hash256 claimedEnd, int steps, ulong height, ulong moveBlocks)
+    public static DissectionGame Open(Hash256 start, Hash256 claimedEnd, int steps, ulong height, ulong moveBlocks, int width)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(moveBlocks, 1UL);
-        return new BisectionGame(0, steps, start, claimedEnd, null, steps == 1 ? GamePhase.OneStep : GamePhase.DefenderMoves, height + moveBlocks, moveBlocks);
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 2);
+        return new DissectionGame(0, steps, start, claimedEnd, null, steps == 1 ? GamePhase.OneStep : GamePhase.DefenderMoves, height + moveBlocks, moveBlocks, width);
     }
 
-    /// <summary>The most moves a game over <paramref name="steps"/> steps takes: a midpoint and a choice per halving, and the proof.</summary>
-    public static int MaxMoves(int steps)
+    /// <summary>The most moves a game over <paramref name="steps"/> steps takes at <paramref name="width"/>: the cuts and a choice per round, and the proof.</summary>
+    public static int MaxMoves(int steps, int width)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 2);
         var rounds = 0;
-        for (var span = steps; span > 1; span = (span + 1) / 2)
-            rounds++;
+        for (var span = steps; span > 1; rounds++)
+        {
+            var parts = Math.Min(width, span);
+            span = (span + parts - 1) / parts;
+        }
         return 2 * rounds + 1;
     }
 
-    /// <summary>The index whose commitment the defenders post next.</summary>
-    public int MidIndex => Lo + (Hi - Lo) / 2;
+    /// <summary>How many parts this round cuts [Lo, Hi] into.</summary>
+    public int Parts => Math.Min(Width, Hi - Lo);
+
+    /// <summary>The index of boundary <paramref name="i"/> (0..<see cref="Parts"/>) of this round.</summary>
+    public int Boundary(int i) => Lo + (int)((long)(Hi - Lo) * i / Parts);
 
     public bool IsOver => Phase is GamePhase.DefenderWon or GamePhase.ChallengerWon;
 
-    /// <summary>The defenders post the commitment at <see cref="MidIndex"/>.</summary>
-    public (BisectionGame? Game, string? Error) Bisect(Hash256 midpoint, ulong height)
+    /// <summary>The defenders post the commitments at boundaries 1..<see cref="Parts"/> − 1.</summary>
+    public (DissectionGame? Game, string? Error) Dissect(IReadOnlyList<Hash256> cuts, ulong height)
     {
+        ArgumentNullException.ThrowIfNull(cuts);
         if (Phase != GamePhase.DefenderMoves)
-            return (null, $"the game waits for {Waiting}, not a midpoint");
+            return (null, $"the game waits for {Waiting}, not the defenders' cuts");
         if (height > Deadline)
             return (null, $"the defenders' deadline (L1 block {Deadline}) has passed");
-        return (this with { Mid = midpoint, Phase = GamePhase.ChallengerMoves, Deadline = height + MoveBlocks }, null);
+        if (cuts.Count != Parts - 1)
+            return (null, $"this round cuts steps {Lo}..{Hi} into {Parts} parts: {Parts - 1} commitments, not {cuts.Count}");
+        return (this with { Cuts = cuts.ToArray(), Phase = GamePhase.ChallengerMoves, Deadline = height + MoveBlocks }, null);
     }
 
-    /// <summary>The challenger keeps the half it disputes: the lower one (<paramref name="lower"/>: it disputes the midpoint) or the upper one (it agrees with it).</summary>
-    public (BisectionGame? Game, string? Error) Choose(bool lower, ulong height)
+    /// <summary>The challenger names the part (0..<see cref="Parts"/> − 1) whose end it disputes, having agreed to its start.</summary>
+    public (DissectionGame? Game, string? Error) Choose(int part, ulong height)
     {
-        if (Phase != GamePhase.ChallengerMoves || Mid is not { } mid)
+        if (Phase != GamePhase.ChallengerMoves || Cuts is not { } cuts)
             return (null, $"the game waits for {Waiting}, not a choice");
         if (height > Deadline)
             return (null, $"the challenger's deadline (L1 block {Deadline}) has passed");
-        var next = lower ? this with { Hi = MidIndex, HiCommitment = mid } : this with { Lo = MidIndex, LoCommitment = mid };
-        return (next with { Mid = null, Phase = next.Hi - next.Lo == 1 ? GamePhase.OneStep : GamePhase.DefenderMoves, Deadline = height + MoveBlocks }, null);
+        if (part < 0 || part >= Parts)
+            return (null, $"this round has parts 0..{Parts - 1}, not {part}");
+        var (lo, hi) = (Boundary(part), Boundary(part + 1));
+        var next = this with
+        {
+            Lo = lo,
+            Hi = hi,
+            LoCommitment = part == 0 ? LoCommitment : cuts[part - 1],
+            HiCommitment = part == Parts - 1 ? HiCommitment : cuts[part],
+            Cuts = null,
+            Phase = hi - lo == 1 ? GamePhase.OneStep : GamePhase.DefenderMoves,
+            Deadline = height + MoveBlocks,
+        };
+        return (next, null);
     }
 
     /// <summary>
@@ -82,7 +108,7 @@ public sealed record BisectionGame(int Lo, int Hi, Hash256 LoCommitment, Hash256
     /// what it verified to (<see cref="OneStepProof.Verify"/>). The challenger wins when that is not the
     /// defenders' claim. A proof of any other transaction is refused: it would prove another block.
     /// </summary>
-    public (BisectionGame? Game, string? Error) Prove(OneStepProof proof, Hash256? stepTransaction, Hash256 post, ulong height)
+    public (DissectionGame? Game, string? Error) Prove(OneStepProof proof, Hash256? stepTransaction, Hash256 post, ulong height)
     {
         ArgumentNullException.ThrowIfNull(proof);
         if (Phase != GamePhase.OneStep)
@@ -101,7 +127,7 @@ public sealed record BisectionGame(int Lo, int Hi, Hash256 LoCommitment, Hash256
     }
 
     /// <summary>After the deadline, the side that was to move loses.</summary>
-    public (BisectionGame? Game, string? Error) Timeout(ulong height)
+    public (DissectionGame? Game, string? Error) Timeout(ulong height)
     {
         if (IsOver)
             return (null, "the game is over");
@@ -112,7 +138,7 @@ public sealed record BisectionGame(int Lo, int Hi, Hash256 LoCommitment, Hash256
 
     private string Waiting => Phase switch
     {
-        GamePhase.DefenderMoves => "the defenders' midpoint",
+        GamePhase.DefenderMoves => "the defenders' cuts",
         GamePhase.ChallengerMoves => "the challenger's choice",
         GamePhase.OneStep => "the challenger's one-step proof",
         _ => "nothing (it is over)",

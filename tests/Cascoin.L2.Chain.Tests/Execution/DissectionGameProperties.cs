@@ -6,12 +6,12 @@ namespace Cascoin.L2.Chain.Tests.Execution;
 
 /// <summary>
 /// SPEC §9 properties 5 and 6 on the game's rules, with real blocks, real step commitments and real
-/// one-step proofs (<see cref="ProvenBlock"/>): an honest defender of a correct block wins whatever the
-/// challenger moves (random choices, slow moves, proofs of other transactions or from other states);
-/// against any wrong claimed end, whatever the lying defenders post at each midpoint, an honest
-/// challenger wins. Either way the game ends within <see cref="BisectionGame.MaxMoves"/> moves.
+/// one-step proofs (<see cref="ProvenBlock"/>), at random widths (2 is bisection): an honest defender
+/// of a correct block wins whatever the challenger moves (random choices, slow moves, proofs of other
+/// transactions or of other steps); against any wrong claimed end, whatever the lying defenders post at
+/// each cut, an honest challenger wins. Either way the game ends within <see cref="DissectionGame.MaxMoves"/> moves.
 /// </summary>
-public sealed class BisectionGameProperties
+public sealed class DissectionGameProperties
 {
     private const ulong MoveBlocks = 3;
 
@@ -23,7 +23,7 @@ public sealed class BisectionGameProperties
         var honest = block.Commitments;
         var steps = block.Steps.Count;
         var height = 1_000UL;
-        var game = BisectionGame.Open(honest[0], honest[steps], steps, height, MoveBlocks);
+        var game = DissectionGame.Open(honest[0], honest[steps], steps, height, MoveBlocks, Widths[random.Next(Widths.Length)]);
         var moves = 0;
         while (!game.IsOver)
         {
@@ -31,14 +31,14 @@ public sealed class BisectionGameProperties
             switch (game.Phase)
             {
                 case GamePhase.DefenderMoves:
-                    game = game.Bisect(honest[game.MidIndex], height).Game!;
+                    game = game.Dissect(Cuts(game, i => honest[i]), height).Game!;
                     break;
                 case GamePhase.ChallengerMoves when random.Next(8) == 0:
                     height += MoveBlocks + 1; // the challenger sleeps past its deadline
                     game = game.Timeout(height).Game!;
                     break;
                 case GamePhase.ChallengerMoves:
-                    game = game.Choose(random.Next(2) == 0, height).Game!;
+                    game = game.Choose(random.Next(game.Parts), height).Game!;
                     break;
                 default:
                     game = ChallengerTriesToProve(block, game, random, height);
@@ -47,7 +47,7 @@ public sealed class BisectionGameProperties
             moves++;
         }
         Assert.Equal(GamePhase.DefenderWon, game.Phase);
-        Assert.True(moves <= BisectionGame.MaxMoves(steps), $"{moves} moves for {steps} steps");
+        Assert.True(moves <= DissectionGame.MaxMoves(steps, game.Width), $"{moves} moves for {steps} steps at width {game.Width}");
     }
 
     /// <summary>
@@ -55,7 +55,7 @@ public sealed class BisectionGameProperties
     /// state, another step), which the rules refuse; then the true proof, which proves the defenders right;
     /// or it gives up and times out.
     /// </summary>
-    private static BisectionGame ChallengerTriesToProve(ProvenBlock block, BisectionGame game, Random random, ulong height)
+    private static DissectionGame ChallengerTriesToProve(ProvenBlock block, DissectionGame game, Random random, ulong height)
     {
         var proof = block.Steps.ProofOf(game.Lo);
         var expected = block.TransactionAt(game.Lo);
@@ -87,7 +87,7 @@ public sealed class BisectionGameProperties
         // The defenders signed a wrong end; at each midpoint they post the truth or anything else, at random.
         var claimedEnd = Lie(random);
         var height = 1_000UL;
-        var game = BisectionGame.Open(honest[0], claimedEnd, steps, height, MoveBlocks);
+        var game = DissectionGame.Open(honest[0], claimedEnd, steps, height, MoveBlocks, Widths[random.Next(Widths.Length)]);
         var moves = 0;
         while (!game.IsOver)
         {
@@ -99,11 +99,14 @@ public sealed class BisectionGameProperties
                     game = game.Timeout(height).Game!;
                     break;
                 case GamePhase.DefenderMoves:
-                    game = game.Bisect(random.Next(2) == 0 ? honest[game.MidIndex] : Lie(random), height).Game!;
+                    game = game.Dissect(Cuts(game, i => random.Next(2) == 0 ? honest[i] : Lie(random)), height).Game!;
                     break;
                 case GamePhase.ChallengerMoves:
-                    // It disputes the lower half exactly when the midpoint is not the truth.
-                    game = game.Choose(game.Mid != honest[game.MidIndex], height).Game!;
+                    // It names the first part whose end is not the truth (the start of each part it agreed to).
+                    var part = 0;
+                    while (part < game.Parts - 1 && game.Cuts![part] == honest[game.Boundary(part + 1)])
+                        part++;
+                    game = game.Choose(part, height).Game!;
                     break;
                 default:
                     Assert.Equal(honest[game.Lo], game.LoCommitment); // the challenger only ever agreed to the truth
@@ -116,18 +119,27 @@ public sealed class BisectionGameProperties
             moves++;
         }
         Assert.Equal(GamePhase.ChallengerWon, game.Phase);
-        Assert.True(moves <= BisectionGame.MaxMoves(steps), $"{moves} moves for {steps} steps");
+        Assert.True(moves <= DissectionGame.MaxMoves(steps, game.Width), $"{moves} moves for {steps} steps at width {game.Width}");
     }
 
     [Fact]
-    public void Moves_grow_with_the_logarithm_of_the_steps()
+    public void Moves_grow_with_the_logarithm_of_the_steps_in_the_width()
     {
-        Assert.Equal(1, BisectionGame.MaxMoves(1));
-        Assert.Equal(3, BisectionGame.MaxMoves(2));
-        Assert.Equal(5, BisectionGame.MaxMoves(3));
-        Assert.Equal(29, BisectionGame.MaxMoves(10_001)); // 10,000 transactions and the fee split: 14 halvings
-        Assert.Equal(23, BisectionGame.MaxMoves(1_429)); // a full 30 M gas block of transfers
+        Assert.Equal(1, DissectionGame.MaxMoves(1, 2));
+        Assert.Equal(3, DissectionGame.MaxMoves(2, 2));
+        Assert.Equal(5, DissectionGame.MaxMoves(3, 2));
+        Assert.Equal(29, DissectionGame.MaxMoves(10_001, 2)); // 10,000 transactions and the fee split: 14 halvings
+        Assert.Equal(23, DissectionGame.MaxMoves(1_429, 2)); // a full 30 M gas block of transfers
+        Assert.Equal(5, DissectionGame.MaxMoves(2_429, 64)); // the most steps a block holds (1,428 transfers, 1,000 queue entries, the fee split)
+        Assert.Equal(3, DissectionGame.MaxMoves(64, 64));
     }
+
+    /// <summary>Widths the properties play at: bisection, odd cuts, and regtest's wide one.</summary>
+    private static readonly int[] Widths = [2, 3, 7, 64];
+
+    /// <summary>The commitments a defender posts this round, from <paramref name="at"/> each boundary index.</summary>
+    private static List<Hash256> Cuts(DissectionGame game, Func<int, Hash256> at) =>
+        Enumerable.Range(1, game.Parts - 1).Select(i => at(game.Boundary(i))).ToList();
 
     private static Hash256 Lie(Random random)
     {
