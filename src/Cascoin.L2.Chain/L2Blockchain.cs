@@ -65,7 +65,7 @@ public sealed class L2Blockchain
     public ISettlementView? Settlement { get; set; }
 
     /// <summary>Most L1 queue entries one block takes.</summary>
-    public int MaxQueuedPerBlock { get; init; } = 1000;
+    public int MaxQueuedPerBlock { get; init; } = L1QueueEntries.MaxPerBlock;
 
     /// <summary>
     /// The sequencer set of an L2 height with each member's weight (null when it is not known here),

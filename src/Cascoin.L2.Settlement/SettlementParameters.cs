@@ -86,6 +86,29 @@ public sealed record SettlementParameters
     public Amount FeeFor(L1.L1TransactionKind kind, int payloadLength) =>
         kind == L1.L1TransactionKind.Anchor ? MinimumFee + Amount.FromSat(BatchByteFee.Sat * payloadLength) : MinimumFee;
 
+    /// <summary>What a challenger bonds to open a fraud-proof game: lost (half to the defenders, half burned) when the block was right.</summary>
+    public Amount ChallengeBond { get; init; } = Amount.FromCas(10);
+
+    /// <summary>L1 blocks each side of a fraud-proof game has for its move; the silent side loses.</summary>
+    public ulong MoveDeadline { get; init; } = 72;
+
+    /// <summary>How many parts each round of a fraud-proof game cuts the disputed steps into (2: bisection).</summary>
+    public int DissectionWidth { get; init; } = 2;
+
+    /// <summary>Open challenges one address may have at once.</summary>
+    public int MaxOpenChallengesPerAddress { get; init; } = 10;
+
+    /// <summary>
+    /// The L1 blocks the longest fraud-proof game over a block of a chain with <paramref name="gasLimit"/>
+    /// can take: the most steps such a block holds (a transfer's gas each, the most L1 queue entries, the
+    /// fee split), every move at its deadline. A chain's challenge period must be at least this long.
+    /// </summary>
+    public ulong LongestGame(ulong gasLimit)
+    {
+        var steps = (int)Math.Min(int.MaxValue - 2, gasLimit / Chain.Transactions.IntrinsicGas.Base) + Chain.Bridge.L1QueueEntries.MaxPerBlock + 1;
+        return (ulong)Chain.Execution.Steps.DissectionGame.MaxMoves(steps, DissectionWidth) * MoveDeadline;
+    }
+
     /// <summary>L1 blocks that make one "day" for the daily limits.</summary>
     public ulong BlocksPerDay { get; init; } = 576;
 
@@ -124,6 +147,10 @@ public sealed record SettlementParameters
         BatchInterval = 5,
         MaxAnchorL1Age = 20,
         MinimumActiveSequencers = 1,
+        ChallengeBond = Amount.FromCas(1),
+        MoveDeadline = 2,
+        // Two rounds cover the most steps a block holds, so the longest game (5 moves × 2 blocks) fits the 10-block period.
+        DissectionWidth = 64,
     };
 
     public static SettlementParameters For(NetworkParameters network)

@@ -7,6 +7,9 @@ namespace Cascoin.L2.Chain.Bridge;
 /// <summary>The L1 queue entries an L2 block takes: which are due, where they must stand, and their root in the header.</summary>
 public static class L1QueueEntries
 {
+    /// <summary>Most L1 queue entries one block takes: a block's validity depends on it, and so does the most steps a fraud-proof game runs over.</summary>
+    public const int MaxPerBlock = 1000;
+
     public static bool IsEntry(Transaction transaction)
     {
         ArgumentNullException.ThrowIfNull(transaction);

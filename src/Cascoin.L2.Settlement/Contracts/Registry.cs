@@ -55,6 +55,9 @@ public sealed class Registry : ISystemContract
             return new L1Refusal(L1RefuseReason.BadParameter, $"gas limit must be {MinGasLimit}..{MaxGasLimit} (a full block must fit one anchor's batch data)");
         if (call.ChallengePeriod == 0)
             return new L1Refusal(L1RefuseReason.BadParameter, "the challenge period must be at least one L1 block");
+        if (context.Parameters.LongestGame(call.GasLimit) is var longest && call.ChallengePeriod < longest)
+            return new L1Refusal(L1RefuseReason.BadParameter,
+                $"the challenge period must hold the longest fraud-proof game: {longest} L1 blocks at gas limit {call.GasLimit} (got {call.ChallengePeriod})");
         if (call.Stake < context.Parameters.MinimumSequencerStake)
             return new L1Refusal(L1RefuseReason.BadParameter, $"deploying needs a stake of at least {context.Parameters.MinimumSequencerStake} CAS");
         var chainId = ChainIdOf(context.TransactionId);

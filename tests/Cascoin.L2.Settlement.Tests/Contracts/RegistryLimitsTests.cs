@@ -27,6 +27,27 @@ public sealed class RegistryLimitsTests
     }
 
     [Fact]
+    public void A_challenge_period_too_short_for_the_longest_fraud_proof_game_is_refused()
+    {
+        // Main: bisection, 72 blocks a move; 2,429 steps at most (1,428 transfers, 1,000 queue entries, the fee split) take 25 moves.
+        Assert.Equal(25UL * 72, SettlementParameters.Main.LongestGame(Registry.MaxGasLimit));
+        Assert.True(SettlementParameters.Main.DefaultChallengePeriod >= SettlementParameters.Main.LongestGame(Registry.MaxGasLimit));
+        // Regtest: 64 parts a round, 2 blocks a move: 5 moves, exactly the 10-block default period.
+        var regtest = SettlementParameters.Regtest;
+        Assert.Equal(regtest.DefaultChallengePeriod, regtest.LongestGame(Registry.MaxGasLimit));
+        L1Node.Run(nameof(A_challenge_period_too_short_for_the_longest_fraud_proof_game_is_refused), l1 =>
+        {
+            var deployer = TestKeys.Key(0);
+            l1.Fund([deployer], 2);
+            var longest = regtest.LongestGame(Registry.MaxGasLimit);
+            var tooShort = l1.Execute(deployer, new DeployChainCall("hasty", 100, Registry.MaxGasLimit, longest - 1, regtest.MinimumSequencerStake));
+            Assert.Equal(L1RefuseReason.BadParameter, tooShort.Refusal?.Reason);
+            Assert.Contains("the longest fraud-proof game", tooShort.Error, StringComparison.Ordinal);
+            Assert.True(l1.Execute(deployer, new DeployChainCall("patient", 100, Registry.MaxGasLimit, longest, regtest.MinimumSequencerStake)).Success);
+        });
+    }
+
+    [Fact]
     public void A_block_of_the_largest_gas_limit_full_of_incompressible_calldata_fits_one_anchor()
     {
         // Transactions of 128 KiB of random (non-zero) bytes until the next would pass the gas limit, then one that fills the rest.
