@@ -199,6 +199,18 @@ public sealed class Anchors : ISystemContract
             : null;
     }
 
+    /// <summary>
+    /// Whether <paramref name="anchor"/> is final at <paramref name="height"/> after <paramref name="period"/>
+    /// (a fast withdrawal's shorter one, say): its period is over and no fraud-proof game is open on it
+    /// or on an anchor before it (a proven fraud there would revert it).
+    /// </summary>
+    public static bool IsFinal(L1StateView state, ChainRecord chain, AnchorRecord anchor, ulong height, ulong period)
+    {
+        ArgumentNullException.ThrowIfNull(chain);
+        ArgumentNullException.ThrowIfNull(anchor);
+        return anchor.IsFinalAt(height, period) && !Fraud.FraudVerifier.IsUnderChallenge(state, chain.ChainId, anchor.Index);
+    }
+
     /// <summary>The newest anchor that is final at <paramref name="height"/>, or null.</summary>
     public static AnchorRecord? LastFinal(L1StateView state, ChainRecord chain, ulong height)
     {
@@ -207,7 +219,7 @@ public sealed class Anchors : ISystemContract
         for (var index = chain.AnchorCount; index > 0; index--)
         {
             var anchor = state.GetAnchor(chain.ChainId, index - 1)!;
-            if (anchor.IsFinalAt(height, chain.ChallengePeriod))
+            if (IsFinal(state, chain, anchor, height, chain.ChallengePeriod))
                 return anchor;
         }
         return null;

@@ -77,7 +77,7 @@ public sealed class Bridge : ISystemContract
         if (context.State.GetChain(call.ChainId) is not { } chain)
             return L1Refusal.UnknownChain(call.ChainId);
         chain = RollDay(context, chain);
-        if (context.State.GetAnchor(call.ChainId, call.AnchorIndex) is not { } anchor)
+        if (call.AnchorIndex >= chain.AnchorCount || context.State.GetAnchor(call.ChainId, call.AnchorIndex) is not { } anchor)
             return new L1Refusal(L1RefuseReason.UnknownAnchor, $"chain {call.ChainId} has no anchor {call.AnchorIndex}");
         if (Anchors.UsableInEmergency(chain, anchor.Index) is { } closed)
             return closed;
@@ -98,6 +98,8 @@ public sealed class Bridge : ISystemContract
         var period = WithdrawalPeriod(context.State, context.Parameters, chain, record);
         if (!anchor.IsFinalAt(context.Height, period))
             return new L1Refusal(L1RefuseReason.TooEarly, $"withdrawal {call.WithdrawalId} can be paid from L1 height {anchor.PostedHeight + period} (now {context.Height})");
+        if (!Anchors.IsFinal(context.State, chain, anchor, context.Height, period))
+            return new L1Refusal(L1RefuseReason.TooEarly, $"anchor {anchor.Index} waits for a fraud-proof game: withdrawal {call.WithdrawalId} is paid once it stands");
         if (record.Amount > context.Parameters.MaxWithdrawalPerTransaction)
             return new L1Refusal(L1RefuseReason.LimitExceeded, $"withdrawal limit: {context.Parameters.MaxWithdrawalPerTransaction} CAS per transaction");
         if (record.Amount > chain.Locked)

@@ -29,10 +29,11 @@ public static class SystemContracts
 {
     /// <summary>
     /// Forced-inclusion misses are judged before unbonded stake is released (stake whose delay ends on a
-    /// deadline block was held while the forced transaction waited), and the emergency clock last.
+    /// deadline block was held while the forced transaction waited); fraud-proof games time out before
+    /// the emergency clock is read (a proven fraud restarts it).
     /// </summary>
     public static IReadOnlyList<ISystemContract> All { get; } =
-        [ForcedInclusion.Contract, Staking.Contract, Anchors.Contract, Registry.Contract, Reputation.Contract, Bridge.Contract, Messages.Contract];
+        [ForcedInclusion.Contract, Staking.Contract, Fraud.FraudVerifier.Contract, Anchors.Contract, Registry.Contract, Reputation.Contract, Bridge.Contract, Messages.Contract];
 
     private static readonly Dictionary<L1TransactionKind, ISystemContract> ByKind = All.SelectMany(c => c.Kinds.Select(k => (k, c))).ToDictionary(p => p.k, p => p.c);
 

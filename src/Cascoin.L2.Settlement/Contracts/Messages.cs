@@ -60,12 +60,14 @@ public sealed class Messages : ISystemContract
         delivered = null;
         if (context.State.GetChain(call.ChainId) is not { } chain)
             return L1Refusal.UnknownChain(call.ChainId);
-        if (context.State.GetAnchor(call.ChainId, call.AnchorIndex) is not { } anchor)
+        if (call.AnchorIndex >= chain.AnchorCount || context.State.GetAnchor(call.ChainId, call.AnchorIndex) is not { } anchor)
             return new L1Refusal(L1RefuseReason.UnknownAnchor, $"chain {call.ChainId} has no anchor {call.AnchorIndex}");
         if (Anchors.UsableInEmergency(chain, anchor.Index) is { } closed)
             return closed;
         if (!anchor.IsFinalAt(context.Height, chain.ChallengePeriod))
             return new L1Refusal(L1RefuseReason.TooEarly, $"anchor {anchor.Index} is final at L1 height {anchor.PostedHeight + chain.ChallengePeriod} (now {context.Height})");
+        if (!Anchors.IsFinal(context.State, chain, anchor, context.Height, chain.ChallengePeriod))
+            return new L1Refusal(L1RefuseReason.TooEarly, $"anchor {anchor.Index} waits for a fraud-proof game: message {call.MessageId} executes once it stands");
         var executedKey = SettlementKeys.MessageExecuted(call.ChainId, call.MessageId);
         if (context.State.IsMarked(executedKey))
             return new L1Refusal(L1RefuseReason.AlreadyDone, $"message {call.MessageId} was already executed");

@@ -117,7 +117,7 @@ public sealed class L1Transaction
     public static L1Transaction Read(ref SpanReader reader)
     {
         var kind = reader.ReadByte();
-        if (kind > (byte)L1TransactionKind.ReportDoubleSign)
+        if (kind > (byte)L1TransactionKind.ProveStep)
             throw new DecodeException($"unknown L1 transaction kind {kind}");
         var nonce = reader.ReadUInt64();
         var fee = reader.ReadAmount();

@@ -41,4 +41,16 @@ public enum L1TransactionKind : byte
 
     /// <summary>Staking: two seals by one sequencer on different L2 block headers of one height; slashes it once per height.</summary>
     ReportDoubleSign = 12,
+
+    /// <summary>Fraud verifier: opens a dissection game over a block of an anchor in its challenge period, with a bond.</summary>
+    Challenge = 13,
+
+    /// <summary>Fraud verifier: the defenders (the anchor's signers) post the commitments that cut the disputed steps.</summary>
+    Dissect = 14,
+
+    /// <summary>Fraud verifier: the challenger names the part it disputes.</summary>
+    ChooseStep = 15,
+
+    /// <summary>Fraud verifier: the challenger's one-step proof of the last disputed step.</summary>
+    ProveStep = 16,
 }

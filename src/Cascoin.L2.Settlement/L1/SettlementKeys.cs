@@ -36,6 +36,15 @@ public static class SettlementKeys
     /// <summary>The miner whose reward of block <paramref name="height"/> is paid at maturity.</summary>
     public static Hash256 PendingReward(ulong height) => StateKeys.ForNamespace("coinbase/pending", U64(height));
 
+    /// <summary>Fraud-proof game <paramref name="game"/> of a chain (<see cref="Contracts.Fraud.GameRecord"/>).</summary>
+    public static Hash256 Game(ulong chainId, ulong game) => StateKeys.ForNamespace("fraud/game", U64Pair(chainId, game));
+
+    /// <summary>The games of a chain still open, and how many it ever had (<see cref="Contracts.Fraud.OpenGames"/>).</summary>
+    public static Hash256 OpenGames(ulong chainId) => StateKeys.ForNamespace("fraud/open", U64(chainId));
+
+    /// <summary>A challenger's open games and lost ones (<see cref="Contracts.Fraud.ChallengerRecord"/>).</summary>
+    public static Hash256 Challenger(Address challenger) => StateKeys.ForNamespace("fraud/challenger", challenger.ToArray());
+
     private static byte[] U64(ulong value)
     {
         var bytes = new byte[8];

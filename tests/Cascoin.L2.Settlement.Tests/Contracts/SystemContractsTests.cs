@@ -16,7 +16,8 @@ public sealed class SystemContractsTests
             Assert.Equal(answering.SingleOrDefault(), SystemContracts.For(kind));
         }
         Assert.All(SystemContracts.All, c => Assert.True(SystemAddresses.IsSystem(c.Address), $"{c.GetType().Name} is not at a system address"));
-        // The order of the end-of-block duties: forced-inclusion misses before stake releases, the emergency clock after both.
-        Assert.Equal([typeof(ForcedInclusion), typeof(Staking), typeof(Anchors)], SystemContracts.All.Take(3).Select(c => c.GetType()));
+        // The order of the end-of-block duties: forced-inclusion misses before stake releases, fraud-proof
+        // timeouts next (a proven fraud restarts the emergency clock), the emergency clock after them.
+        Assert.Equal([typeof(ForcedInclusion), typeof(Staking), typeof(Cascoin.L2.Settlement.Contracts.Fraud.FraudVerifier), typeof(Anchors)], SystemContracts.All.Take(4).Select(c => c.GetType()));
     }
 }
