@@ -82,9 +82,15 @@ public sealed record SettlementParameters
     /// <summary>The largest anchor payload a sequencer posts: a longer range is cut into several anchors.</summary>
     public int MaxBatchBytes { get; init; } = 1024 * 1024;
 
-    /// <summary>The lowest fee a transaction of <paramref name="kind"/> with <paramref name="payloadLength"/> payload bytes may pay.</summary>
+    /// <summary>
+    /// The lowest fee a transaction of <paramref name="kind"/> with <paramref name="payloadLength"/> payload
+    /// bytes may pay: the calls that carry bulk (an anchor's batch, a challenge's headers, a one-step
+    /// proof's witnesses) pay for every byte, so L1 space is never free to fill.
+    /// </summary>
     public Amount FeeFor(L1.L1TransactionKind kind, int payloadLength) =>
-        kind == L1.L1TransactionKind.Anchor ? MinimumFee + Amount.FromSat(BatchByteFee.Sat * payloadLength) : MinimumFee;
+        kind is L1.L1TransactionKind.Anchor or L1.L1TransactionKind.Challenge or L1.L1TransactionKind.ProveStep
+            ? MinimumFee + Amount.FromSat(BatchByteFee.Sat * payloadLength)
+            : MinimumFee;
 
     /// <summary>What a challenger bonds to open a fraud-proof game: lost (half to the defenders, half burned) when the block was right.</summary>
     public Amount ChallengeBond { get; init; } = Amount.FromCas(10);

@@ -55,8 +55,8 @@ public sealed class L1BlockExecution
                 ? new L1Refusal(L1RefuseReason.NonceTooLow, $"account nonce is {account.Nonce}, transaction has {transaction.Nonce}")
                 : new L1Refusal(L1RefuseReason.NonceTooHigh, $"account nonce is {account.Nonce}, transaction has {transaction.Nonce}");
         if (_parameters.FeeFor(transaction.Kind, transaction.Payload.Length) is var minimum && transaction.Fee < minimum)
-            return new L1Refusal(L1RefuseReason.FeeTooLow, transaction.Kind == L1TransactionKind.Anchor
-                ? $"the minimum fee of this anchor is {minimum} CAS ({_parameters.MinimumFee} CAS and {_parameters.BatchByteFee} CAS per byte of its {transaction.Payload.Length})"
+            return new L1Refusal(L1RefuseReason.FeeTooLow, minimum != _parameters.MinimumFee
+                ? $"the minimum fee of this {transaction.Kind.ToString().ToLowerInvariant()} is {minimum} CAS ({_parameters.MinimumFee} CAS and {_parameters.BatchByteFee} CAS per byte of its {transaction.Payload.Length})"
                 : $"the minimum fee is {minimum} CAS");
         if (account.Balance < transaction.Fee)
             return new L1Refusal(L1RefuseReason.InsufficientFunds, $"balance {account.Balance} CAS is below the fee {transaction.Fee}");

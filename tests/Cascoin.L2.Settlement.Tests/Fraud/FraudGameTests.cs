@@ -92,8 +92,11 @@ public sealed class FraudGameTests
             var stake = kit.SequencerStake;
             var (before, since) = (kit.L1.Balance(challenger), kit.L1.Height);
 
-            // The withdrawal of the lying block waits: its anchor is under challenge.
             Assert.True(kit.Execute(challenger, challenge).Success);
+            // A second challenger disputes the same lie; the first game's verdict annuls its game, and its bond comes back.
+            var second = kit.Users[1];
+            var (secondBefore, secondSince) = (kit.L1.Balance(second), kit.L1.Height);
+            Assert.True(kit.Execute(second, challenge).Success);
             var game = Game(kit, 0);
             Assert.Equal(GamePhase.DefenderMoves, game.Game.Phase);
             Assert.Equal(honest[0], game.Game.LoCommitment);
@@ -114,6 +117,9 @@ public sealed class FraudGameTests
             }
 
             Assert.Equal(GamePhase.ChallengerWon, Game(kit, 0).Game.Phase);
+            Assert.Equal(GamePhase.Annulled, Game(kit, 1).Game.Phase);
+            Assert.Equal(secondBefore - kit.L1.FeesPaidAbove(TestKeys.AddressOf(second), secondSince), kit.L1.Balance(second));
+            Assert.Equal(Amount.Zero, kit.L1.Balance(SystemAddresses.FraudVerifier));
             var record = kit.Record;
             Assert.Equal(honestAnchors, record.AnchorCount);
             Assert.Equal(number - 1, record.LastAnchoredBlock);

@@ -17,6 +17,9 @@ public enum GamePhase : byte
     DefenderWon = 3,
 
     ChallengerWon = 4,
+
+    /// <summary>Ended without a winner: what it disputed was reverted by another game meanwhile.</summary>
+    Annulled = 5,
 }
 
 /// <summary>
@@ -63,7 +66,7 @@ public sealed record DissectionGame(int Lo, int Hi, Hash256 LoCommitment, Hash25
     /// <summary>The index of boundary <paramref name="i"/> (0..<see cref="Parts"/>) of this round.</summary>
     public int Boundary(int i) => Lo + (int)((long)(Hi - Lo) * i / Parts);
 
-    public bool IsOver => Phase is GamePhase.DefenderWon or GamePhase.ChallengerWon;
+    public bool IsOver => Phase is GamePhase.DefenderWon or GamePhase.ChallengerWon or GamePhase.Annulled;
 
     /// <summary>The defenders post the commitments at boundaries 1..<see cref="Parts"/> − 1.</summary>
     public (DissectionGame? Game, string? Error) Dissect(IReadOnlyList<Hash256> cuts, ulong height)

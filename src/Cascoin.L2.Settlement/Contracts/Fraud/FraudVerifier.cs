@@ -12,7 +12,8 @@ namespace Cascoin.L2.Settlement.Contracts.Fraud;
 /// the chain's own execution over its witnesses. Every move has <see cref="SettlementParameters.MoveDeadline"/>
 /// blocks; at the end of each block the side that stayed silent past it loses.
 /// A proven fraud reverts the anchor and every later one, slashes the signers' whole stake (half to the
-/// challenger, half burned), cuts their HAT score to 0, returns the bond, and — when too few sequencers
+/// challenger, half burned), cuts their HAT score to 0, returns the bond, annuls the games on the
+/// reverted anchors (their bonds go back), and — when too few sequencers
 /// are left — puts the chain in emergency mode against the last final anchor still standing. A failed
 /// challenge loses its bond: half to the signers, half burned; three lost in a row keep an address
 /// from challenging for a day. An anchor with a game open on it, or on an anchor before it, is not final.
@@ -52,6 +53,9 @@ public sealed class FraudVerifier : ISystemContract
     {
         foreach (var (id, _) in OpenOf(context.State, chain.ChainId).Open)
         {
+            // A game an earlier one annulled (its anchor reverted) is closed already.
+            if (!OpenOf(context.State, chain.ChainId).Open.Any(g => g.Id == id))
+                continue;
             var record = GetGame(context.State, chain.ChainId, id)!;
             if (record.Game.Timeout(context.Height) is { Game: { } ended })
                 Resolve(context, record with { Game = ended });
@@ -200,8 +204,9 @@ public sealed class FraudVerifier : ISystemContract
         }
         else
         {
-            // Moot: the anchor was reverted by another game meanwhile. The bond goes back.
+            // Annulled: the anchor was reverted by another game meanwhile. The bond goes back.
             state.Credit(record.Challenger, record.Bond);
+            state.Set(SettlementKeys.Game(record.ChainId, record.Id), (record with { Game = record.Game with { Phase = GamePhase.Annulled } }).ToBytes());
         }
         state.Set(SettlementKeys.Challenger(record.Challenger), challenger.ToBytes());
     }
@@ -226,7 +231,7 @@ public sealed class FraudVerifier : ISystemContract
             ForcedProcessed = previous?.ForcedProcessed ?? 0,
             LastAnchorHeight = context.Height,
         };
-        // Games on the removed anchors are moot (their anchors are gone): closed first, so finality below sees only live games.
+        // Games on the removed anchors are annulled (their anchors are gone): closed first, so finality below sees only live games.
         foreach (var (id, _) in OpenOf(state, chainId).Open.Where(g => g.AnchorIndex >= index).ToList())
             Resolve(context, GetGame(state, chainId, id)!);
         if (chain.Status == ChainStatus.Emergency || context.EligibleSequencers(chain).Count < context.Parameters.MinimumActiveSequencers)

@@ -52,7 +52,7 @@ public sealed record GameRecord(ulong Id, ulong ChainId, ulong AnchorIndex, ulon
         for (var i = 0; i < cutCount; i++)
             cuts[i] = reader.ReadHash256();
         var phase = reader.ReadByte();
-        if (phase > (byte)GamePhase.ChallengerWon)
+        if (phase > (byte)GamePhase.Annulled)
             throw new DecodeException($"unknown game phase {phase}");
         var game = new DissectionGame(lo, hi, loCommitment, hiCommitment, cutCount == 0 ? null : cuts, (GamePhase)phase, reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadInt32());
         reader.EnsureEnd();
