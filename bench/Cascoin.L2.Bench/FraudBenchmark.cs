@@ -6,6 +6,9 @@ using Cascoin.L2.Chain.Execution.Steps;
 using Cascoin.L2.Chain.Transactions;
 using Cascoin.L2.Crypto;
 using Cascoin.L2.Primitives;
+using Cascoin.L2.Settlement;
+using Cascoin.L2.Settlement.Contracts.Fraud;
+using Cascoin.L2.Settlement.L1;
 using Cascoin.L2.State;
 using Cascoin.L2.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -16,8 +19,9 @@ namespace Cascoin.L2.Bench;
 /// Fraud proofs (issue 14, being built): a state of <c>--accounts</c> accounts on RocksDB, one block of
 /// <c>--txs</c> transfers from <c>--senders</c> keys to random accounts, every step of it proven
 /// (<see cref="BlockSteps"/>), and each transfer's one-step proof encoded, decoded and verified as the
-/// L1 verifier would. Reports the proofs' size (max and average), the verification time of one, and the
-/// time to prove a whole block. The bisection game on L1 is not built yet: no figure for it here.
+/// L1 verifier would. Reports the proofs' size (max and average), the verification time of one, the
+/// time to prove a whole block, the moves of the longest game over a block of 10,000 transactions and
+/// the L1 bytes of the longest game over this block (the main network's bisection).
 /// </summary>
 internal sealed class FraudBenchmark : IBenchmark
 {
@@ -33,6 +37,25 @@ internal sealed class FraudBenchmark : IBenchmark
         new("txs", "transfers in the proven block", "1000"),
         new("senders", "keys that send them", "2000"),
     ];
+
+    /// <summary>
+    /// The L1 bytes of the longest game over the bench's block at the main network's width, as the real
+    /// calls encode: the challenge (three headers, the parent certificate, every transaction id), a cut
+    /// and a choice per round, the largest one-step proof, each in an L1 transaction (kind, nonce, fee,
+    /// signature, payload length).
+    /// </summary>
+    private static long GameL1Bytes(BlockSteps steps, IReadOnlyList<Transaction> transactions, int width, int largestProof)
+    {
+        const int TransactionOverhead = 1 + 8 + 8 + 65 + 5;
+        var header = new Chain.Blocks.BlockHeader(1, Hash256.Zero, Hash256.Zero, Hash256.Zero, Hash256.Zero, Hash256.Zero, Address.Zero, 0, 0, 0, 0, 0, Hash256.Zero);
+        var challenge = new ChallengeCall(1, 0, 1, new DisputeEvidence([header, header, header], Chain.Blocks.CommitCertificate.Empty,
+            transactions.Select(t => t.Id).ToList())).ToBytes().Length;
+        var rounds = (DissectionGame.MaxMoves(steps.Count, width) - 1) / 2;
+        var cut = new DissectCall(1, 0, Enumerable.Repeat(Hash256.Zero, width - 1).ToList()).ToBytes().Length;
+        var choose = new ChooseStepCall(1, 0, 0).ToBytes().Length;
+        var proof = new ProveStepCall(1, 0, new byte[largestProof]).ToBytes().Length;
+        return challenge + rounds * (long)(cut + choose) + proof + (2L * rounds + 2) * TransactionOverhead;
+    }
 
     public void Run(BenchArguments arguments, Utf8JsonWriter result, TextWriter progress)
     {
@@ -93,6 +116,9 @@ internal sealed class FraudBenchmark : IBenchmark
             result.WriteNumber("fee_split_proof_bytes", steps.ProofOf(txCount).ToBytes().Length);
             result.WriteNumber("one_step_verify_ms", Math.Round(verify.Elapsed.TotalMilliseconds / txCount, 3));
             result.WriteNumber("prove_block_ms", Math.Round(prove.Elapsed.TotalMilliseconds, 1));
+            var width = SettlementParameters.Main.DissectionWidth;
+            result.WriteNumber("moves_for_10000_tx_block", DissectionGame.MaxMoves(10_001, width));
+            result.WriteNumber("game_l1_bytes", GameL1Bytes(steps, transactions, width, sizes.Max()));
         }
         finally
         {
