@@ -31,6 +31,10 @@ public sealed partial class SettlementStoryTests
         Assert.Equal(JsonValueKind.Null, (await CliJsonAsync("l2_getbatch", Text(_chainId), Text(index))).GetProperty("data").ValueKind);
         await CliFailsAsync(-5, $"chain {Text(_chainId)} has ", "l2_getbatch", Text(_chainId), Text(index + 1000));
         await ZstdDecodesAsync(frame, raw);
+        // No fraud-proof game on this honest chain: the batch is pending or final, never challenged.
+        Assert.Contains(batch.GetProperty("status").GetString(), new[] { "pending", "final" });
+        Assert.Equal(0, (await CliJsonAsync("l2_getchallenges", Text(_chainId))).GetArrayLength());
+        await CliFailsAsync(-8, "status is open or closed", "l2_getchallenges", Text(_chainId), "won");
     }
 
     /// <summary>Debian's zstd decodes <paramref name="frame"/> to <paramref name="raw"/> (skipped, and said, when the tool is missing).</summary>

@@ -61,6 +61,8 @@ public static class SettlementServices
         services.AddSingleton(provider => new L1Wallet(provider.GetRequiredService<L1Chain>(), provider.GetRequiredService<KeyWallet>(), settings.Network));
         services.AddSingleton(provider => new SettlementQueries(provider.GetRequiredService<L1Chain>(), provider.GetService<L2Blockchain>()));
         services.AddSingleton(provider => new BatchQueries(provider.GetRequiredService<L1Chain>()));
+        services.AddSingleton(provider => new ChallengeQueries(provider.GetRequiredService<L1Chain>()));
+        services.AddSingleton<IRpcModule, FraudProofRpcModule>();
         services.AddSingleton(provider => new SettlementCommands(
             provider.GetRequiredService<L1Wallet>(),
             provider.GetRequiredService<SettlementQueries>(),

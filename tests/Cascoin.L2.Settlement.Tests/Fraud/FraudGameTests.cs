@@ -199,6 +199,9 @@ public sealed class FraudGameTests
             Assert.True(anchor.IsFinalAt(kit.L1.Height, period));
             Assert.True(FraudVerifier.IsUnderChallenge(kit.L1.Chain.StateAtTip(), kit.ChainId, anchor.Index));
             Assert.NotEqual(anchor.Index, kit.LastFinalAnchor?.Index);
+            var queries = new Application.ChallengeQueries(kit.L1.Chain);
+            Assert.Equal(Application.AnchorStatus.Challenged, queries.StatusOf(kit.Record, anchor));
+            Assert.Equal([0UL], queries.Games(kit.ChainId, open: true).Value.Select(g => g.Id));
             // Too late for anyone else: the period is over.
             Assert.Equal(L1RefuseReason.NotAllowed, kit.Execute(kit.Users[1], Challenge(kit, lie)).Refusal?.Reason);
 
@@ -207,6 +210,9 @@ public sealed class FraudGameTests
             Assert.Equal(GamePhase.ChallengerWon, Game(kit, 0).Game.Phase);
             Assert.Equal(number - 1, kit.Record.LastAnchoredBlock);
             Assert.False(FraudVerifier.IsUnderChallenge(kit.L1.Chain.StateAtTip(), kit.ChainId, anchor.Index));
+            Assert.Empty(queries.Games(kit.ChainId, open: true).Value);
+            Assert.Equal("challenger-won", Application.ChallengeQueries.PhaseName(queries.Games(kit.ChainId, open: false).Value.Single().Game.Phase));
+            Assert.Equal(Application.AnchorStatus.Final, queries.StatusOf(kit.Record, kit.L1.Chain.StateAtTip().GetAnchor(kit.ChainId, 0)!));
         });
     }
 

@@ -74,4 +74,8 @@ public sealed record BatchDto(
     string L1TxId,
     string L1BlockHash,
     ulong L1Height,
-    string? Data);
+    string? Data)
+{
+    /// <summary>pending (in its challenge period), challenged (a fraud-proof game holds it) or final.</summary>
+    public string Status { get; init; } = "pending";
+}

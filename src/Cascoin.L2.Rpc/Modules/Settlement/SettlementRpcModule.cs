@@ -64,7 +64,7 @@ public interface ISettlementRpc
     bool SetAnchoring([RpcParam("true to post anchors, false to stop")] bool enabled);
 
     [RpcMethod("l2_getbatch", "An anchored batch: its block range, per-block state roots, DA commitment, sizes, transactions and the L1 transaction that carried it; with withdata the zstd frame as hex (pipe it through xxd -r -p | zstd -d).",
-        Returns = "{ chainid, index, firstblock, lastblock, blockroots, stateroot, dacommitment, datashards, parityshards, shardsize, rawbytes, compressedbytes, l1bytes, transactions, l1txid, l1blockhash, l1height, data? }")]
+        Returns = "{ chainid, index, firstblock, lastblock, blockroots, stateroot, dacommitment, datashards, parityshards, shardsize, rawbytes, compressedbytes, l1bytes, transactions, l1txid, l1blockhash, l1height, data?, status: pending|challenged|final }")]
     BatchDto GetBatch([RpcParam("the chain id")] ulong chainid, [RpcParam("the batch (anchor) index, from 0")] ulong index, [RpcParam("true to include the zstd frame as hex")] bool withdata = false);
 
     [RpcMethod("l2_getreorgs", "L2 transactions that L1 reorganizations took out and that no longer apply.", Returns = "[ { txid, revertedblock, outcome } ]")]
@@ -73,7 +73,7 @@ public interface ISettlementRpc
 
 /// <summary>The bridge, registry and staking over RPC: binds parameters, calls the settlement application layer and maps its answers.</summary>
 public sealed class SettlementRpcModule(SettlementCommands commands, SettlementQueries queries, BatchQueries batches, RpcNodeContext node, SettlementMonitor? monitor = null,
-    Cascoin.L2.Settlement.Derivation.L1Derivation? derivation = null)
+    Cascoin.L2.Settlement.Derivation.L1Derivation? derivation = null, ChallengeQueries? challenges = null)
     : IRpcModule, ISettlementRpc
 {
     private readonly NetworkParameters _network = node?.Network ?? throw new ArgumentNullException(nameof(node));
@@ -178,7 +178,10 @@ public sealed class SettlementRpcModule(SettlementCommands commands, SettlementQ
         return new BatchDto(chainid, index, found.Anchor.FirstBlock, found.Anchor.LastBlock, found.Call.Headers.Select(h => h.StateRoot.ToHex()).ToList(),
             found.Anchor.StateRoot.ToHex(), found.Anchor.DataRoot.ToHex(), layout.DataShards, layout.ParityShards, layout.ShardSize, batch.ToBytes().Length,
             found.Call.Data.Length, found.L1Bytes, batch.TransactionCount, found.L1TransactionId.ToString(), found.L1BlockHash.ToString(), found.Anchor.PostedHeight,
-            withdata ? Convert.ToHexStringLower(found.Call.Data) : null);
+            withdata ? Convert.ToHexStringLower(found.Call.Data) : null)
+        {
+            Status = challenges is null ? "pending" : challenges.StatusOf(queries.Chain(chainid).OrThrow(), found.Anchor).ToString().ToLowerInvariant(),
+        };
     }
 
     public bool SetAnchoring(bool enabled)
