@@ -71,6 +71,9 @@ public sealed class OneStepProofProperties
             var other = transactions[(victim.Step + 1) % transactions.Count];
             NeverHonest(victim with { Transaction = other }, "another transaction");
         }
+        // A made-up context at the limits (what colluding players could agree on) is judged, never thrown out of the verifier.
+        var extreme = victim with { Pre = victim.Pre with { Context = new StepContext(ulong.MaxValue - 1, Amount.MaxMoney, Amount.MaxMoney, Amount.MaxMoney) } };
+        NeverHonest(extreme, "a context at the limits");
         NeverHonest(victim with { Pre = victim.Pre with { Root = new Hash256(System.Security.Cryptography.SHA256.HashData(BitConverter.GetBytes(seed.Value))) } }, "another pre-root");
     }
 }

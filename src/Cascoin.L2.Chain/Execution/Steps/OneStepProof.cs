@@ -90,6 +90,12 @@ public sealed record OneStepProof(int Step, Transaction? Transaction, StepState 
         {
             return (null, $"step {Step} reads state key {ex.Key}, which its witness does not hold");
         }
+        catch (Exception ex) when (ex is OverflowException or ArgumentException or InvalidOperationException)
+        {
+            // A made-up context (fees near the money supply, gas near its limit) or transaction must not
+            // throw out of a verifier that runs inside L1 block execution: such a proof proves nothing.
+            return (null, $"step {Step} does not execute from the given state: {ex.Message}");
+        }
         if (tree.Apply(StateChanges.ToTree(execution.ChangedAccounts, execution.ChangedRecords).Select(w => (w.Key, w.Value))) is { } unwritten)
             return (null, $"step {Step}: {unwritten.Message}");
         var (root, gap) = tree.ComputeRoot();

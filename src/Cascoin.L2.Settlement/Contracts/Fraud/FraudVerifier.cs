@@ -159,6 +159,9 @@ public sealed class FraudVerifier : ISystemContract
         var (disputed, refusal) = DisputedBlock.Rebuild(context, chain, anchor, record.Block, record.ChallengeCall.Evidence);
         if (disputed is null)
             return (null, refusal);
+        // The cheap checks first: a proof of another step or transaction is refused before anything runs.
+        if (proof.Step != record.Game.Lo || proof.Transaction?.Id != disputed.TransactionAt(record.Game.Lo) || proof.Pre.Commitment != record.Game.LoCommitment)
+            return (null, new L1Refusal(L1RefuseReason.BadProof, $"game {record.Id} waits for the proof of step {record.Game.Lo} of the block from the agreed commitment {record.Game.LoCommitment}"));
         var (post, error) = proof.Verify(disputed.Frame);
         if (post is not { } verified)
             return (null, new L1Refusal(L1RefuseReason.BadProof, $"the proof proves nothing: {error}"));
