@@ -20,43 +20,6 @@ namespace Cascoin.L2.Settlement.Tests.Fraud;
 /// </summary>
 public sealed class FraudGameTests
 {
-    /// <summary>A kit whose L2 blocks carry their parent certificates, as on a deployed chain, with one honest anchor and a withdrawal in the next block.</summary>
-    private static (ulong Block, Hash256 Withdrawal) Prepare(SettlementKit kit)
-    {
-        var weights = new ContractContext(kit.L1.Chain.StateAtTip(), kit.L1.Parameters, kit.L1.Height, kit.SequencerAddress, Hash256.Zero).SequencerWeights(kit.Record);
-        kit.L2.SetWeights = _ => weights;
-        kit.Deposit(kit.Users[0], Amount.FromCas(20));
-        kit.MineL1();
-        kit.ProduceL2();
-        for (var i = 0; i < 5; i++)
-        {
-            kit.SendL2(kit.Users[0], TransactionType.Transfer, TestKeys.AddressOf(kit.Users[1]), Amount.FromSat(10_000 + i));
-            kit.ProduceL2();
-        }
-        kit.AnchorHead();
-        kit.Monitor.AnchoringEnabled = false;
-        kit.SendL2(kit.Users[0], TransactionType.Transfer, TestKeys.AddressOf(kit.Users[1]), Amount.FromCas(1));
-        var withdrawal = kit.SendL2(kit.Users[0], TransactionType.Withdrawal, TestKeys.AddressOf(kit.Users[0]), Amount.FromCas(2));
-        kit.ProduceL2();
-        return (kit.L2.Head.Number, withdrawal.Id);
-    }
-
-    /// <summary>Anchors <paramref name="block"/> as the sequencer signed it, or with its state root replaced by a lie (still certified: it is the whole set).</summary>
-    private static Block AnchorBlock(SettlementKit kit, ulong number, bool lie)
-    {
-        var block = kit.L2.GetBlock(number)!;
-        if (lie)
-        {
-            var h = block.Header;
-            var forged = new BlockHeader(h.Number, h.ParentHash, new Hash256(Hashes.Sha256d("the sequencers pay themselves"u8)), h.TransactionsRoot, h.ReceiptsRoot,
-                h.L1MessagesRoot, h.Sequencer, h.Timestamp, h.GasLimit, h.GasUsed, h.BaseFee, h.L1AnchorHeight, h.L1AnchorHash, h.Processed, h.ParentCommitHash);
-            block = new Block(forged, block.Transactions, [Block.Seal(kit.ChainId, forged, kit.Sequencer)], 0, block.ParentCommit);
-        }
-        var receipt = kit.Execute(kit.Sequencer, AnchorCall.Of(kit.ChainId, [block]));
-        Assert.True(receipt.Success, receipt.Error);
-        return block;
-    }
-
     private static ChallengeCall Challenge(SettlementKit kit, Block anchored)
     {
         var number = anchored.Number;
@@ -82,9 +45,9 @@ public sealed class FraudGameTests
     {
         SettlementKit.Run(nameof(A_lying_root_is_proven_fraud_the_signers_lose_their_stake_to_the_challenger_and_its_anchors_are_reverted), new KitOptions(), kit =>
         {
-            var (number, withdrawal) = Prepare(kit);
+            var (number, withdrawal) = FraudScenario.Prepare(kit);
             var honestAnchors = kit.Record.AnchorCount;
-            var lie = AnchorBlock(kit, number, lie: true);
+            var lie = FraudScenario.AnchorBlock(kit, number, lie: true);
             var challenger = kit.Users[2];
             var challenge = Challenge(kit, lie);
             var steps = HonestSteps(kit, challenge);
@@ -144,8 +107,8 @@ public sealed class FraudGameTests
     {
         SettlementKit.Run(nameof(A_challenge_of_an_honest_block_loses_its_bond_half_to_the_signers_and_its_anchor_stands), new KitOptions(), kit =>
         {
-            var (number, _) = Prepare(kit);
-            var anchored = AnchorBlock(kit, number, lie: false);
+            var (number, _) = FraudScenario.Prepare(kit);
+            var anchored = FraudScenario.AnchorBlock(kit, number, lie: false);
             var challenger = kit.Users[2];
             var challenge = Challenge(kit, anchored);
             var steps = HonestSteps(kit, challenge);
@@ -183,8 +146,8 @@ public sealed class FraudGameTests
     {
         SettlementKit.Run(nameof(The_silent_side_loses_at_its_deadline_and_an_anchor_under_challenge_is_not_final), new KitOptions(), kit =>
         {
-            var (number, _) = Prepare(kit);
-            var lie = AnchorBlock(kit, number, lie: true);
+            var (number, _) = FraudScenario.Prepare(kit);
+            var lie = FraudScenario.AnchorBlock(kit, number, lie: true);
             var period = kit.Record.ChallengePeriod;
             var anchor = kit.L1.Chain.StateAtTip().GetAnchor(kit.ChainId, kit.Record.AnchorCount - 1)!;
             var challenger = kit.Users[2];
@@ -221,8 +184,8 @@ public sealed class FraudGameTests
     {
         SettlementKit.Run(nameof(A_challenger_that_stays_silent_loses_its_bond), new KitOptions(), kit =>
         {
-            var (number, _) = Prepare(kit);
-            var anchored = AnchorBlock(kit, number, lie: false);
+            var (number, _) = FraudScenario.Prepare(kit);
+            var anchored = FraudScenario.AnchorBlock(kit, number, lie: false);
             var challenge = Challenge(kit, anchored);
             var honest = HonestSteps(kit, challenge).States.Select(s => s.Commitment).ToList();
             Assert.True(kit.Execute(kit.Users[2], challenge).Success);

@@ -1,0 +1,198 @@
+using Cascoin.L2.Chain;
+using Cascoin.L2.Chain.Blocks;
+using Cascoin.L2.Chain.Execution.Steps;
+using Cascoin.L2.Crypto;
+using Cascoin.L2.DataAvailability.Batches;
+using Cascoin.L2.Primitives;
+using Cascoin.L2.Settlement.Application;
+using Cascoin.L2.Settlement.Contracts;
+using Cascoin.L2.Settlement.Contracts.Fraud;
+using Cascoin.L2.Settlement.L1;
+using Cascoin.L2.State.Smt;
+using Microsoft.Extensions.Logging;
+
+namespace Cascoin.L2.Settlement;
+
+/// <summary>
+/// The watcher (doc/fraud-proofs.md): after every L1 block it checks each anchor still in its challenge
+/// period against this node's own execution — every block of the anchored batch, from the node's state
+/// at the block's parent — and, when challenging is on, opens a game on the first block whose signed
+/// root is not the one its steps reach. It then plays every game it is part of, as challenger (naming
+/// the first part whose end is not the truth, proving the last step) or as a signer of the disputed
+/// anchor (cutting with its own honest commitments). Games live on L1, so a restarted node picks its
+/// games up from there; the moves are recomputed from its own state.
+/// </summary>
+public sealed class FraudWatcher
+{
+    private readonly L1Chain _l1;
+    private readonly L2Blockchain _l2;
+    private readonly SparseMerkleTree _tree;
+    private readonly PrivateKey _key;
+    private readonly Address _address;
+    private readonly NetworkParameters _network;
+    private readonly BatchQueries _batches;
+    private readonly ILogger _logger;
+    private readonly Dictionary<(ulong Anchor, ulong Block, Hash256 Last), BlockSteps?> _steps = [];
+    private readonly HashSet<(ulong Anchor, Hash256 Last)> _checked = [];
+    private readonly HashSet<string> _sent = [];
+
+    public FraudWatcher(L1Chain l1, L2Blockchain l2, SparseMerkleTree tree, PrivateKey key, NetworkParameters network, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        _l1 = l1;
+        _l2 = l2;
+        _tree = tree;
+        _key = key;
+        _address = Address.FromPublicKey(key.PublicKey.AsSpan());
+        _network = network;
+        _batches = new BatchQueries(l1);
+        _logger = logger;
+    }
+
+    /// <summary>-l2challenge: open games on anchors whose roots this node's execution does not reach (it bonds and pays the fees).</summary>
+    public bool Challenge { get; init; }
+
+    private ulong ChainId => _l2.Parameters.ChainId;
+
+    /// <summary>Checks new anchors and plays this node's games; call after every L1 change.</summary>
+    public void OnL1Block()
+    {
+        var state = _l1.StateAtTip();
+        if (state.GetChain(ChainId) is not { } chain)
+            return;
+        CheckAnchors(state, chain);
+        PlayGames(state, chain);
+    }
+
+    private ContractContext Context(L1StateView state) =>
+        new(state, _l1.Parameters, _l1.Height + 1, _address, Hash256.Zero) { History = _l1, Network = _network };
+
+    private void CheckAnchors(L1StateView state, ChainRecord chain)
+    {
+        for (var index = chain.AnchorCount; index > 0; index--)
+        {
+            var anchor = state.GetAnchor(ChainId, index - 1)!;
+            if (anchor.IsFinalAt(_l1.Height + 1, chain.ChallengePeriod))
+                break;
+            if (!_checked.Add((anchor.Index, anchor.LastBlockHash)))
+                continue;
+            if (FirstWrongBlock(state, chain, anchor) is not { } wrong)
+                continue;
+            _logger.LogCritical("FRAUD: anchor {Index} signs L2 block {Block} with state root {Root}, which this node's execution of the block does not reach",
+                anchor.Index, wrong.Call.Block, wrong.Call.Evidence.Headers.First(h => h.Number == wrong.Call.Block).StateRoot.ToHex());
+            if (!Challenge)
+                continue;
+            if (FraudVerifier.OpenOf(state, ChainId).Open.Any(g => g.AnchorIndex == anchor.Index && FraudVerifier.GetGame(state, ChainId, g.Id)!.Challenger == _address))
+                continue;
+            Send(wrong.Call, $"challenge of anchor {anchor.Index} at L2 block {wrong.Call.Block}");
+        }
+    }
+
+    /// <summary>The first block of <paramref name="anchor"/>'s batch whose signed root this node's steps do not reach, with the challenge that names it; null when all check.</summary>
+    private (ChallengeCall Call, BlockSteps Steps)? FirstWrongBlock(L1StateView state, ChainRecord chain, AnchorRecord anchor)
+    {
+        if (_batches.Batch(ChainId, anchor.Index) is not { Error: null } found)
+            return null;
+        var (blocks, _) = BatchPackage.Open(ChainId, found.Value.Call.Data, found.Value.Call.Headers, found.Value.Call.Certificate);
+        if (blocks is null)
+            return null;
+        foreach (var block in blocks)
+        {
+            if (_l2.GetHeader(block.Number) is { } own && own.Hash == block.Hash)
+                continue; // this node has the block itself: its execution agreed
+            if (_l2.GetHeader(block.Number - 1) is not { } parent || parent.Hash != block.Header.ParentHash)
+                return null; // the batch is not built on this node's chain: nothing to prove from its state
+            var call = ChallengeOf(anchor, block, found.Value.Call.Headers);
+            if (StepsOf(state, chain, anchor, call) is not { } steps)
+                return null;
+            var (disputed, _) = DisputedBlock.Rebuild(Context(state), chain, anchor, block.Number, call.Evidence);
+            return disputed is not null && steps.States[^1].Commitment != disputed.ClaimedEnd ? (call, steps) : null;
+        }
+        return null;
+    }
+
+    /// <summary>The challenge of <paramref name="block"/>: the headers from before it (this node's, which the block chains to) up to the anchor's last (the batch's).</summary>
+    private ChallengeCall ChallengeOf(AnchorRecord anchor, Block block, IReadOnlyList<BlockHeader> batchHeaders)
+    {
+        var first = block.Number >= 3 ? block.Number - 2 : block.Number - 1;
+        var headers = new List<BlockHeader>();
+        for (var n = first; n < anchor.FirstBlock; n++)
+            headers.Add(_l2.GetHeader(n)!);
+        headers.AddRange(batchHeaders.Where(h => h.Number >= first));
+        return new ChallengeCall(ChainId, anchor.Index, block.Number, new DisputeEvidence(headers, block.ParentCommit, block.Transactions.Select(t => t.Id).ToList()));
+    }
+
+    /// <summary>This node's honest steps of the challenged block (its state at the parent, the frame L1 rebuilds), cached; null when it cannot prove them.</summary>
+    private BlockSteps? StepsOf(L1StateView state, ChainRecord chain, AnchorRecord anchor, ChallengeCall call)
+    {
+        var key = (anchor.Index, call.Block, anchor.LastBlockHash);
+        if (_steps.TryGetValue(key, out var known))
+            return known;
+        BlockSteps? steps = null;
+        var (disputed, refusal) = DisputedBlock.Rebuild(Context(state), chain, anchor, call.Block, call.Evidence);
+        if (disputed is null)
+            _logger.LogWarning("Anchor {Index}, L2 block {Block}: the block does not rebuild from L1: {Refusal}", anchor.Index, call.Block, refusal);
+        else if (_batches.Batch(ChainId, anchor.Index) is { Error: null } found
+                 && BatchPackage.Open(ChainId, found.Value.Call.Data, found.Value.Call.Headers, found.Value.Call.Certificate).Blocks?.FirstOrDefault(b => b.Number == call.Block) is { } block)
+        {
+            try
+            {
+                steps = BlockSteps.Of(disputed.Frame, block.Transactions, _tree, call.Block - 1);
+            }
+            catch (InvalidOperationException ex)
+            {
+                _logger.LogWarning("Anchor {Index}, L2 block {Block}: this node cannot prove its steps: {Reason}", anchor.Index, call.Block, ex.Message);
+            }
+        }
+        _steps[key] = steps;
+        return steps;
+    }
+
+    private void PlayGames(L1StateView state, ChainRecord chain)
+    {
+        foreach (var (id, anchorIndex) in FraudVerifier.OpenOf(state, ChainId).Open)
+        {
+            var record = FraudVerifier.GetGame(state, ChainId, id)!;
+            var anchor = state.GetAnchor(ChainId, anchorIndex);
+            var mine = record.Challenger == _address;
+            var signer = anchor?.Signers.Contains(_address) == true;
+            if (anchor is null || !mine && !signer)
+                continue;
+            if (StepsOf(state, chain, anchor, record.ChallengeCall) is not { } steps)
+                continue;
+            var honest = steps.States;
+            var game = record.Game;
+            L1Call? move = game.Phase switch
+            {
+                GamePhase.DefenderMoves when signer => new DissectCall(ChainId, id, Enumerable.Range(1, game.Parts - 1).Select(i => honest[game.Boundary(i)].Commitment).ToList()),
+                GamePhase.ChallengerMoves when mine => new ChooseStepCall(ChainId, id, (ushort)FirstDisputed(game, steps)),
+                GamePhase.OneStep when mine => new ProveStepCall(ChainId, id, steps.ProofOf(game.Lo).ToBytes()),
+                _ => null,
+            };
+            if (move is not null)
+                Send(move, $"game {id} ({game.Phase}, steps {game.Lo}..{game.Hi})");
+        }
+    }
+
+    /// <summary>The first part whose end is not what this node's steps reach.</summary>
+    private static int FirstDisputed(DissectionGame game, BlockSteps steps)
+    {
+        var part = 0;
+        while (part < game.Parts - 1 && game.Cuts![part] == steps.States[game.Boundary(part + 1)].Commitment)
+            part++;
+        return part;
+    }
+
+    /// <summary>Signs and queues <paramref name="call"/> once (a move waits in the mempool until mined; it is not sent twice).</summary>
+    private void Send(L1Call call, string what)
+    {
+        var payload = call.ToBytes();
+        if (!_sent.Add(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(payload)) + (byte)call.Kind))
+            return;
+        var transaction = L1Transaction.Sign(call.Kind, _l1.PendingNonce(_address), _l1.Parameters.FeeFor(call.Kind, payload.Length), payload, _key, _network);
+        if (_l1.Submit(transaction, refuseFailingCall: true) is { } refusal)
+            _logger.LogWarning("Fraud proofs: the {What} was refused: {Refusal}", what, refusal);
+        else
+            _logger.LogWarning("Fraud proofs: sent the {What}: L1 transaction {Id}", what, transaction.Id);
+    }
+}

@@ -1,0 +1,55 @@
+using Cascoin.L2.Chain.Execution.Steps;
+using Cascoin.L2.Primitives;
+using Cascoin.L2.Settlement.Contracts.Fraud;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Cascoin.L2.Settlement.Tests.Fraud;
+
+/// <summary>
+/// The watcher on real chains: a node with challenging on finds the anchored block its own execution
+/// does not reach, opens the game and plays it to the end against the signer's own watcher (which
+/// cuts with its honest commitments, and still loses: the signed end is false); restarted in the
+/// middle it picks the game up from L1; an honest anchor is left alone.
+/// </summary>
+public sealed class FraudWatcherTests
+{
+    [Fact]
+    public void A_watcher_challenges_a_lie_and_wins_against_the_signers_watcher_across_a_restart()
+    {
+        SettlementKit.Run(nameof(A_watcher_challenges_a_lie_and_wins_against_the_signers_watcher_across_a_restart), new KitOptions(), kit =>
+        {
+            var (number, _) = FraudScenario.Prepare(kit);
+            var challenger = kit.Users[2];
+            FraudWatcher Watcher(Crypto.PrivateKey key, bool challenge) =>
+                new(kit.L1.Chain, kit.L2, kit.L2State.Tree, key, L1Node.Network, NullLogger.Instance) { Challenge = challenge };
+            var watcher = Watcher(challenger, challenge: true);
+            var defender = Watcher(kit.Sequencer, challenge: false);
+
+            // An honest anchor: nothing to challenge.
+            FraudScenario.AnchorBlock(kit, number, lie: false);
+            watcher.OnL1Block();
+            kit.MineL1();
+            Assert.Empty(FraudVerifier.OpenOf(kit.L1.Chain.StateAtTip(), kit.ChainId).Open);
+
+            // The next block anchored with a lie.
+            kit.ProduceL2();
+            FraudScenario.AnchorBlock(kit, kit.L2.Head.Number, lie: true);
+            var anchors = kit.Record.AnchorCount;
+            for (var round = 0; round < 20 && FraudVerifier.GetGame(kit.L1.Chain.StateAtTip(), kit.ChainId, 0) is not { Game.IsOver: true }; round++)
+            {
+                if (round == 2)
+                    watcher = Watcher(challenger, challenge: true); // a restart: everything it knew was in memory
+                watcher.OnL1Block();
+                defender.OnL1Block();
+                kit.MineL1();
+            }
+
+            var game = FraudVerifier.GetGame(kit.L1.Chain.StateAtTip(), kit.ChainId, 0)!;
+            Assert.Equal(GamePhase.ChallengerWon, game.Game.Phase);
+            Assert.Equal(anchors - 1, kit.Record.AnchorCount);
+            Assert.Equal(Amount.Zero, kit.SequencerStake.Bonded);
+            Assert.Empty(FraudVerifier.OpenOf(kit.L1.Chain.StateAtTip(), kit.ChainId).Open);
+            Assert.Equal(TestKeys.AddressOf(challenger), game.Challenger);
+        });
+    }
+}
