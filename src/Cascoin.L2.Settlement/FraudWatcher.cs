@@ -174,6 +174,40 @@ public sealed class FraudWatcher
         }
     }
 
+    /// <summary>Checks and plays after every L1 change until cancelled; a failure is logged, never fatal to the node.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var wake = System.Threading.Channels.Channel.CreateBounded<bool>(new System.Threading.Channels.BoundedChannelOptions(1)
+        {
+            FullMode = System.Threading.Channels.BoundedChannelFullMode.DropWrite,
+        });
+        void OnChange(L1ChainChange change) => wake.Writer.TryWrite(true);
+        _l1.Changed += OnChange;
+        try
+        {
+            while (true)
+            {
+                await wake.Reader.ReadAsync(cancellationToken);
+                try
+                {
+                    OnL1Block();
+                }
+                catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or DecodeException)
+                {
+                    _logger.LogError(ex, "Fraud proofs: the watcher failed on this L1 block; it tries again on the next");
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping: the games stay on L1.
+        }
+        finally
+        {
+            _l1.Changed -= OnChange;
+        }
+    }
+
     /// <summary>The first part whose end is not what this node's steps reach.</summary>
     private static int FirstDisputed(DissectionGame game, BlockSteps steps)
     {

@@ -22,6 +22,9 @@ public sealed record NodeSettings
     /// <summary>-l2sync=l1: derive the deployed chain's blocks from the settlement chain's batches alone (no blocks from peers, no production).</summary>
     public bool L2SyncFromL1 { get; init; }
 
+    /// <summary>-l2challenge: open fraud-proof games on anchors this node's execution disagrees with.</summary>
+    public bool L2Challenge { get; init; }
+
     /// <summary>-l2equivocate (regtest only): propose a conflicting second block whenever this node leads.</summary>
     public bool L2Equivocate { get; init; }
 
@@ -161,6 +164,7 @@ public sealed record NodeSettings
             L2BlockTimeMs = s.GetText("l2blocktime") is null ? null : s.GetInteger("l2blocktime", 0),
             L2LeaderTimeout = TimeSpan.FromMilliseconds(s.GetInteger("l2leadertimeout", 2000)),
             L2Equivocate = equivocate,
+            L2Challenge = s.GetFlag("l2challenge", false),
             L2GenesisPath = genesis,
             MaxMempoolTransactions = (int)s.GetInteger("maxmempooltx", 100_000),
             L1BlockTimeSeconds = s.GetText("l1blocktime") is null ? null : s.GetInteger("l1blocktime", 0),

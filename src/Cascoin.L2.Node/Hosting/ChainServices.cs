@@ -73,6 +73,13 @@ public static class ChainServices
                     chain.SetWeights = schedules.WeightsFor;
                     return schedules;
                 });
+                // Every node checks anchors against its own execution and defends its signers' anchors; with -l2challenge it challenges too.
+                services.AddSingleton(provider => new FraudWatcher(provider.GetRequiredService<L1Chain>(), provider.GetRequiredService<L2Blockchain>(),
+                    provider.GetRequiredService<StateManager>().Tree, provider.GetRequiredService<PrivateKey>(), settings.Network,
+                    provider.GetRequiredService<ILoggerFactory>().CreateLogger<FraudWatcher>())
+                {
+                    Challenge = settings.L2Challenge,
+                });
                 if (settings.L2SyncFromL1)
                 {
                     // Blocks come from the settlement chain's batches alone: no relay of L2 blocks, no consensus.
@@ -128,6 +135,7 @@ public static class ChainServices
             provider.GetService<SequencerNetwork>(),
             provider.GetService<L1Derivation>(),
             provider.GetService<L1Fallback>(),
+            provider.GetService<FraudWatcher>(),
             provider.GetRequiredService<GenesisSpec>(),
             provider.GetRequiredService<PrivateKey>(),
             settings.Network,

@@ -15,7 +15,8 @@ namespace Cascoin.L2.Node.Hosting;
 /// Starts the L2 chain: creates or checks the genesis block before RPC answers, then runs block
 /// production — the sequencer network on a deployed chain, the single-sequencer producer on the
 /// development chain — the state pruner (woken by each committed block) and, for a node that follows
-/// its peers, the fallback to L1 derivation when they withhold anchored blocks, until the node stops.
+/// its peers, the fallback to L1 derivation when they withhold anchored blocks, and the fraud watcher
+/// (doc/fraud-proofs.md), until the node stops.
 /// </summary>
 public sealed class L2ChainService : BackgroundService
 {
@@ -26,6 +27,7 @@ public sealed class L2ChainService : BackgroundService
     private readonly SequencerNetwork? _sequencers;
     private readonly L1Derivation? _derivation;
     private readonly L1Fallback? _fallback;
+    private readonly FraudWatcher? _watcher;
     private readonly TimeProvider _time;
     private readonly GenesisSpec _genesis;
     private readonly PrivateKey _sequencerKey;
@@ -33,10 +35,11 @@ public sealed class L2ChainService : BackgroundService
     private readonly ILogger<L2ChainService> _logger;
 
     public L2ChainService(L2Blockchain chain, SingleSequencerProducer producer, StatePruner pruner, SettlementMonitor? settlement, SequencerNetwork? sequencers,
-        L1Derivation? derivation, L1Fallback? fallback, GenesisSpec genesis, PrivateKey sequencerKey, NetworkParameters network, TimeProvider time, ILogger<L2ChainService> logger)
+        L1Derivation? derivation, L1Fallback? fallback, FraudWatcher? watcher, GenesisSpec genesis, PrivateKey sequencerKey, NetworkParameters network, TimeProvider time, ILogger<L2ChainService> logger)
     {
         _derivation = derivation;
         _fallback = fallback;
+        _watcher = watcher;
         _time = time;
         _chain = chain;
         _producer = producer;
@@ -83,6 +86,7 @@ public sealed class L2ChainService : BackgroundService
         var pruning = _pruner.RunAsync(stoppingToken);
         var settling = _derivation is null ? _settlement?.RunAsync(stoppingToken) ?? Task.CompletedTask : Task.CompletedTask;
         var fallingBack = _derivation is null && _settlement is { IsDeployed: true } ? _fallback?.RunAsync(_time, stoppingToken) ?? Task.CompletedTask : Task.CompletedTask;
+        var watching = _settlement is { IsDeployed: true } ? _watcher?.RunAsync(stoppingToken) ?? Task.CompletedTask : Task.CompletedTask;
         try
         {
             if (_derivation is not null)
@@ -102,6 +106,7 @@ public sealed class L2ChainService : BackgroundService
                 await pruning;
                 await settling;
                 await fallingBack;
+                await watching;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
