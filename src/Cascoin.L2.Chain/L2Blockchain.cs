@@ -348,8 +348,11 @@ public sealed class L2Blockchain
     {
         var settlement = Settlement;
         return new BlockExecution(Parameters, number, baseFee, producer, sharers, _state.GetAccount, _state.GetRecord,
-            settlement is null ? null : settlement.GetQueued) { L1AnchorHeight = l1AnchorHeight };
+            settlement is null ? null : settlement.GetQueued) { L1AnchorHeight = l1AnchorHeight, InjectFault = number == FaultyAt };
     }
+
+    /// <summary>Regtest fault injection (-l2faultyroot): the L2 block this node executes wrongly (<see cref="BlockExecution.InjectFault"/>), producing or validating.</summary>
+    public ulong? FaultyAt { get; init; }
 
     /// <summary>The certificate <paramref name="header"/> was committed with here (the head's is kept; another is read from the block store).</summary>
     private CommitCertificate CommitOf(BlockHeader header)

@@ -98,14 +98,15 @@ internal sealed class ChainNode : IDisposable
 
     public L2Blockchain Chain { get; }
 
-    public static ChainNode Open(string path, ChainParameters parameters, DatabaseOptions? options = null, StateOptions? stateOptions = null)
+    /// <param name="faultyAt">Regtest fault injection: the block this node executes wrongly (<see cref="L2Blockchain.FaultyAt"/>).</param>
+    public static ChainNode Open(string path, ChainParameters parameters, DatabaseOptions? options = null, StateOptions? stateOptions = null, ulong? faultyAt = null)
     {
         var database = NodeDatabase.Open(path, options ?? FastOptions, NullLogger.Instance);
         StateManager? state = null;
         try
         {
             state = new StateManager(database, stateOptions ?? new StateOptions(), NullLogger<StateManager>.Instance);
-            return new ChainNode(database, state, new L2Blockchain(parameters, database, state, NullLogger<L2Blockchain>.Instance));
+            return new ChainNode(database, state, new L2Blockchain(parameters, database, state, NullLogger<L2Blockchain>.Instance) { FaultyAt = faultyAt });
         }
         catch
         {

@@ -46,6 +46,18 @@ public sealed class L2SettingsTests
     }
 
     [Fact]
+    public void The_fraud_proof_options_challenging_off_by_default_and_the_faulty_root_regtest_only()
+    {
+        using var cfg = new ConfigFixture("l2-fraud");
+        Assert.False(cfg.Node("-regtest").L2Challenge);
+        Assert.True(cfg.Node("-regtest", "-l2challenge").L2Challenge);
+        Assert.Null(cfg.Node("-regtest").L2FaultyRoot);
+        Assert.Equal(12UL, cfg.Node("-regtest", "-l2faultyroot=12").L2FaultyRoot);
+        Assert.Equal("-l2faultyroot is a regtest fault injection: it makes the node sign wrong state roots, which are slashed", cfg.Rejects("-testnet", "-l2faultyroot=12"));
+        cfg.Succeeded();
+    }
+
+    [Fact]
     public void Deriving_from_L1_is_for_a_deployed_chain_on_regtest_and_off_by_default()
     {
         using var cfg = new ConfigFixture("l2-sync");

@@ -94,6 +94,12 @@ public sealed class BlockExecution
         init => (GasUsed, _fees, _deposited, _withdrawn) = (value.GasUsed, value.Fees, value.Deposited, value.Withdrawn);
     }
 
+    /// <summary>
+    /// Regtest fault injection (-l2faultyroot): the fee split also mints 1 CAS to the producer, so the
+    /// block's state root is wrong — what sequencers who agree on a lie would sign. Never set otherwise.
+    /// </summary>
+    public bool InjectFault { get; init; }
+
     /// <summary>The accounts this execution changed so far (of the steps it ran).</summary>
     public IReadOnlyDictionary<Address, AccountState> ChangedAccounts => _changes;
 
@@ -280,6 +286,8 @@ public sealed class BlockExecution
         _finished = true;
         var split = FeeSplit.Of(_fees, _otherSigners.Select(s => s.Weight).ToList());
         Credit(Producer, split.Producer);
+        if (InjectFault)
+            Credit(Producer, Amount.OneCas);
         for (var i = 0; i < _otherSigners.Count; i++)
             Credit(_otherSigners[i].Address, split.Others[i]);
         return new BlockOutcome(_changes, _receipts, GasUsed, split, _withdrawn) { Records = _records, Deposited = _deposited };

@@ -25,6 +25,9 @@ public sealed record NodeSettings
     /// <summary>-l2challenge: open fraud-proof games on anchors this node's execution disagrees with.</summary>
     public bool L2Challenge { get; init; }
 
+    /// <summary>-l2faultyroot (regtest only): the L2 block this node executes wrongly.</summary>
+    public ulong? L2FaultyRoot { get; init; }
+
     /// <summary>-l2equivocate (regtest only): propose a conflicting second block whenever this node leads.</summary>
     public bool L2Equivocate { get; init; }
 
@@ -137,6 +140,9 @@ public sealed record NodeSettings
         if (l2Enabled && network.Name != "regtest")
             warnings.Add("this version runs an L2 chain on regtest only: following a chain on main or test needs the settlement layer");
         var equivocate = s.GetFlag("l2equivocate", false);
+        ulong? faultyRoot = s.GetText("l2faultyroot") is null ? null : (ulong)s.GetInteger("l2faultyroot", 0);
+        if (faultyRoot is not null && network.Name != "regtest")
+            throw new ConfigurationException("-l2faultyroot is a regtest fault injection: it makes the node sign wrong state roots, which are slashed");
         if (equivocate && network.Name != "regtest")
             throw new ConfigurationException("-l2equivocate is a regtest fault injection: it makes the node double sign, which is slashed");
         var sync = NullIfEmpty(s.GetText("l2sync")) ?? "p2p";
@@ -164,6 +170,7 @@ public sealed record NodeSettings
             L2BlockTimeMs = s.GetText("l2blocktime") is null ? null : s.GetInteger("l2blocktime", 0),
             L2LeaderTimeout = TimeSpan.FromMilliseconds(s.GetInteger("l2leadertimeout", 2000)),
             L2Equivocate = equivocate,
+            L2FaultyRoot = faultyRoot,
             L2Challenge = s.GetFlag("l2challenge", false),
             L2GenesisPath = genesis,
             MaxMempoolTransactions = (int)s.GetInteger("maxmempooltx", 100_000),

@@ -51,7 +51,10 @@ public static class ChainServices
         services.AddSingleton(provider => new StateManager(
             provider.GetRequiredService<NodeDatabase>(), new StateOptions(), provider.GetRequiredService<ILogger<StateManager>>()));
         services.AddSingleton(provider => new L2Blockchain(provider.GetRequiredService<ChainParameters>(), provider.GetRequiredService<NodeDatabase>(),
-            provider.GetRequiredService<StateManager>(), provider.GetRequiredService<ILogger<L2Blockchain>>()));
+            provider.GetRequiredService<StateManager>(), provider.GetRequiredService<ILogger<L2Blockchain>>())
+        {
+            FaultyAt = settings.L2FaultyRoot,
+        });
         services.AddSingleton(provider => new TxPool(provider.GetRequiredService<ChainParameters>(), new TxPoolOptions { MaxTransactions = settings.MaxMempoolTransactions }));
         if (settings.RunsEmbeddedSettlement)
         {
