@@ -1,0 +1,107 @@
+using System.Globalization;
+using System.Text.Json;
+using Cascoin.L2.TestKit;
+
+namespace Cascoin.L2.Functional.Tests;
+
+/// <summary>Issue 14 on the four-sequencer network: a dishonest majority signs a wrong root, one honest full node proves it.</summary>
+public sealed partial class SequencerNetworkTests
+{
+    private const ulong FaultyHeight = 24;
+
+    /// <summary>
+    /// Three of the four sequencers run -l2faultyroot: from L2 block 24 on they sign wrong roots with
+    /// more than 2/3 of the stake, and anchor them. The fourth (honest) sequencer and the full node refuse
+    /// that block. The full node runs -l2challenge=1: it challenges the bad anchor, plays the game against
+    /// the three, and wins within the challenge period. The three are slashed, the bad anchor and those
+    /// after it are reverted, a withdrawal a faulty sequencer made on its own chain is never paid, the
+    /// chain stays ACTIVE with the honest sequencer (the documented state: enough sequencers are left),
+    /// and a user's honest withdrawal from before the fault is paid.
+    /// </summary>
+    [Fact]
+    public async Task Three_faulty_sequencers_are_proven_wrong_by_an_honest_watcher_and_slashed()
+    {
+        await DeployWithFourSequencersAsync();
+        await StopAllAsync();
+        await StartAsync(0, onChain: true);
+        for (var i = 1; i < Sequencers; i++)
+            await StartAsync(i, onChain: true, $"-l2faultyroot={FaultyHeight}");
+        await StartAsync(Sequencers, onChain: true, "-l2challenge=1");
+        var watcher = Node(Sequencers);
+
+        // The watcher's key (the miner of a block it mines) gets L1 funds for the bond and fees.
+        var mined = (await Json(watcher, "generate", "1"))[0].GetString()!;
+        var watcherAddress = (await Json(watcher, "getblock", mined)).GetProperty("miner").GetString()!;
+        await L1ConvergedAsync();
+        await Cli(Node(0), "sendtoaddress", watcherAddress, "5");
+        await Json(Node(0), "generate", "1");
+
+        // An honest user deposits and withdraws early, well before the faulty height.
+        var alice = await Cli(Node(0), "getnewaddress");
+        var bob = await Cli(Node(0), "getnewaddress");
+        await Cli(Node(0), "l2_deposit", _chainId, "20", alice);
+        await Json(Node(0), "generate", "1");
+        await TestWait.UntilAsync(() => Json(Node(0), "l2_getbalance", alice), b => b.GetDecimal() == 20m, "the deposit is minted");
+        var honestWithdrawal = await Cli(Node(0), "-named", "l2_withdraw", "amount=2", $"fromaddress={alice}");
+        await CliCalls.ReceiptAsync(Node(0), honestWithdrawal, "the honest withdrawal is final");
+        var withdrawnAt = (await Json(Node(0), "l2_getwithdrawalstatus", honestWithdrawal)).GetProperty("l2block").GetUInt64();
+        Assert.True(withdrawnAt + 10 < FaultyHeight, $"the honest withdrawal is in L2 block {withdrawnAt}, well before {FaultyHeight}");
+
+        // Load on the faulty majority's chain past the faulty height; settlement blocks come, anchors follow.
+        var faulty = Node(1);
+        var key = await Cli(Node(0), "dumpprivkey", alice);
+        await Cli(faulty, "importprivkey", key);
+        var faultyWithdrawal = "";
+        for (var round = 0; round < 200 && ((await Json(watcher, "l2_getchallenges", _chainId)).GetArrayLength() == 0 || faultyWithdrawal.Length == 0); round++)
+        {
+            // Past the faulty height, a withdrawal on the faulty majority's chain: it will only ever be under a bad root.
+            if (faultyWithdrawal.Length == 0 && await L2Height(faulty) > FaultyHeight)
+                faultyWithdrawal = await Cli(faulty, "-named", "l2_withdraw", "amount=1", $"fromaddress={alice}");
+            else
+                await Json(faulty, "l2_sendtransaction", alice, bob, "0.01");
+            if (round % 3 == 0)
+                await Json(Node(0), "generate", "1");
+            await Task.Delay(200);
+        }
+        var opened = (await Json(watcher, "l2_getchallenges", _chainId))[0];
+        output.WriteLine($"the watcher opened game {opened.GetProperty("game").GetUInt64()} on anchor {opened.GetProperty("anchor").GetUInt64()} at L2 block {opened.GetProperty("block").GetUInt64()}");
+        Assert.Equal(FaultyHeight, opened.GetProperty("block").GetUInt64());
+
+        // The game is played by the nodes themselves as settlement blocks come.
+        await TestWait.UntilAsync(async () =>
+        {
+            await Json(Node(0), "generate", "1");
+            await Task.Delay(400);
+            return (await Json(Node(0), "l2_getchallenges", _chainId))[0];
+        }, g => !g.GetProperty("open").GetBoolean(), "the game ends", TimeSpan.FromSeconds(120));
+        var ended = (await Json(Node(0), "l2_getchallenges", _chainId))[0];
+        Assert.Equal("challenger-won", ended.GetProperty("phase").GetString());
+        Assert.Equal(watcherAddress, ended.GetProperty("challenger").GetString());
+
+        var info = await Json(Node(0), "l2_getchaininfo", _chainId);
+        Assert.True(info.GetProperty("lastanchoredblock").GetUInt64() < FaultyHeight, "the anchors from the bad one on are reverted");
+        Assert.Equal("ACTIVE", info.GetProperty("status").GetString());
+        var sequencers = info.GetProperty("sequencers").EnumerateArray().ToDictionary(s => s.GetProperty("address").GetString()!, s => s);
+        for (var i = 1; i < Sequencers; i++)
+            Assert.Equal(0m, sequencers[_sequencerAddresses[i]].GetProperty("bonded").GetDecimal());
+        Assert.True(sequencers[_sequencerAddresses[0]].GetProperty("eligible").GetBoolean());
+
+        // The faulty chain's withdrawal is never paid: the anchor it was under is gone, and the honest chain never had it.
+        var refused = await faulty.CliAsync("l2_finalizewithdrawal", faultyWithdrawal);
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.NotEqual(0, (await Node(0).CliAsync("l2_finalizewithdrawal", faultyWithdrawal)).ExitCode);
+        output.WriteLine($"the faulty chain's withdrawal {faultyWithdrawal} is refused: {refused.Stderr.Trim().Split('\n')[^1]}");
+
+        // The honest withdrawal is paid once its (honest) anchor is final.
+        await TestWait.UntilAsync(async () =>
+        {
+            await Json(Node(0), "generate", "1");
+            return (await Json(Node(0), "l2_getwithdrawalstatus", honestWithdrawal)).GetProperty("status").GetString();
+        }, s => s == "finalizable", "the honest withdrawal is finalizable", TimeSpan.FromSeconds(60));
+        await Cli(Node(0), "l2_finalizewithdrawal", honestWithdrawal);
+        await Json(Node(0), "generate", "1");
+        Assert.Equal("paid", (await Json(Node(0), "l2_getwithdrawalstatus", honestWithdrawal)).GetProperty("status").GetString());
+        output.WriteLine("three faulty sequencers slashed, their anchors reverted, the honest withdrawal paid");
+        _dir.Succeeded();
+    }
+}
