@@ -20,7 +20,7 @@ namespace Cascoin.L2.Settlement.Tests.Fraud;
 /// </summary>
 public sealed class FraudGameTests
 {
-    private static ChallengeCall Challenge(SettlementKit kit, Block anchored)
+    internal static ChallengeCall Challenge(SettlementKit kit, Block anchored)
     {
         var number = anchored.Number;
         var headers = Enumerable.Range(0, 2).Select(i => kit.L2.GetHeader(number - 2 + (ulong)i)!).Append(anchored.Header).ToList();
@@ -29,7 +29,7 @@ public sealed class FraudGameTests
     }
 
     /// <summary>The honest steps of block <paramref name="number"/> over the frame L1 rebuilds for <paramref name="challenge"/>.</summary>
-    private static BlockSteps HonestSteps(SettlementKit kit, ChallengeCall challenge)
+    internal static BlockSteps HonestSteps(SettlementKit kit, ChallengeCall challenge)
     {
         var state = kit.L1.Chain.StateAtTip();
         var context = new ContractContext(state, kit.L1.Parameters, kit.L1.Height + 1, kit.SequencerAddress, Hash256.Zero) { History = kit.L1.Chain, Network = L1Node.Network };
@@ -38,7 +38,7 @@ public sealed class FraudGameTests
         return BlockSteps.Of(disputed.Frame, kit.L2.GetBlock(challenge.Block)!.Transactions, kit.L2State.Tree, challenge.Block - 1);
     }
 
-    private static GameRecord Game(SettlementKit kit, ulong id) => FraudVerifier.GetGame(kit.L1.Chain.StateAtTip(), kit.ChainId, id)!;
+    internal static GameRecord Game(SettlementKit kit, ulong id) => FraudVerifier.GetGame(kit.L1.Chain.StateAtTip(), kit.ChainId, id)!;
 
     [Fact]
     public void A_lying_root_is_proven_fraud_the_signers_lose_their_stake_to_the_challenger_and_its_anchors_are_reverted()
@@ -199,7 +199,7 @@ public sealed class FraudGameTests
     }
 
     /// <summary>The honest challenger's choice: the first part whose end is not the truth.</summary>
-    private static int FirstDisputed(DissectionGame game, List<Hash256> honest)
+    internal static int FirstDisputed(DissectionGame game, List<Hash256> honest)
     {
         var part = 0;
         while (part < game.Parts - 1 && game.Cuts![part] == honest[game.Boundary(part + 1)])

@@ -11,7 +11,7 @@ namespace Cascoin.L2.Settlement.Tests.Fraud;
 internal static class FraudScenario
 {
     /// <summary>A kit whose L2 blocks carry their parent certificates, as on a deployed chain, with one honest anchor and a withdrawal in the next block.</summary>
-    public static (ulong Block, Hash256 Withdrawal) Prepare(SettlementKit kit)
+    public static (ulong Block, Hash256 Withdrawal) Prepare(SettlementKit kit, Random? random = null)
     {
         var weights = new ContractContext(kit.L1.Chain.StateAtTip(), kit.L1.Parameters, kit.L1.Height, kit.SequencerAddress, Hash256.Zero).SequencerWeights(kit.Record);
         kit.L2.SetWeights = _ => weights;
@@ -25,7 +25,9 @@ internal static class FraudScenario
         }
         kit.AnchorHead();
         kit.Monitor.AnchoringEnabled = false;
-        kit.SendL2(kit.Users[0], TransactionType.Transfer, TestKeys.AddressOf(kit.Users[1]), Amount.FromCas(1));
+        // The block that will be disputed: a few transfers (random with a generator) and a withdrawal.
+        for (var i = 0; i < (random?.Next(1, 12) ?? 1); i++)
+            kit.SendL2(kit.Users[0], TransactionType.Transfer, TestKeys.AddressOf(kit.Users[1 + (random?.Next(2) ?? 0)]), Amount.FromSat(random?.Next(1, 1_000_000) ?? Amount.SatPerCas));
         var withdrawal = kit.SendL2(kit.Users[0], TransactionType.Withdrawal, TestKeys.AddressOf(kit.Users[0]), Amount.FromCas(2));
         kit.ProduceL2();
         return (kit.L2.Head.Number, withdrawal.Id);
