@@ -217,16 +217,39 @@ public sealed class FraudWatcher
         return part;
     }
 
-    /// <summary>Signs and queues <paramref name="call"/> once (a move waits in the mempool until mined; it is not sent twice).</summary>
-    private void Send(L1Call call, string what)
+    /// <summary>
+    /// Opens a game by hand (l2_submitfraudproof) on anchor <paramref name="anchorIndex"/>: on
+    /// <paramref name="block"/>, or on the first block whose signed root this node's steps do not reach.
+    /// Refused when this node's execution agrees with the anchor there (a challenge would lose its bond).
+    /// </summary>
+    public (Hash256? TransactionId, ulong Block, string? Error) ChallengeNow(ulong anchorIndex, ulong? block)
+    {
+        var state = _l1.StateAtTip();
+        if (state.GetChain(ChainId) is not { } chain || anchorIndex >= chain.AnchorCount || state.GetAnchor(ChainId, anchorIndex) is not { } anchor)
+            return (null, 0, $"chain {ChainId} has no anchor {anchorIndex}");
+        if (anchor.IsFinalAt(_l1.Height + 1, chain.ChallengePeriod))
+            return (null, 0, $"anchor {anchorIndex} is final: its challenge period is over");
+        if (FirstWrongBlock(state, chain, anchor) is not { } wrong)
+            return (null, 0, $"this node's execution reaches every state root anchor {anchorIndex} signs (or cannot prove them): a challenge would lose its bond");
+        if (block is { } named && named != wrong.Call.Block)
+            return (null, 0, $"the first block of anchor {anchorIndex} whose root this node disputes is {wrong.Call.Block}, not {named}: a game decides the first wrong block");
+        var (id, error) = Send(wrong.Call, $"challenge of anchor {anchorIndex} at L2 block {wrong.Call.Block}");
+        return (id, wrong.Call.Block, error);
+    }
+
+    /// <summary>Signs and queues <paramref name="call"/> once (a move waits in the mempool until mined; it is not sent twice): its L1 txid, or why not.</summary>
+    private (Hash256? Id, string? Error) Send(L1Call call, string what)
     {
         var payload = call.ToBytes();
         if (!_sent.Add(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(payload)) + (byte)call.Kind))
-            return;
+            return (null, $"the {what} was sent already");
         var transaction = L1Transaction.Sign(call.Kind, _l1.PendingNonce(_address), _l1.Parameters.FeeFor(call.Kind, payload.Length), payload, _key, _network);
         if (_l1.Submit(transaction, refuseFailingCall: true) is { } refusal)
+        {
             _logger.LogWarning("Fraud proofs: the {What} was refused: {Refusal}", what, refusal);
-        else
-            _logger.LogWarning("Fraud proofs: sent the {What}: L1 transaction {Id}", what, transaction.Id);
+            return (null, refusal.ToString());
+        }
+        _logger.LogWarning("Fraud proofs: sent the {What}: L1 transaction {Id}", what, transaction.Id);
+        return (transaction.Id, null);
     }
 }

@@ -52,4 +52,29 @@ public sealed class FraudWatcherTests
             Assert.Equal(TestKeys.AddressOf(challenger), game.Challenger);
         });
     }
+
+    [Fact]
+    public void A_challenge_by_hand_opens_on_the_first_wrong_block_and_is_refused_where_the_node_agrees()
+    {
+        SettlementKit.Run(nameof(A_challenge_by_hand_opens_on_the_first_wrong_block_and_is_refused_where_the_node_agrees), new KitOptions(), kit =>
+        {
+            var (number, _) = FraudScenario.Prepare(kit);
+            var watcher = new FraudWatcher(kit.L1.Chain, kit.L2, kit.L2State.Tree, kit.Users[2], L1Node.Network, NullLogger.Instance);
+            FraudScenario.AnchorBlock(kit, number, lie: false);
+            var honest = kit.Record.AnchorCount - 1;
+            var (none, _, agreed) = watcher.ChallengeNow(honest, null);
+            Assert.Null(none);
+            Assert.Contains("reaches every state root", agreed, StringComparison.Ordinal);
+            Assert.Contains("has no anchor", watcher.ChallengeNow(honest + 5, null).Error, StringComparison.Ordinal);
+
+            kit.ProduceL2();
+            var lie = FraudScenario.AnchorBlock(kit, kit.L2.Head.Number, lie: true);
+            Assert.Contains("not 1", watcher.ChallengeNow(honest + 1, 1).Error, StringComparison.Ordinal);
+            var (txid, block, error) = watcher.ChallengeNow(honest + 1, null);
+            Assert.True(txid is not null, error);
+            Assert.Equal(lie.Number, block);
+            kit.MineL1();
+            Assert.Equal(lie.Number, FraudVerifier.GetGame(kit.L1.Chain.StateAtTip(), kit.ChainId, 0)!.Block);
+        });
+    }
 }

@@ -10,13 +10,29 @@ public interface IFraudProofRpc
         Returns = "[ { game, anchor, block, challenger, bond, openedheight, phase, lo, hi, deadline, open } ]")]
     IReadOnlyList<ChallengeDto> GetChallenges([RpcParam("the chain id (default: this node's)")] ulong? chainid = null,
         [RpcParam("open or closed (default: both)")] string? status = null);
+
+    [RpcMethod("l2_submitfraudproof", "Opens a fraud-proof game by hand on an anchor of this node's chain: on the first block (or the named one) whose signed state root this node's own execution does not reach, bonding from the sequencer key; the node then plays it. Refused when its execution agrees with the anchor.",
+        Returns = "{ anchor, block, txid }")]
+    SubmittedChallengeDto SubmitFraudProof([RpcParam("the chain id")] ulong chainid, [RpcParam("the anchor (batch) index")] ulong anchor,
+        [RpcParam("the disputed L2 block (default: the first wrong one)")] ulong? block = null);
 }
+
+public sealed record SubmittedChallengeDto(ulong Anchor, ulong Block, string TxId);
 
 public sealed record ChallengeDto(ulong Game, ulong Anchor, ulong Block, string Challenger, decimal Bond, ulong OpenedHeight, string Phase, int Lo, int Hi, ulong Deadline, bool Open);
 
 /// <summary>The fraud verifier's games over RPC: binds, asks the challenge queries, maps.</summary>
-public sealed class FraudProofRpcModule(ChallengeQueries challenges, SettlementQueries queries, RpcNodeContext node) : IRpcModule, IFraudProofRpc
+public sealed class FraudProofRpcModule(ChallengeQueries challenges, SettlementQueries queries, RpcNodeContext node, Cascoin.L2.Settlement.FraudWatcher? watcher = null)
+    : IRpcModule, IFraudProofRpc
 {
+    public SubmittedChallengeDto SubmitFraudProof(ulong chainid, ulong anchor, ulong? block = null)
+    {
+        if (watcher is null || queries.RunningChainId != chainid)
+            throw new RpcException(RpcErrorCode.MiscError, $"this node does not run chain {chainid}: it proves fraud only on the chain it executes");
+        var (txid, disputed, error) = watcher.ChallengeNow(anchor, block);
+        return txid is { } id ? new SubmittedChallengeDto(anchor, disputed, id.ToString()) : throw new RpcException(RpcErrorCode.MiscError, error!);
+    }
+
     public IReadOnlyList<ChallengeDto> GetChallenges(ulong? chainid = null, string? status = null)
     {
         var id = chainid ?? queries.RunningChainId ?? throw RpcException.InvalidParameter("give a chain id: this node runs no L2 chain");

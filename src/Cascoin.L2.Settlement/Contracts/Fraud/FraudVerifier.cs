@@ -13,8 +13,9 @@ namespace Cascoin.L2.Settlement.Contracts.Fraud;
 /// blocks; at the end of each block the side that stayed silent past it loses.
 /// A proven fraud reverts the anchor and every later one, slashes the signers' whole stake (half to the
 /// challenger, half burned), cuts their HAT score to 0, returns the bond, annuls the games on the
-/// reverted anchors (their bonds go back), and — when too few sequencers
-/// are left — puts the chain in emergency mode against the last final anchor still standing. A failed
+/// reverted anchors (their bonds go back), and puts the chain in emergency mode against the last final
+/// anchor still standing: the set that decides the next block is fixed by its parent's L1 reference,
+/// where the slashed signers still hold more than 2/3 of the weight, so the others cannot go on. A failed
 /// challenge loses its bond: half to the signers, half burned; three lost in a row keep an address
 /// from challenging for a day. An anchor with a game open on it, or on an anchor before it, is not final.
 /// </summary>
@@ -216,9 +217,8 @@ public sealed class FraudVerifier : ISystemContract
 
     /// <summary>
     /// Removes anchor <paramref name="index"/> and every later one: the chain is anchored up to the one
-    /// before, games on the removed ones are moot (bonds back), and the emergency clock restarts so the
-    /// remaining sequencers can anchor again — or, with fewer than the chain needs, the chain enters
-    /// emergency mode against the last final anchor still standing.
+    /// before, games on the removed ones are annulled (bonds back), and the chain enters emergency mode
+    /// against the last final anchor still standing.
     /// </summary>
     private static void Revert(ContractContext context, ulong chainId, ulong index)
     {
@@ -237,14 +237,14 @@ public sealed class FraudVerifier : ISystemContract
         // Games on the removed anchors are annulled (their anchors are gone): closed first, so finality below sees only live games.
         foreach (var (id, _) in OpenOf(state, chainId).Open.Where(g => g.AnchorIndex >= index).ToList())
             Resolve(context, GetGame(state, chainId, id)!);
-        if (chain.Status == ChainStatus.Emergency || context.EligibleSequencers(chain).Count < context.Parameters.MinimumActiveSequencers)
-            chain = chain with
-            {
-                Status = ChainStatus.Emergency,
-                EmergencyAnchorCount = Anchors.LastFinal(state, chain, context.Height) is { } final ? final.Index + 1 : 0,
-            };
-        else if (chain.Status == ChainStatus.Bootstrapping)
-            chain = chain with { Status = ChainStatus.Active };
+        // The remaining sequencers cannot go on: the set that decides the next block is fixed by its
+        // parent's L1 reference, and there the slashed signers still hold more than 2/3 of the weight
+        // (they certified the anchor). So the chain enters emergency mode against the last final root.
+        chain = chain with
+        {
+            Status = ChainStatus.Emergency,
+            EmergencyAnchorCount = Anchors.LastFinal(state, chain, context.Height) is { } final ? final.Index + 1 : 0,
+        };
         state.SetChain(chain);
     }
 }
