@@ -32,7 +32,7 @@ public sealed class FraudWatcher
     private readonly NetworkParameters _network;
     private readonly BatchQueries _batches;
     private readonly ILogger _logger;
-    private readonly Dictionary<(ulong Anchor, ulong Block, Hash256 Last), BlockSteps?> _steps = [];
+    private readonly Dictionary<(ulong Anchor, ulong Block, Hash256 Last), (DisputedBlock? Disputed, BlockSteps? Steps)> _steps = [];
     private readonly HashSet<(ulong Anchor, Hash256 Last)> _checked = [];
     private readonly HashSet<string> _sent = [];
 
@@ -103,10 +103,8 @@ public sealed class FraudWatcher
             if (_l2.GetHeader(block.Number - 1) is not { } parent || parent.Hash != block.Header.ParentHash)
                 return null; // the batch is not built on this node's chain: nothing to prove from its state
             var call = ChallengeOf(anchor, block, found.Value.Call.Headers);
-            if (StepsOf(state, chain, anchor, call) is not { } steps)
-                return null;
-            var (disputed, _) = DisputedBlock.Rebuild(Context(state), chain, anchor, block.Number, call.Evidence);
-            return disputed is not null && steps.States[^1].Commitment != disputed.ClaimedEnd ? (call, steps) : null;
+            var (disputed, steps) = StepsOf(state, chain, anchor, call, block);
+            return disputed is not null && steps is not null && steps.States[^1].Commitment != disputed.ClaimedEnd ? (call, steps) : null;
         }
         return null;
     }
@@ -122,31 +120,40 @@ public sealed class FraudWatcher
         return new ChallengeCall(ChainId, anchor.Index, block.Number, new DisputeEvidence(headers, block.ParentCommit, block.Transactions.Select(t => t.Id).ToList()));
     }
 
-    /// <summary>This node's honest steps of the challenged block (its state at the parent, the frame L1 rebuilds), cached; null when it cannot prove them.</summary>
-    private BlockSteps? StepsOf(L1StateView state, ChainRecord chain, AnchorRecord anchor, ChallengeCall call)
+    /// <summary>
+    /// The challenged block as L1 rebuilds it and this node's honest steps of it (its state at the parent,
+    /// over that frame), cached per anchor and block; the steps are null when it cannot prove them.
+    /// <paramref name="block"/>: the block when the caller has it from the batch already.
+    /// </summary>
+    private (DisputedBlock? Disputed, BlockSteps? Steps) StepsOf(L1StateView state, ChainRecord chain, AnchorRecord anchor, ChallengeCall call, Block? block = null)
     {
         var key = (anchor.Index, call.Block, anchor.LastBlockHash);
         if (_steps.TryGetValue(key, out var known))
             return known;
-        BlockSteps? steps = null;
         var (disputed, refusal) = DisputedBlock.Rebuild(Context(state), chain, anchor, call.Block, call.Evidence);
+        BlockSteps? steps = null;
         if (disputed is null)
             _logger.LogWarning("Anchor {Index}, L2 block {Block}: the block does not rebuild from L1: {Refusal}", anchor.Index, call.Block, refusal);
-        else if (_batches.Batch(ChainId, anchor.Index) is { Error: null } found
-                 && BatchPackage.Open(ChainId, found.Value.Call.Data, found.Value.Call.Headers, found.Value.Call.Certificate).Blocks?.FirstOrDefault(b => b.Number == call.Block) is { } block)
+        else if ((block ?? BlockOf(anchor, call.Block)) is { } transactions)
         {
             try
             {
-                steps = BlockSteps.Of(disputed.Frame, block.Transactions, _tree, call.Block - 1);
+                steps = BlockSteps.Of(disputed.Frame, transactions.Transactions, _tree, call.Block - 1);
             }
             catch (InvalidOperationException ex)
             {
                 _logger.LogWarning("Anchor {Index}, L2 block {Block}: this node cannot prove its steps: {Reason}", anchor.Index, call.Block, ex.Message);
             }
         }
-        _steps[key] = steps;
-        return steps;
+        _steps[key] = (disputed, steps);
+        return (disputed, steps);
     }
+
+    /// <summary>Block <paramref name="number"/> as anchor <paramref name="anchor"/>'s batch on L1 holds it.</summary>
+    private Block? BlockOf(AnchorRecord anchor, ulong number) =>
+        _batches.Batch(ChainId, anchor.Index) is { Error: null } found
+            ? BatchPackage.Open(ChainId, found.Value.Call.Data, found.Value.Call.Headers, found.Value.Call.Certificate).Blocks?.FirstOrDefault(b => b.Number == number)
+            : null;
 
     private void PlayGames(L1StateView state, ChainRecord chain)
     {
@@ -158,7 +165,7 @@ public sealed class FraudWatcher
             var signer = anchor?.Signers.Contains(_address) == true;
             if (anchor is null || !mine && !signer)
                 continue;
-            if (StepsOf(state, chain, anchor, record.ChallengeCall) is not { } steps)
+            if (StepsOf(state, chain, anchor, record.ChallengeCall).Steps is not { } steps)
                 continue;
             var honest = steps.States;
             var game = record.Game;

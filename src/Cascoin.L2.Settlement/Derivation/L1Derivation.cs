@@ -120,8 +120,8 @@ public sealed class L1Derivation
     /// <summary>A batch read from L1 and opened, its senders recovered: what executing it needs, made ahead.</summary>
     private sealed record OpenedBatch(ulong Index, AnchoredBatch? Batch, IReadOnlyList<Block>? Blocks, string? Error);
 
-    /// <summary>The next batch, opened on the thread pool while this one executes (null: none in flight).</summary>
-    private Task<OpenedBatch>? _next;
+    /// <summary>The next batch, opened while the one before it executed (null: none).</summary>
+    private OpenedBatch? _ahead;
 
     /// <summary>
     /// Reads batch <paramref name="index"/> from L1, opens it against its headers and recovers every
@@ -143,25 +143,32 @@ public sealed class L1Derivation
 
     /// <summary>
     /// The opened batch <paramref name="index"/>: the one made ahead when it is that batch of the L1 as it
-    /// is now (a reorganization may have replaced it since), else opened now. Starts opening the next.
+    /// is now (a reorganization may have replaced it since), else opened now.
     /// </summary>
-    private OpenedBatch Take(ulong index, ulong anchorCount)
+    private OpenedBatch Take(ulong index)
     {
-        var ahead = _next?.GetAwaiter().GetResult();
-        _next = null;
+        var ahead = _ahead;
+        _ahead = null;
         // Same headers and same data under the same commitment: the same blocks, wherever the anchor now sits on L1.
-        var opened = ahead is { Index: var i, Batch: { } made } && i == index && _l1.StateAtTip().GetAnchor(ChainId, index) is { } now
+        return ahead is { Index: var i, Batch: { } made } && i == index && _l1.StateAtTip().GetAnchor(ChainId, index) is { } now
             && now.LastBlockHash == made.Anchor.LastBlockHash && now.DataRoot == made.Anchor.DataRoot && now.StateRoot == made.Anchor.StateRoot
             ? ahead
             : Open(index);
-        if (opened.Error is null && index + 1 < anchorCount)
-            _next = Task.Run(() => Open(index + 1));
-        return opened;
     }
 
+    /// <summary>Executes batch <paramref name="index"/> while the next one is opened beside it (a fork-join: both are done when this returns).</summary>
     private void Derive(ulong index, ulong anchorCount, ulong nowMs)
     {
-        var opened = Take(index, anchorCount);
+        var opened = Take(index);
+        OpenedBatch? next = null;
+        Parallel.Invoke(
+            () => Execute(index, opened, nowMs),
+            () => next = opened.Error is null && index + 1 < anchorCount ? Open(index + 1) : null);
+        _ahead = next;
+    }
+
+    private void Execute(ulong index, OpenedBatch opened, ulong nowMs)
+    {
         if (opened.Error is { } error)
         {
             Halt(error);
