@@ -48,13 +48,16 @@ public sealed partial class SequencerNetworkTests
         var withdrawnAt = (await Json(Node(0), "l2_getwithdrawalstatus", honestWithdrawal)).GetProperty("l2block").GetUInt64();
         Assert.True(withdrawnAt + 10 < FaultyHeight, $"the honest withdrawal is in L2 block {withdrawnAt}, well before {FaultyHeight}");
         // Its anchor becomes final before the fault, and it is paid; the revert later must not touch it.
+        // L2 blocks keep coming meanwhile (an idle L2 makes none, and 30 L1 blocks without an anchor would be emergency mode).
         await TestWait.UntilAsync(async () =>
         {
+            await Json(Node(0), "l2_sendtransaction", alice, bob, "0.01");
             await Json(Node(0), "generate", "1");
-            await Task.Delay(200);
+            await Task.Delay(300);
             return (await Json(Node(0), "l2_getwithdrawalstatus", honestWithdrawal)).GetProperty("status").GetString();
         }, s => s == "finalizable", "the honest withdrawal's anchor is final", TimeSpan.FromSeconds(60));
         Assert.True(await L2Height(Node(0)) < FaultyHeight, "still before the faulty height");
+        Assert.Equal("ACTIVE", (await Json(Node(0), "l2_getchaininfo", _chainId)).GetProperty("status").GetString());
         await Cli(Node(0), "l2_finalizewithdrawal", honestWithdrawal);
         await Json(Node(0), "generate", "1");
         Assert.Equal("paid", (await Json(Node(0), "l2_getwithdrawalstatus", honestWithdrawal)).GetProperty("status").GetString());
