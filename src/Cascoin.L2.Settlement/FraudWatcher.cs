@@ -78,8 +78,13 @@ public sealed class FraudWatcher
                 continue;
             if (FirstWrongBlock(state, chain, anchor) is not { } wrong)
                 continue;
-            _logger.LogCritical("FRAUD: anchor {Index} signs L2 block {Block} with state root {Root}, which this node's execution of the block does not reach",
-                anchor.Index, wrong.Call.Block, wrong.Call.Evidence.Headers.First(h => h.Number == wrong.Call.Block).StateRoot.ToHex());
+            var signedRoot = wrong.Call.Evidence.Headers.First(h => h.Number == wrong.Call.Block).StateRoot.ToHex();
+            if (wrong.Steps.Refusal is { } refusal)
+                _logger.LogCritical("FRAUD: anchor {Index} signs L2 block {Block} (state root {Root}), which holds a transaction the chain refuses: {Refusal}",
+                    anchor.Index, wrong.Call.Block, signedRoot, refusal);
+            else
+                _logger.LogCritical("FRAUD: anchor {Index} signs L2 block {Block} with state root {Root}, which this node's execution of the block does not reach",
+                    anchor.Index, wrong.Call.Block, signedRoot);
             if (!Challenge)
                 continue;
             if (FraudVerifier.OpenOf(state, ChainId).Open.Any(g => g.AnchorIndex == anchor.Index && FraudVerifier.GetGame(state, ChainId, g.Id)!.Challenger == _address))
@@ -104,7 +109,7 @@ public sealed class FraudWatcher
                 return null; // the batch is not built on this node's chain: nothing to prove from its state
             var call = ChallengeOf(anchor, block, found.Value.Call.Headers);
             var (disputed, steps) = StepsOf(state, chain, anchor, call, block);
-            return disputed is not null && steps is not null && steps.States[^1].Commitment != disputed.ClaimedEnd ? (call, steps) : null;
+            return disputed is not null && steps is not null && steps.Commitments[^1] != disputed.ClaimedEnd ? (call, steps) : null;
         }
         return null;
     }
@@ -167,11 +172,11 @@ public sealed class FraudWatcher
                 continue;
             if (StepsOf(state, chain, anchor, record.ChallengeCall).Steps is not { } steps)
                 continue;
-            var honest = steps.States;
+            var honest = steps.Commitments;
             var game = record.Game;
             L1Call? move = game.Phase switch
             {
-                GamePhase.DefenderMoves when signer => new DissectCall(ChainId, id, Enumerable.Range(1, game.Parts - 1).Select(i => honest[game.Boundary(i)].Commitment).ToList()),
+                GamePhase.DefenderMoves when signer => new DissectCall(ChainId, id, Enumerable.Range(1, game.Parts - 1).Select(i => honest[game.Boundary(i)]).ToList()),
                 GamePhase.ChallengerMoves when mine => new ChooseStepCall(ChainId, id, (ushort)FirstDisputed(game, steps)),
                 GamePhase.OneStep when mine => new ProveStepCall(ChainId, id, steps.ProofOf(game.Lo).ToBytes()),
                 _ => null,
@@ -219,7 +224,7 @@ public sealed class FraudWatcher
     private static int FirstDisputed(DissectionGame game, BlockSteps steps)
     {
         var part = 0;
-        while (part < game.Parts - 1 && game.Cuts![part] == steps.States[game.Boundary(part + 1)].Commitment)
+        while (part < game.Parts - 1 && game.Cuts![part] == steps.Commitments[game.Boundary(part + 1)])
             part++;
         return part;
     }

@@ -105,6 +105,10 @@ public sealed class FraudProofTests(ITestOutputHelper output) : IAsyncLifetime, 
         Assert.Equal(anchored, info.GetProperty("lastanchoredblock").GetUInt64());
         Assert.Equal("EMERGENCY", info.GetProperty("status").GetString());
         Assert.Equal(0m, info.GetProperty("sequencers")[0].GetProperty("bonded").GetDecimal());
+        // The reverted batch is gone, and asking for it says why.
+        var gone = await Sequencer.CliAsync("l2_getbatch", _chainId, Text(anchors));
+        Assert.NotEqual(0, gone.ExitCode);
+        Assert.Contains($"batches from {anchors} on were reverted by fraud-proof game 0", gone.Stderr, StringComparison.Ordinal);
         output.WriteLine($"the game ended challenger-won: anchor {anchors} reverted, the sequencer slashed, the chain in emergency mode");
         _dir.Succeeded();
     }

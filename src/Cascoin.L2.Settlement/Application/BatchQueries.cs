@@ -1,7 +1,9 @@
+using Cascoin.L2.Chain.Execution.Steps;
 using Cascoin.L2.DataAvailability.Batches;
 using Cascoin.L2.DataAvailability.Commitments;
 using Cascoin.L2.Primitives;
 using Cascoin.L2.Settlement.Contracts;
+using Cascoin.L2.Settlement.Contracts.Fraud;
 using Cascoin.L2.Settlement.L1;
 
 namespace Cascoin.L2.Settlement.Application;
@@ -22,7 +24,7 @@ public sealed class BatchQueries(L1Chain l1)
         if (state.GetChain(chainId) is not { } chain)
             return new SettlementError(SettlementErrorKind.NotFound, $"chain {chainId} is not deployed on the settlement chain (l2_listchains)");
         if (index >= chain.AnchorCount || state.GetAnchor(chainId, index) is not { } anchor)
-            return new SettlementError(SettlementErrorKind.NotFound, $"chain {chainId} has {chain.AnchorCount} anchored batches; there is no batch {index}");
+            return new SettlementError(SettlementErrorKind.NotFound, $"chain {chainId} has {chain.AnchorCount} anchored batches; there is no batch {index}{RevertedBy(state, chain)}");
         // The anchor was accepted in the block at its posting height: the successful Anchor call there that ends at its last block.
         var hash = l1.GetHash(anchor.PostedHeight)!.Value;
         var block = l1.GetBlock(hash)!;
@@ -43,5 +45,17 @@ public sealed class BatchQueries(L1Chain l1)
     {
         ArgumentNullException.ThrowIfNull(batch);
         return DataAvailability.Batches.Batch.Decode(BatchFrame.Decompress(batch.Call.Data));
+    }
+
+    /// <summary>Why batches from the anchor count on are gone, when a won fraud-proof game reverted them (the game named in the message); empty otherwise.</summary>
+    private static string RevertedBy(L1StateView state, ChainRecord chain)
+    {
+        var games = FraudVerifier.OpenOf(state, chain.ChainId);
+        for (ulong id = 0; id < games.Count; id++)
+        {
+            if (FraudVerifier.GetGame(state, chain.ChainId, id) is { Game.Phase: GamePhase.ChallengerWon } won && won.AnchorIndex == chain.AnchorCount)
+                return $": batches from {won.AnchorIndex} on were reverted by fraud-proof game {won.Id}, which proved L2 block {won.Block} wrong (l2_getchallenges)";
+        }
+        return "";
     }
 }

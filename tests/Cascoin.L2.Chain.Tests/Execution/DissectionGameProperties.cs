@@ -122,6 +122,64 @@ public sealed class DissectionGameProperties
         Assert.True(moves <= DissectionGame.MaxMoves(steps, game.Width), $"{moves} moves for {steps} steps at width {game.Width}");
     }
 
+    /// <summary>
+    /// A block holding a transaction the chain refuses, signed with any end: whatever the defenders post
+    /// at each cut (the truth, Invalid, or a made-up state), an honest challenger wins — by a proof of
+    /// the refused step or an earlier one, or at once when the range it disputes starts at Invalid (the
+    /// defenders' trap: a range after the refusal, where no proof could start).
+    /// </summary>
+    [Property(Arbitrary = [typeof(ChainGenerators)], MaxTest = 100)]
+    public void An_honest_challenger_wins_against_a_block_with_a_refused_transaction_whatever_the_defenders_post(Seed seed)
+    {
+        var random = new Random(seed.Value);
+        using var block = ProvenBlock.Random(random, "bisection-invalid-block", invalid: true);
+        var honest = block.Commitments;
+        var steps = block.Steps.Count;
+        var height = 1_000UL;
+        var game = DissectionGame.Open(honest[0], Lie(random), steps, height, MoveBlocks, Widths[random.Next(Widths.Length)]);
+        var moves = 0;
+        while (!game.IsOver)
+        {
+            height += (ulong)random.Next(0, 2);
+            switch (game.Phase)
+            {
+                case GamePhase.DefenderMoves:
+                    game = game.Dissect(Cuts(game, i => random.Next(3) switch { 0 => honest[i], 1 => StepState.Invalid, _ => Lie(random) }), height).Game!;
+                    break;
+                case GamePhase.ChallengerMoves:
+                    var part = 0;
+                    while (part < game.Parts - 1 && game.Cuts![part] == honest[game.Boundary(part + 1)])
+                        part++;
+                    game = game.Choose(part, height).Game!;
+                    break;
+                default:
+                    Assert.Equal(honest[game.Lo], game.LoCommitment);
+                    Assert.True(game.Lo <= block.Refused, $"a proof is asked of step {game.Lo}, after the refused step {block.Refused}");
+                    var proof = block.Steps.ProofOf(game.Lo);
+                    var (post, error) = proof.Verify(block.Frame);
+                    Assert.Null(error);
+                    game = game.Prove(proof, block.TransactionAt(game.Lo), post!.Value, height).Game!;
+                    break;
+            }
+            moves++;
+        }
+        Assert.Equal(GamePhase.ChallengerWon, game.Phase);
+        Assert.True(moves <= DissectionGame.MaxMoves(steps, game.Width), $"{moves} moves for {steps} steps at width {game.Width}");
+    }
+
+    [Fact]
+    public void A_range_that_starts_at_invalid_ends_the_game_at_once()
+    {
+        var (valid, other) = (new Hash256(new byte[32]), new Hash256(Enumerable.Repeat((byte)7, 32).ToArray()));
+        var game = DissectionGame.Open(valid, other, 8, 100, MoveBlocks, 2).Dissect([StepState.Invalid], 100).Game!;
+        // The defenders claim a state after Invalid: they lose.
+        Assert.Equal(GamePhase.ChallengerWon, game.Choose(1, 101).Game!.Phase);
+        // A challenger that disputes Invalid after Invalid loses.
+        var both = DissectionGame.Open(valid, other, 8, 100, MoveBlocks, 4).Dissect([valid, StepState.Invalid, StepState.Invalid], 100).Game!;
+        Assert.Equal(GamePhase.DefenderWon, both.Choose(2, 101).Game!.Phase);
+        Assert.Equal(GamePhase.DefenderMoves, both.Choose(0, 101).Game!.Phase);
+    }
+
     [Fact]
     public void Moves_grow_with_the_logarithm_of_the_steps_in_the_width()
     {

@@ -76,4 +76,46 @@ public sealed class OneStepProofProperties
         NeverHonest(extreme, "a context at the limits");
         NeverHonest(victim with { Pre = victim.Pre with { Root = new Hash256(System.Security.Cryptography.SHA256.HashData(BitConverter.GetBytes(seed.Value))) } }, "another pre-root");
     }
+
+    /// <summary>
+    /// A block holding a transaction the chain refuses: its steps are proven up to that one, whose proof
+    /// re-executes to <see cref="StepState.Invalid"/> for the refusal the node's own execution gives;
+    /// every commitment after it is Invalid, and no step after it has a proof (none can start there).
+    /// </summary>
+    [Property(Arbitrary = [typeof(ChainGenerators)], MaxTest = 100)]
+    public void A_refused_transaction_is_proven_invalid_and_every_commitment_after_it_is_invalid(Seed seed)
+    {
+        var random = new Random(seed.Value);
+        using var block = ProvenBlock.Random(random, "one-step-proof-invalid", invalid: true);
+        var (frame, transactions, steps, node) = (block.Frame, block.Transactions, block.Steps, block.Node);
+        var refused = block.Refused!.Value;
+
+        var execution = new BlockExecution(frame.Parameters, 1, frame.BaseFee, frame.Producer, frame.Sharers, node.State.GetAccount, node.State.GetRecord) { L1AnchorHeight = 0 };
+        for (var i = 0; i < refused; i++)
+            Assert.Null(execution.TryApply(transactions[i]));
+        var rejection = execution.TryApply(transactions[refused]);
+        Assert.NotNull(rejection);
+        Assert.Equal(refused, steps.RefusedStep);
+        Assert.Contains(rejection.Message, steps.Refusal, StringComparison.Ordinal);
+        Assert.Equal(transactions.Count + 1, steps.Count);
+        Assert.Equal(refused + 1, steps.States.Count);
+        Assert.Equal(steps.Count + 1, steps.Commitments.Count);
+        Assert.All(steps.Commitments.Skip(refused + 1), c => Assert.Equal(StepState.Invalid, c));
+
+        for (var step = 0; step <= refused; step++)
+        {
+            var (post, error) = OneStepProof.Decode(steps.ProofOf(step).ToBytes()).Verify(frame);
+            Assert.True(error is null, error);
+            Assert.Equal(steps.Commitments[step + 1], post);
+        }
+        Assert.Throws<ArgumentOutOfRangeException>(() => steps.ProofOf(refused + 1));
+        // The refusal read from the state (a balance, a nonce): its witness without one entry is refused or still Invalid, never a state.
+        var proof = steps.ProofOf(refused);
+        if (proof.Witness.Count > 0)
+        {
+            var drop = random.Next(proof.Witness.Count);
+            var (post, error) = (proof with { Witness = [.. proof.Witness.Where((_, i) => i != drop)] }).Verify(frame);
+            Assert.True(error is not null || post == StepState.Invalid, $"a thinner witness of the refused step gave {post}");
+        }
+    }
 }

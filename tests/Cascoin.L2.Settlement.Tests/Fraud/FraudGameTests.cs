@@ -51,7 +51,7 @@ public sealed class FraudGameTests
             var challenger = kit.Users[2];
             var challenge = Challenge(kit, lie);
             var steps = HonestSteps(kit, challenge);
-            var honest = steps.States.Select(s => s.Commitment).ToList();
+            var honest = steps.Commitments;
             var stake = kit.SequencerStake;
             var (before, since) = (kit.L1.Balance(challenger), kit.L1.Height);
 
@@ -112,7 +112,7 @@ public sealed class FraudGameTests
             var challenger = kit.Users[2];
             var challenge = Challenge(kit, anchored);
             var steps = HonestSteps(kit, challenge);
-            var honest = steps.States.Select(s => s.Commitment).ToList();
+            var honest = steps.Commitments;
             var anchors = kit.Record.AnchorCount;
             var (challengerBefore, signerBefore, since) = (kit.L1.Balance(challenger), kit.L1.Balance(kit.Sequencer), kit.L1.Height);
             var bond = kit.L1.Parameters.ChallengeBond;
@@ -187,7 +187,7 @@ public sealed class FraudGameTests
             var (number, _) = FraudScenario.Prepare(kit);
             var anchored = FraudScenario.AnchorBlock(kit, number, lie: false);
             var challenge = Challenge(kit, anchored);
-            var honest = HonestSteps(kit, challenge).States.Select(s => s.Commitment).ToList();
+            var honest = HonestSteps(kit, challenge).Commitments;
             Assert.True(kit.Execute(kit.Users[2], challenge).Success);
             var game = Game(kit, 0).Game;
             Assert.True(kit.Execute(kit.Sequencer, new DissectCall(kit.ChainId, 0, Enumerable.Range(1, game.Parts - 1).Select(i => honest[game.Boundary(i)]).ToList())).Success);
@@ -199,7 +199,7 @@ public sealed class FraudGameTests
     }
 
     /// <summary>The honest challenger's choice: the first part whose end is not the truth.</summary>
-    internal static int FirstDisputed(DissectionGame game, List<Hash256> honest)
+    internal static int FirstDisputed(DissectionGame game, IReadOnlyList<Hash256> honest)
     {
         var part = 0;
         while (part < game.Parts - 1 && game.Cuts![part] == honest[game.Boundary(part + 1)])

@@ -33,16 +33,23 @@ internal static class FraudScenario
         return (kit.L2.Head.Number, withdrawal.Id);
     }
 
-    /// <summary>Anchors <paramref name="block"/> as the sequencer signed it, or with its state root replaced by a lie (still certified: it is the whole set).</summary>
-    public static Block AnchorBlock(SettlementKit kit, ulong number, bool lie)
+    /// <summary>
+    /// Anchors <paramref name="number"/> as the sequencer signed it, or with its state root replaced by a
+    /// lie, or with <paramref name="refused"/> (a transaction the chain refuses there) added after its
+    /// transactions under its honest root: the sequencers pretend it changed nothing. Still certified: the
+    /// sequencer is the whole set.
+    /// </summary>
+    public static Block AnchorBlock(SettlementKit kit, ulong number, bool lie, Transaction? refused = null)
     {
         var block = kit.L2.GetBlock(number)!;
-        if (lie)
+        if (lie || refused is not null)
         {
             var h = block.Header;
-            var forged = new BlockHeader(h.Number, h.ParentHash, new Hash256(Hashes.Sha256d("the sequencers pay themselves"u8)), h.TransactionsRoot, h.ReceiptsRoot,
+            IReadOnlyList<Transaction> transactions = refused is null ? block.Transactions : [.. block.Transactions, refused];
+            var root = lie ? new Hash256(Hashes.Sha256d("the sequencers pay themselves"u8)) : h.StateRoot;
+            var forged = new BlockHeader(h.Number, h.ParentHash, root, MerkleRoot.Compute(transactions.Select(t => t.Id).ToList()), h.ReceiptsRoot,
                 h.L1MessagesRoot, h.Sequencer, h.Timestamp, h.GasLimit, h.GasUsed, h.BaseFee, h.L1AnchorHeight, h.L1AnchorHash, h.Processed, h.ParentCommitHash);
-            block = new Block(forged, block.Transactions, [Block.Seal(kit.ChainId, forged, kit.Sequencer)], 0, block.ParentCommit);
+            block = new Block(forged, transactions, [Block.Seal(kit.ChainId, forged, kit.Sequencer)], 0, block.ParentCommit);
         }
         var receipt = kit.Execute(kit.Sequencer, AnchorCall.Of(kit.ChainId, [block]));
         Assert.True(receipt.Success, receipt.Error);

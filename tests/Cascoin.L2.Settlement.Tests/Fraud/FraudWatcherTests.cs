@@ -1,4 +1,5 @@
 using Cascoin.L2.Chain.Execution.Steps;
+using Cascoin.L2.Chain.Transactions;
 using Cascoin.L2.Primitives;
 using Cascoin.L2.Settlement.Contracts.Fraud;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -50,6 +51,41 @@ public sealed class FraudWatcherTests
             Assert.Equal(Amount.Zero, kit.SequencerStake.Bonded);
             Assert.Empty(FraudVerifier.OpenOf(kit.L1.Chain.StateAtTip(), kit.ChainId).Open);
             Assert.Equal(TestKeys.AddressOf(challenger), game.Challenger);
+        });
+    }
+
+    /// <summary>
+    /// The signed block holds, after its honest transactions, a transfer the chain refuses (a nonce from
+    /// the future), under the root the honest transactions reach: the sequencers pretend it changed
+    /// nothing. The watcher proves the refused step invalid against the signer's own watcher, which cuts
+    /// with its honest commitments (Invalid after that step) and loses.
+    /// </summary>
+    [Fact]
+    public void A_block_holding_a_refused_transaction_is_proven_invalid_by_the_watcher()
+    {
+        SettlementKit.Run(nameof(A_block_holding_a_refused_transaction_is_proven_invalid_by_the_watcher), new KitOptions(), kit =>
+        {
+            var (number, _) = FraudScenario.Prepare(kit);
+            var watcher = new FraudWatcher(kit.L1.Chain, kit.L2, kit.L2State.Tree, kit.Users[2], L1Node.Network, NullLogger.Instance) { Challenge = true };
+            var defender = new FraudWatcher(kit.L1.Chain, kit.L2, kit.L2State.Tree, kit.Sequencer, L1Node.Network, NullLogger.Instance);
+            var sender = TestKeys.AddressOf(kit.Users[1]);
+            var future = Transaction.Sign(Transaction.CreateUnsigned(TransactionType.Transfer, kit.ChainId, kit.L2.GetAccount(sender).Nonce + 5,
+                TestKeys.AddressOf(kit.Users[0]), Amount.FromSat(1), kit.L2.NextBaseFee * 2, 0, IntrinsicGas.Base), kit.Users[1]);
+            var anchored = FraudScenario.AnchorBlock(kit, number, lie: false, refused: future);
+            var anchors = kit.Record.AnchorCount;
+            for (var round = 0; round < 20 && FraudVerifier.GetGame(kit.L1.Chain.StateAtTip(), kit.ChainId, 0) is not { Game.IsOver: true }; round++)
+            {
+                watcher.OnL1Block();
+                defender.OnL1Block();
+                kit.MineL1();
+            }
+
+            var game = FraudVerifier.GetGame(kit.L1.Chain.StateAtTip(), kit.ChainId, 0)!;
+            Assert.Equal(number, game.Block);
+            Assert.Equal(GamePhase.ChallengerWon, game.Game.Phase);
+            Assert.Equal(anchors - 1, kit.Record.AnchorCount);
+            Assert.Equal(Amount.Zero, kit.SequencerStake.Bonded);
+            Assert.Equal(anchored.Transactions.Count, anchored.Transactions.ToList().IndexOf(future) + 1);
         });
     }
 

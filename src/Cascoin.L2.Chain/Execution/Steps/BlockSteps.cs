@@ -10,27 +10,49 @@ namespace Cascoin.L2.Chain.Execution.Steps;
 /// after every step and the one-step proof of any step, worked out from the state tree at the block's
 /// start. Every step runs on a partial tree of all the keys the block touches, through the same
 /// <see cref="BlockExecution"/> a verifier runs, and each step's witness is checked to be complete
-/// (its deletes' collapses included) before it is handed out.
+/// (its deletes' collapses included) before it is handed out. A block that holds a transaction the
+/// chain's validation refuses is proven up to that step: its proof re-executes to
+/// <see cref="StepState.Invalid"/>, and every commitment after it is Invalid (nothing follows a
+/// refused step; the game ends at once on a range that starts there).
 /// </summary>
 public sealed class BlockSteps
 {
     private readonly List<OneStepProof> _proofs;
 
-    private BlockSteps(List<StepState> states, List<OneStepProof> proofs)
+    private BlockSteps(List<StepState> states, List<OneStepProof> proofs, int count, string? refusal)
     {
         States = states;
         _proofs = proofs;
+        Count = count;
+        Refusal = refusal;
+        Commitments = [.. states.Select(s => s.Commitment), .. Enumerable.Repeat(StepState.Invalid, count + 1 - states.Count)];
     }
 
-    /// <summary>The state before step 0 (the block's start) and after each step: transactions + 2 entries.</summary>
+    /// <summary>
+    /// The state before step 0 (the block's start) and after each step the chain accepts: transactions
+    /// + 2 entries for a valid block, up to the refused step's start for an invalid one.
+    /// </summary>
     public IReadOnlyList<StepState> States { get; }
 
+    /// <summary>The commitment before each step and at the block's end (<see cref="Count"/> + 1 entries), <see cref="StepState.Invalid"/> after a refused step.</summary>
+    public IReadOnlyList<Hash256> Commitments { get; }
+
     /// <summary>Steps of the block: one per transaction and the fee split.</summary>
-    public int Count => _proofs.Count;
+    public int Count { get; }
 
-    public OneStepProof ProofOf(int step) => _proofs[step];
+    /// <summary>The step whose transaction the chain refuses, or null for a valid block.</summary>
+    public int? RefusedStep => Refusal is null ? null : _proofs.Count - 1;
 
-    /// <exception cref="InvalidOperationException">when the chain's validation refuses one of the transactions: an invalid block has no honest steps after it.</exception>
+    /// <summary>Why the chain refuses the transaction at <see cref="RefusedStep"/>; null for a valid block.</summary>
+    public string? Refusal { get; }
+
+    /// <exception cref="ArgumentOutOfRangeException">for a step after the refused one: no state is proven from Invalid.</exception>
+    public OneStepProof ProofOf(int step)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(step, _proofs.Count);
+        return _proofs[step];
+    }
+
     public static BlockSteps Of(BlockFrame frame, IReadOnlyList<Transaction> transactions, SparseMerkleTree tree, ulong startVersion)
     {
         ArgumentNullException.ThrowIfNull(frame);
@@ -62,13 +84,16 @@ public sealed class BlockSteps
         {
             L1AnchorHeight = frame.L1AnchorHeight,
         };
-        for (var i = 0; i < transactions.Count; i++)
+        // Up to a refused transaction (its reads included): the steps after it are never proven.
+        if (transactions.All(t => execution.TryApply(t) is null))
         {
-            if (execution.TryApply(transactions[i]) is { } rejection)
-                throw new InvalidOperationException($"transaction {i} ({transactions[i].Id}) is refused: {rejection}");
+            var outcome = execution.Finish();
+            keys.UnionWith(StateChanges.ToTree(outcome.Changes, outcome.Records).Keys);
         }
-        var outcome = execution.Finish();
-        keys.UnionWith(StateChanges.ToTree(outcome.Changes, outcome.Records).Keys);
+        else
+        {
+            keys.UnionWith(StateChanges.ToTree(execution.ChangedAccounts, execution.ChangedRecords).Keys);
+        }
         return keys;
     }
 
@@ -92,8 +117,7 @@ public sealed class BlockSteps
                 startReads.Add(key);
                 return start[key].Value is { } bytes ? AccountState.FromBytes(bytes).Nonce : 0;
             });
-            if (transaction is not null && execution.TryApply(transaction) is { } rejection)
-                throw new InvalidOperationException($"transaction {step} ({transaction.Id}) is refused: {rejection}");
+            var rejection = transaction is null ? null : execution.TryApply(transaction);
             if (transaction is null)
                 execution.Finish();
             var writes = StateChanges.ToTree(execution.ChangedAccounts, execution.ChangedRecords).Select(w => (w.Key, w.Value)).ToList();
@@ -106,6 +130,12 @@ public sealed class BlockSteps
                     throw new InvalidOperationException($"a gap of step {step}'s witness that no key of the block's start state closes");
                 return null;
             }
+            if (rejection is not null)
+            {
+                // Refused: nothing was written; the proof holds what the refusal read.
+                proofs.Add(new OneStepProof(step, transaction, states[step], witness, [.. startReads.Select(k => start[k])]));
+                return new BlockSteps(states, proofs, transactions.Count + 1, $"transaction {step} ({transaction!.Id}) is refused: {rejection}");
+            }
             partial.Apply(writes);
             var (root, gap) = partial.ComputeRoot();
             if (gap is not null)
@@ -117,7 +147,7 @@ public sealed class BlockSteps
             proofs.Add(new OneStepProof(step, transaction, states[step], witness, [.. startReads.Select(k => start[k])]));
             states.Add(transaction is null ? StepState.End(root) : new StepState(root, execution.Context));
         }
-        return new BlockSteps(states, proofs);
+        return new BlockSteps(states, proofs, transactions.Count + 1, null);
 
         Hash256? StartKey(SmtWitnessGap gap) => tree.KeyUnder(gap.Path, gap.Depth, startVersion);
 

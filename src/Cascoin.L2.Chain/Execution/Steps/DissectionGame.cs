@@ -101,6 +101,12 @@ public sealed record DissectionGame(int Lo, int Hi, Hash256 LoCommitment, Hash25
             Phase = hi - lo == 1 ? GamePhase.OneStep : GamePhase.DefenderMoves,
             Deadline = height + MoveBlocks,
         };
+        // Nothing follows a refused step: every commitment after one is Invalid. A range that starts at
+        // Invalid ends the game at once, as no proof can start there: the defenders lose when they claim
+        // a state at its end, the challenger when it disputes Invalid. Without this rule, defenders who
+        // cut at Invalid after the refused step would lead the challenger where it cannot prove.
+        if (next.LoCommitment == StepState.Invalid)
+            return (next with { Phase = next.HiCommitment == StepState.Invalid ? GamePhase.DefenderWon : GamePhase.ChallengerWon }, null);
         return (next, null);
     }
 
