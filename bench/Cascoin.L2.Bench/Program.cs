@@ -18,6 +18,7 @@ internal static class Program
         new E2eBenchmark(),
         new DaBenchmark(),
         new FraudBenchmark(),
+        new DkgBenchmark(),
     ];
 
     private static int Main(string[] args)

@@ -1,0 +1,132 @@
+using System.Security.Cryptography;
+using Org.BouncyCastle.Asn1.X9;
+using Org.BouncyCastle.Crypto.EC;
+using Org.BouncyCastle.Math;
+using Org.BouncyCastle.Math.EC;
+using ECCurve = Org.BouncyCastle.Math.EC.ECCurve;
+using ECPoint = Org.BouncyCastle.Math.EC.ECPoint;
+using Org.BouncyCastle.Math.EC.Multiplier;
+
+namespace Cascoin.L2.Crypto.Threshold;
+
+/// <summary>
+/// The secp256k1 group as the threshold schemes use it (doc/encrypted-mempool.md): points travel as
+/// 33-byte compressed encodings (never the point at infinity), scalars as 32 big-endian bytes below
+/// the group order n. Decoding outside input never throws: a bad encoding is null.
+/// </summary>
+/// <remarks>
+/// BouncyCastle's arithmetic is not constant-time; the secrets here (DKG polynomials, key shares,
+/// ephemeral keys) live in sequencer processes and in a user's wallet, as the ECDSA keys do.
+/// </remarks>
+internal static class Group
+{
+    public const int PointSize = 33;
+    public const int ScalarSize = 32;
+
+    private static readonly X9ECParameters Parameters = CustomNamedCurves.GetByName("secp256k1");
+    private static readonly FixedPointCombMultiplier BaseMultiplier = new();
+
+    public static ECCurve Curve { get; } = Parameters.Curve;
+
+    public static ECPoint G { get; } = Parameters.G;
+
+    public static BigInteger N { get; } = Parameters.N;
+
+    /// <summary>k·G.</summary>
+    public static ECPoint Base(BigInteger k) => BaseMultiplier.Multiply(G, k).Normalize();
+
+    /// <summary>A uniform scalar in 1..n−1 from the system's CSPRNG.</summary>
+    public static BigInteger RandomScalar()
+    {
+        Span<byte> bytes = stackalloc byte[ScalarSize];
+        while (true)
+        {
+            RandomNumberGenerator.Fill(bytes);
+            var k = new BigInteger(1, bytes);
+            if (k.SignValue > 0 && k.CompareTo(N) < 0)
+                return k;
+        }
+    }
+
+    public static byte[] Encode(ECPoint point)
+    {
+        if (point.IsInfinity)
+            throw new ArgumentException("the point at infinity has no encoding here", nameof(point));
+        return point.Normalize().GetEncoded(true);
+    }
+
+    /// <summary>A 33-byte compressed point on the curve, or null.</summary>
+    public static ECPoint? Decode(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length != PointSize || bytes[0] is not (2 or 3))
+            return null;
+        try
+        {
+            var point = Curve.DecodePoint(bytes.ToArray());
+            return point.IsInfinity || !point.IsValid() ? null : point.Normalize();
+        }
+        catch (ArgumentException)
+        {
+            return null; // x is not on the curve, or not below p
+        }
+    }
+
+    public static byte[] EncodeScalar(BigInteger k)
+    {
+        var bytes = new byte[ScalarSize];
+        var raw = k.ToByteArrayUnsigned();
+        raw.CopyTo(bytes, ScalarSize - raw.Length);
+        return bytes;
+    }
+
+    /// <summary>32 big-endian bytes below n (zero allowed), or null.</summary>
+    public static BigInteger? DecodeScalar(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length != ScalarSize)
+            return null;
+        var k = new BigInteger(1, bytes);
+        return k.CompareTo(N) < 0 ? k : null;
+    }
+
+    /// <summary>SHA-256(tag ‖ 0x00 ‖ parts…) as a scalar mod n (the bias of reducing 256 bits mod n is below 2⁻¹²⁷).</summary>
+    public static BigInteger HashToScalar(string tag, params byte[][] parts)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(System.Text.Encoding.ASCII.GetBytes(tag));
+        hash.AppendData([0]);
+        foreach (var part in parts)
+            hash.AppendData(part);
+        return new BigInteger(1, hash.GetHashAndReset()).Mod(N);
+    }
+
+    /// <summary>The member index i (1-based) as a scalar: members are the points x = 1..n of the sharing polynomials.</summary>
+    public static BigInteger Index(int i)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(i, 1);
+        return BigInteger.ValueOf(i);
+    }
+
+    /// <summary>The Lagrange coefficient at 0 of member <paramref name="i"/> among <paramref name="members"/> (distinct, 1-based).</summary>
+    public static BigInteger LagrangeAtZero(int i, IReadOnlyList<int> members)
+    {
+        var numerator = BigInteger.One;
+        var denominator = BigInteger.One;
+        foreach (var j in members)
+        {
+            if (j == i)
+                continue;
+            numerator = numerator.Multiply(Index(j)).Mod(N);
+            denominator = denominator.Multiply(Index(j).Subtract(Index(i))).Mod(N);
+        }
+        return numerator.Multiply(denominator.ModInverse(N)).Mod(N);
+    }
+
+    /// <summary>Σ points[k]·x^k, by Horner's rule (the value at x of a polynomial committed to point by point).</summary>
+    public static ECPoint EvaluateInExponent(IReadOnlyList<ECPoint> coefficients, BigInteger x)
+    {
+        var result = coefficients[^1];
+        for (var k = coefficients.Count - 2; k >= 0; k--)
+            result = result.Multiply(x).Add(coefficients[k]);
+        return result.Normalize();
+    }
+}
