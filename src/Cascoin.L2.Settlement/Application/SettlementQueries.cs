@@ -28,6 +28,21 @@ public sealed class SettlementQueries(L1Chain l1, L2Blockchain? l2 = null)
         ? chain
         : new SettlementError(SettlementErrorKind.NotFound, $"chain {chainId} is not deployed on the settlement chain (l2_listchains)");
 
+    /// <summary>
+    /// Epoch <paramref name="epoch"/>'s encryption key of a chain (default: the newest), as the registry
+    /// records it. This version's sequencers do not yet run the key generation that commits one.
+    /// </summary>
+    public Outcome<EpochKeyRecord> EpochKey(ulong chainId, ulong? epoch = null) => Chain(chainId).Then(_ =>
+    {
+        var state = l1.StateAtTip();
+        var record = epoch is { } number ? EpochKeys.Get(state, chainId, number) : EpochKeys.Latest(state, chainId);
+        return record is not null
+            ? Outcome.Of(record)
+            : new SettlementError(SettlementErrorKind.NotFound, epoch is { } missing
+                ? $"chain {chainId} has no encryption key of epoch {missing}"
+                : $"chain {chainId} has no committed encryption key: the sequencers' key generation does not run in this version, so encrypted transactions are not supported yet");
+    });
+
     public IReadOnlyList<ChainRecord> Chains()
     {
         var state = l1.StateAtTip();

@@ -4,7 +4,7 @@ using Cascoin.L2.Settlement.L1;
 
 namespace Cascoin.L2.Settlement.Contracts;
 
-/// <summary>The registry contract: deploys chains and keeps their status in step with their sequencers.</summary>
+/// <summary>The registry contract: deploys chains, keeps their status in step with their sequencers, and records each epoch's encryption key (<see cref="EpochKeys"/>).</summary>
 public sealed class Registry : ISystemContract
 {
     private Registry()
@@ -16,12 +16,17 @@ public sealed class Registry : ISystemContract
 
     public Address Address => SystemAddresses.Registry;
 
-    public IReadOnlyList<L1TransactionKind> Kinds { get; } = [L1TransactionKind.DeployChain];
+    public IReadOnlyList<L1TransactionKind> Kinds { get; } = [L1TransactionKind.DeployChain, L1TransactionKind.CommitEpochKey];
 
     public L1Refusal? Apply(ContractContext context, L1Call request, out string? delivered)
     {
         delivered = null;
-        return request is DeployChainCall deploy ? Deploy(context, deploy) : throw new ArgumentException($"not a registry request: {request.Kind}", nameof(request));
+        return request switch
+        {
+            DeployChainCall deploy => Deploy(context, deploy),
+            EpochKeyCall key => EpochKeys.Commit(context, key),
+            _ => throw new ArgumentException($"not a registry request: {request.Kind}", nameof(request)),
+        };
     }
 
     public const ulong MinBlockTimeMs = 10;

@@ -53,4 +53,7 @@ public enum L1TransactionKind : byte
 
     /// <summary>Fraud verifier: the challenger's one-step proof of the last disputed step.</summary>
     ProveStep = 16,
+
+    /// <summary>Registry: an epoch's encryption key for the encrypted mempool, signed by more than 2/3 of the sequencer set.</summary>
+    CommitEpochKey = 17,
 }

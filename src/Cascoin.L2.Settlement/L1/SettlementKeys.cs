@@ -45,6 +45,12 @@ public static class SettlementKeys
     /// <summary>A challenger's open games and lost ones (<see cref="Contracts.Fraud.ChallengerRecord"/>).</summary>
     public static Hash256 Challenger(Address challenger) => StateKeys.ForNamespace("fraud/challenger", challenger.ToArray());
 
+    /// <summary>Epoch <paramref name="epoch"/>'s encryption key of a chain (<see cref="Contracts.EpochKeyRecord"/>).</summary>
+    public static Hash256 EpochKey(ulong chainId, ulong epoch) => StateKeys.ForNamespace("registry/epochkey", U64Pair(chainId, epoch));
+
+    /// <summary>The newest epoch with a committed key of a chain (u64; absent: none yet).</summary>
+    public static Hash256 LatestEpoch(ulong chainId) => StateKeys.ForNamespace("registry/epoch", U64(chainId));
+
     private static byte[] U64(ulong value)
     {
         var bytes = new byte[8];
