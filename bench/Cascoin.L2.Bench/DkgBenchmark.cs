@@ -10,12 +10,16 @@ namespace Cascoin.L2.Bench;
 /// count: every member deals, checks every dealing and finishes, run one member after another on one
 /// thread; the time per member is the total over the members. Bytes per member: the dealing it
 /// broadcasts and the dealings it receives. Then one envelope-sized ciphertext: a decryption share
-/// made, one checked, and t combined (each checked again), averaged over 20 ciphertexts.
+/// made, one checked, and t combined (each checked again), averaged over 20 ciphertexts; then a block
+/// of 100 with one batch per member (<see cref="BatchDecryptionShare"/>), per envelope.
 /// </summary>
 internal sealed class DkgBenchmark : IBenchmark
 {
     /// <summary>Ciphertexts the decryption figures average over.</summary>
     private const int Ciphertexts = 20;
+
+    /// <summary>Envelopes of the block the batched figures use.</summary>
+    private const int BlockEnvelopes = 100;
 
     public string Name => "dkg";
 
@@ -50,12 +54,17 @@ internal sealed class DkgBenchmark : IBenchmark
             result.WriteNumber("share_create_ms", Math.Round(run.ShareMs, 3));
             result.WriteNumber("share_verify_ms", Math.Round(run.VerifyMs, 3));
             result.WriteNumber("combine_ms", Math.Round(run.CombineMs, 3));
+            result.WriteNumber("envelope_check_us", Math.Round(run.EnvelopeCheckUs, 1));
+            result.WriteNumber("batch_share_us_per_envelope", Math.Round(run.BatchShareUs, 1));
+            result.WriteNumber("batch_verify_us_per_envelope", Math.Round(run.BatchVerifyUs, 1));
+            result.WriteNumber("batch_combine_us_per_envelope", Math.Round(run.BatchCombineUs, 1));
             result.WriteEndObject();
         }
         result.WriteEndArray();
     }
 
-    private sealed record RunResult(ThresholdKey Key, double DkgMs, double DealMs, double CheckMs, double FinishMs, int DealingBytes, double ShareMs, double VerifyMs, double CombineMs);
+    private sealed record RunResult(ThresholdKey Key, double DkgMs, double DealMs, double CheckMs, double FinishMs, int DealingBytes, double ShareMs, double VerifyMs, double CombineMs,
+        double EnvelopeCheckUs, double BatchShareUs, double BatchVerifyUs, double BatchCombineUs);
 
     private static RunResult Run(int n, TextWriter progress)
     {
@@ -105,6 +114,24 @@ internal sealed class DkgBenchmark : IBenchmark
                 throw new InvalidOperationException("t honest shares do not decrypt");
         }
         var combineMs = clock.Elapsed.TotalMilliseconds / Ciphertexts;
-        return new RunResult(key, dealMs + checkMs + finishMs, dealMs, checkMs, finishMs, dealings[0].ToBytes().Length, shareMs, verifyMs, combineMs);
+
+        // A block of envelopes with one batch (one proof) per member.
+        var envelopes = Enumerable.Range(0, BlockEnvelopes).Select(_ => ThresholdEncryption.Encrypt(key.PublicKey, new byte[150], context)).ToList();
+        clock.Restart();
+        var block = CiphertextBatch.Of(envelopes, envelopes.Select(_ => context).ToList(), context)!;
+        var batchCheckUs = clock.Elapsed.TotalMilliseconds * 1000 / BlockEnvelopes;
+        clock.Restart();
+        var batches = results.Take(threshold).Select(r => BatchDecryptionShare.Create(r.Share!, block)).ToList();
+        var batchShareUs = clock.Elapsed.TotalMilliseconds * 1000 / threshold / BlockEnvelopes;
+        clock.Restart();
+        if (!batches.TrueForAll(b => BatchDecryptionShare.Verify(key, block, b)))
+            throw new InvalidOperationException("an honest batch does not verify");
+        var batchVerifyUs = clock.Elapsed.TotalMilliseconds * 1000 / threshold / BlockEnvelopes;
+        clock.Restart();
+        if (BatchDecryptionShare.Combine(key, block, batches) is not { } opened || opened.Any(p => p is not { Length: 150 }))
+            throw new InvalidOperationException("t honest batches do not decrypt the block");
+        var batchCombineUs = clock.Elapsed.TotalMilliseconds * 1000 / BlockEnvelopes;
+        return new RunResult(key, dealMs + checkMs + finishMs, dealMs, checkMs, finishMs, dealings[0].ToBytes().Length, shareMs, verifyMs, combineMs,
+            batchCheckUs, batchShareUs, batchVerifyUs, batchCombineUs);
     }
 }

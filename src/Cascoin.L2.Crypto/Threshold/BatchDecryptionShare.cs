@@ -1,0 +1,125 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using Org.BouncyCastle.Math;
+using Org.BouncyCastle.Math.EC;
+using ECPoint = Org.BouncyCastle.Math.EC.ECPoint;
+
+namespace Cascoin.L2.Crypto.Threshold;
+
+/// <summary>
+/// One member's decryption shares of every envelope of a block, with one proof for all of them
+/// (doc/encrypted-mempool.md). D_i = x_j·U_i for each ciphertext i, and a Chaum–Pedersen proof that
+/// log_G(Y_j) = log_U*(D*), where U* = Σ ρ_i·U_i and D* = Σ ρ_i·D_i for 128-bit ρ_i hashed from the
+/// context, the member and every U_i and D_i. A single wrong D_i makes D* ≠ x_j·U* except with
+/// probability 2⁻¹²⁸, and the ρ_i are fixed only after the D_i are, so the member cannot aim at
+/// them. Checking a block's shares costs two multi-scalar multiplications instead of four
+/// multiplications per envelope.
+/// Bytes: member u16 ‖ count u32 ‖ count × D_i 33 ‖ proof 64, big-endian.
+/// </summary>
+public static class BatchDecryptionShare
+{
+    /// <summary>Envelopes one batch covers at most (a block's worth, with room).</summary>
+    public const int MaxCiphertexts = 65_536;
+
+    private const string ProofTag = "cascoin-l2-batch-decryption-share-v1";
+
+    /// <summary>Member <paramref name="share"/>'s shares of the block's ciphertexts, bound to its context.</summary>
+    public static byte[] Create(KeyShare share, CiphertextBatch block)
+    {
+        ArgumentNullException.ThrowIfNull(share);
+        ArgumentNullException.ThrowIfNull(block);
+        var x = Group.DecodeScalar(share.Secret) ?? throw new ArgumentException("the key share is not a scalar", nameof(share));
+        var shares = block.Points.Select(u => u.Multiply(x).Normalize()).ToArray();
+        var (uSum, dSum) = Aggregate(block.Points, shares, block.Context, share.Index);
+        var output = new byte[6 + shares.Length * Group.PointSize + DleqProof.Size];
+        BinaryPrimitives.WriteUInt16BigEndian(output, checked((ushort)share.Index));
+        BinaryPrimitives.WriteUInt32BigEndian(output.AsSpan(2), (uint)shares.Length);
+        for (var i = 0; i < shares.Length; i++)
+            Group.Encode(shares[i]).CopyTo(output, 6 + i * Group.PointSize);
+        DleqProof.Prove(x, Group.Base(x), uSum, dSum, ProofTag, ProofContext(block.Context, share.Index)).CopyTo(output, 6 + shares.Length * Group.PointSize);
+        return output;
+    }
+
+    /// <summary>The member a batch names, or null when the bytes are not a batch of <paramref name="count"/> shares.</summary>
+    public static int? MemberOf(ReadOnlySpan<byte> batch, int count) =>
+        batch.Length == 6 + count * Group.PointSize + DleqProof.Size && BinaryPrimitives.ReadUInt32BigEndian(batch[2..]) == count
+            ? BinaryPrimitives.ReadUInt16BigEndian(batch)
+            : null;
+
+    /// <summary>Whether <paramref name="batch"/> holds valid shares of every ciphertext of the block by a member of <paramref name="key"/>.</summary>
+    public static bool Verify(ThresholdKey key, CiphertextBatch block, ReadOnlySpan<byte> batch)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(block);
+        return SharesOf(key, block, batch) is not null;
+    }
+
+    /// <summary>
+    /// The plaintexts from t batches of distinct members that check (the others are skipped): one per
+    /// ciphertext, null where its ciphertext does not authenticate; null in all when fewer than t
+    /// batches check.
+    /// </summary>
+    public static byte[]?[]? Combine(ThresholdKey key, CiphertextBatch block, IEnumerable<byte[]> batches)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(block);
+        ArgumentNullException.ThrowIfNull(batches);
+        var valid = new Dictionary<int, ECPoint[]>();
+        foreach (var batch in batches)
+        {
+            if (valid.Count == key.Threshold)
+                break;
+            if (MemberOf(batch, block.Count) is { } member && !valid.ContainsKey(member) && SharesOf(key, block, batch) is { } shares)
+                valid[member] = shares;
+        }
+        if (valid.Count < key.Threshold)
+            return null;
+        var members = valid.Keys.ToList();
+        var lambdas = members.Select(j => Group.LagrangeAtZero(j, members)).ToArray();
+        var plaintexts = new byte[]?[block.Count];
+        for (var i = 0; i < plaintexts.Length; i++)
+        {
+            var secret = ECAlgorithms.SumOfMultiplies(members.Select(j => valid[j][i]).ToArray(), lambdas).Normalize();
+            plaintexts[i] = ThresholdEncryption.Open(block.Ciphertexts[i], block.Labels[i], secret, block.Points[i]);
+        }
+        return plaintexts;
+    }
+
+    /// <summary>The D_i of a batch whose proof checks against its member's verification key, or null.</summary>
+    private static ECPoint[]? SharesOf(ThresholdKey key, CiphertextBatch block, ReadOnlySpan<byte> batch)
+    {
+        if (MemberOf(batch, block.Count) is not { } member || key.VerificationKeyOf(member) is not { } vk || Group.Decode(vk) is not { } y)
+            return null;
+        var shares = new ECPoint[block.Count];
+        for (var i = 0; i < shares.Length; i++)
+        {
+            if (Group.Decode(batch.Slice(6 + i * Group.PointSize, Group.PointSize)) is not { } d)
+                return null;
+            shares[i] = d;
+        }
+        var (uSum, dSum) = Aggregate(block.Points, shares, block.Context, member);
+        return DleqProof.Verify(batch[(6 + shares.Length * Group.PointSize)..], y, uSum, dSum, ProofTag, ProofContext(block.Context, member)) ? shares : null;
+    }
+
+    /// <summary>U* = Σ ρ_i·U_i and D* = Σ ρ_i·D_i, with ρ_i the first 16 bytes of SHA-256(seed ‖ i) and the seed a hash of everything.</summary>
+    private static (ECPoint U, ECPoint D) Aggregate(ECPoint[] points, ECPoint[] shares, byte[] context, int member)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(System.Text.Encoding.ASCII.GetBytes(ProofTag));
+        hash.AppendData(ProofContext(context, member));
+        foreach (var point in points.Concat(shares))
+            hash.AppendData(Group.Encode(point));
+        var seed = hash.GetHashAndReset();
+        var weights = new BigInteger[points.Length];
+        Span<byte> input = stackalloc byte[36];
+        seed.CopyTo(input);
+        for (var i = 0; i < weights.Length; i++)
+        {
+            BinaryPrimitives.WriteInt32BigEndian(input[32..], i);
+            weights[i] = new BigInteger(1, SHA256.HashData(input)[..16]);
+        }
+        return (ECAlgorithms.SumOfMultiplies(points, weights).Normalize(), ECAlgorithms.SumOfMultiplies(shares, weights).Normalize());
+    }
+
+    private static byte[] ProofContext(byte[] context, int member) => [.. context, (byte)(member >> 8), (byte)member];
+}
