@@ -55,48 +55,79 @@ public static class BatchDecryptionShare
     }
 
     /// <summary>
-    /// The plaintexts from t batches of distinct members that check (the others are skipped): one per
-    /// ciphertext, null where its ciphertext does not authenticate; null in all when fewer than t
-    /// batches check.
+    /// The plaintexts from t batches of distinct members: one per ciphertext, null where the ciphertext
+    /// does not open under its key (the sender's fault: a false key commitment or a body that does not
+    /// authenticate); null in all when fewer than t batches check. A sender's false commitment costs the
+    /// block the checked path once. Optimistic, as <see cref="ThresholdEncryption.Combine"/>: the first t batches are combined
+    /// unchecked, and only when a key commitment does not match are the proofs checked and the invalid
+    /// batches skipped. The result is always the one the true keys give.
     /// </summary>
     public static byte[]?[]? Combine(ThresholdKey key, CiphertextBatch block, IEnumerable<byte[]> batches)
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(block);
         ArgumentNullException.ThrowIfNull(batches);
+        var all = batches.ToList();
+        var first = new Dictionary<int, ECPoint[]>();
+        foreach (var batch in all)
+        {
+            if (first.Count < key.Threshold && MemberOf(batch, block.Count) is { } member && key.VerificationKeyOf(member) is not null
+                && !first.ContainsKey(member) && PointsOf(batch, block.Count) is { } shares)
+                first[member] = shares;
+        }
+        if (first.Count == key.Threshold && Open(block, first, optimistic: true) is { } quick)
+            return quick;
         var valid = new Dictionary<int, ECPoint[]>();
-        foreach (var batch in batches)
+        foreach (var batch in all)
         {
             if (valid.Count == key.Threshold)
                 break;
             if (MemberOf(batch, block.Count) is { } member && !valid.ContainsKey(member) && SharesOf(key, block, batch) is { } shares)
                 valid[member] = shares;
         }
-        if (valid.Count < key.Threshold)
-            return null;
-        var members = valid.Keys.ToList();
+        return valid.Count < key.Threshold ? null : Open(block, valid, optimistic: false);
+    }
+
+    /// <summary>
+    /// Every ciphertext opened with the key t members' shares give. Optimistic (shares unchecked): null
+    /// as soon as a key commitment does not match, as a share may be wrong. Checked: a commitment that
+    /// does not match is the sender's (it wrote a false one), and that plaintext is null.
+    /// </summary>
+    private static byte[]?[]? Open(CiphertextBatch block, Dictionary<int, ECPoint[]> shares, bool optimistic)
+    {
+        var members = shares.Keys.ToList();
         var lambdas = members.Select(j => Group.LagrangeAtZero(j, members)).ToArray();
         var plaintexts = new byte[]?[block.Count];
         for (var i = 0; i < plaintexts.Length; i++)
         {
-            var secret = ECAlgorithms.SumOfMultiplies(members.Select(j => valid[j][i]).ToArray(), lambdas).Normalize();
-            plaintexts[i] = ThresholdEncryption.Open(block.Ciphertexts[i], block.Labels[i], secret, block.Points[i]);
+            var secret = ECAlgorithms.SumOfMultiplies(members.Select(j => shares[j][i]).ToArray(), lambdas).Normalize();
+            var (matches, plaintext) = ThresholdEncryption.Open(block.Ciphertexts[i], block.Labels[i], secret, block.Points[i]);
+            if (!matches && optimistic)
+                return null;
+            plaintexts[i] = plaintext;
         }
         return plaintexts;
     }
 
-    /// <summary>The D_i of a batch whose proof checks against its member's verification key, or null.</summary>
-    private static ECPoint[]? SharesOf(ThresholdKey key, CiphertextBatch block, ReadOnlySpan<byte> batch)
+    /// <summary>The D_i of a batch of <paramref name="count"/> shares, unchecked; null when one is not a point.</summary>
+    private static ECPoint[]? PointsOf(ReadOnlySpan<byte> batch, int count)
     {
-        if (MemberOf(batch, block.Count) is not { } member || key.VerificationKeyOf(member) is not { } vk || Group.Decode(vk) is not { } y)
-            return null;
-        var shares = new ECPoint[block.Count];
+        var shares = new ECPoint[count];
         for (var i = 0; i < shares.Length; i++)
         {
             if (Group.Decode(batch.Slice(6 + i * Group.PointSize, Group.PointSize)) is not { } d)
                 return null;
             shares[i] = d;
         }
+        return shares;
+    }
+
+    /// <summary>The D_i of a batch whose proof checks against its member's verification key, or null.</summary>
+    private static ECPoint[]? SharesOf(ThresholdKey key, CiphertextBatch block, ReadOnlySpan<byte> batch)
+    {
+        if (MemberOf(batch, block.Count) is not { } member || key.VerificationKeyOf(member) is not { } vk || Group.Decode(vk) is not { } y
+            || PointsOf(batch, block.Count) is not { } shares)
+            return null;
         var (uSum, dSum) = Aggregate(block.Points, shares, block.Context, member);
         return DleqProof.Verify(batch[(6 + shares.Length * Group.PointSize)..], y, uSum, dSum, ProofTag, ProofContext(block.Context, member)) ? shares : null;
     }

@@ -19,13 +19,17 @@ namespace Cascoin.L2.Crypto.Threshold;
 /// </summary>
 public static class ThresholdEncryption
 {
-    /// <summary>U, the proof of r, the AEAD tag.</summary>
-    public const int Overhead = Group.PointSize + SchnorrProof.Size + TagSize;
+    /// <summary>U, the proof of r, the key commitment, the AEAD tag.</summary>
+    public const int Overhead = Group.PointSize + SchnorrProof.Size + CommitmentSize + TagSize;
+
+    /// <summary>Where the part the proof of r covers starts: the key commitment, then the AEAD output.</summary>
+    internal const int BodyStart = Group.PointSize + SchnorrProof.Size;
 
     /// <summary>Member index (u16), D_j, the Chaum–Pedersen proof.</summary>
     public const int ShareSize = 2 + Group.PointSize + DleqProof.Size;
 
     private const int TagSize = 16;
+    private const int CommitmentSize = 32;
     private const string ProofTag = "cascoin-l2-envelope-pok-v1";
     private const string ShareTag = "cascoin-l2-decryption-share-v1";
     private static ReadOnlySpan<byte> KeyInfo => "cascoin-l2-envelope-v1"u8;
@@ -35,16 +39,28 @@ public static class ThresholdEncryption
     public static byte[] Encrypt(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> label)
     {
         var y = Group.Decode(publicKey) ?? throw new ArgumentException("the encryption key is not a compressed secp256k1 point", nameof(publicKey));
-        var r = Group.RandomScalar();
+        return Encrypt(y, Group.RandomScalar(), plaintext, label);
+    }
+
+    /// <summary>The ciphertext with sender randomness <paramref name="r"/> (tests play a sender who knows it).</summary>
+    internal static byte[] Encrypt(ECPoint y, BigInteger r, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> label)
+    {
         var u = Group.Base(r);
         var output = new byte[Overhead + plaintext.Length];
-        var body = output.AsSpan(Group.PointSize + SchnorrProof.Size);
-        using (var aead = new ChaCha20Poly1305(SymmetricKey(y.Multiply(r), u)))
-            aead.Encrypt(stackalloc byte[12], plaintext, body[..plaintext.Length], body[plaintext.Length..], label);
+        var body = output.AsSpan(BodyStart);
+        var (key, commitment) = Keys(y.Multiply(r), u);
+        commitment.CopyTo(body);
+        var sealedPart = body[CommitmentSize..];
+        using (var aead = new ChaCha20Poly1305(key))
+            aead.Encrypt(stackalloc byte[12], plaintext, sealedPart[..plaintext.Length], sealedPart[plaintext.Length..], label);
         Group.Encode(u).CopyTo(output, 0);
-        SchnorrProof.Prove(r, u, ProofTag, ProofMessage(label, body)).CopyTo(output, Group.PointSize);
+        Prove(output, r, label);
         return output;
     }
+
+    /// <summary>Writes the sender's proof of r over the ciphertext's body and label.</summary>
+    internal static void Prove(byte[] ciphertext, BigInteger r, ReadOnlySpan<byte> label) =>
+        SchnorrProof.Prove(r, Group.Base(r), ProofTag, ProofMessage(label, ciphertext.AsSpan(BodyStart))).CopyTo(ciphertext, Group.PointSize);
 
     /// <summary>Whether the ciphertext is well formed for <paramref name="label"/>: U on the curve and the sender's proof of r valid. Sequencers order and decrypt only these.</summary>
     public static bool IsWellFormed(ReadOnlySpan<byte> ciphertext, ReadOnlySpan<byte> label) => PointOf(ciphertext, label) is not null;
@@ -73,7 +89,10 @@ public static class ThresholdEncryption
 
     /// <summary>
     /// The plaintext from the shares: null when fewer than t of them are valid shares of distinct
-    /// members, or when the ciphertext does not authenticate. Invalid shares are skipped.
+    /// members, or when the ciphertext does not authenticate. Optimistic: the first t shares of
+    /// distinct members are combined without checking their proofs, and the ciphertext's key
+    /// commitment tells whether the result is the key; only when it is not are the proofs checked and
+    /// the invalid shares skipped. Either way the result is the one the true key gives.
     /// </summary>
     public static byte[]? Combine(ThresholdKey key, ReadOnlySpan<byte> ciphertext, ReadOnlySpan<byte> label, IEnumerable<byte[]> shares)
     {
@@ -81,15 +100,25 @@ public static class ThresholdEncryption
         ArgumentNullException.ThrowIfNull(shares);
         if (PointOf(ciphertext, label) is not { } u)
             return null;
+        var all = shares.ToList();
+        var first = new Dictionary<int, ECPoint>();
+        foreach (var share in all)
+        {
+            if (first.Count < key.Threshold && ShareIndex(share) is { } index && key.VerificationKeyOf(index) is not null && !first.ContainsKey(index)
+                && Group.Decode(share.AsSpan(2, Group.PointSize)) is { } d)
+                first[index] = d;
+        }
+        if (first.Count == key.Threshold && Open(ciphertext, label, Interpolate(first), u) is { KeyMatches: true } quick)
+            return quick.Plaintext;
         var valid = new Dictionary<int, ECPoint>();
-        foreach (var share in shares)
+        foreach (var share in all)
         {
             if (valid.Count == key.Threshold)
                 break;
             if (ShareIndex(share) is { } index && !valid.ContainsKey(index) && ShareOf(key, u, share) is { } d)
                 valid[index] = d;
         }
-        return valid.Count < key.Threshold ? null : Open(ciphertext, label, Interpolate(valid), u);
+        return valid.Count < key.Threshold ? null : Open(ciphertext, label, Interpolate(valid), u).Plaintext;
     }
 
     /// <summary>Σ λ_j·D_j over the given members' points: the secret's point when they are t valid shares.</summary>
@@ -102,22 +131,30 @@ public static class ThresholdEncryption
         return sum.Normalize();
     }
 
-    /// <summary>The AEAD opened with the key from <paramref name="s"/>; null when it does not authenticate.</summary>
-    internal static byte[]? Open(ReadOnlySpan<byte> ciphertext, ReadOnlySpan<byte> label, ECPoint s, ECPoint u)
+    /// <summary>
+    /// The ciphertext opened with the key from <paramref name="s"/>: whether that is its key (the key
+    /// commitment matches), and the plaintext, or null when the key is not its key or the AEAD does not
+    /// authenticate under it (the sender's fault: a well-formed ciphertext of garbage).
+    /// </summary>
+    internal static (bool KeyMatches, byte[]? Plaintext) Open(ReadOnlySpan<byte> ciphertext, ReadOnlySpan<byte> label, ECPoint s, ECPoint u)
     {
         if (s.IsInfinity)
-            return null;
-        var body = ciphertext[(Group.PointSize + SchnorrProof.Size)..];
-        var plaintext = new byte[body.Length - TagSize];
-        using var aead = new ChaCha20Poly1305(SymmetricKey(s, u));
+            return (false, null);
+        var (key, commitment) = Keys(s, u);
+        var body = ciphertext[BodyStart..];
+        if (!CryptographicOperations.FixedTimeEquals(body[..CommitmentSize], commitment))
+            return (false, null);
+        var sealedPart = body[CommitmentSize..];
+        var plaintext = new byte[sealedPart.Length - TagSize];
+        using var aead = new ChaCha20Poly1305(key);
         try
         {
-            aead.Decrypt(stackalloc byte[12], body[..plaintext.Length], body[plaintext.Length..], plaintext, label);
-            return plaintext;
+            aead.Decrypt(stackalloc byte[12], sealedPart[..plaintext.Length], sealedPart[plaintext.Length..], plaintext, label);
+            return (true, plaintext);
         }
         catch (AuthenticationTagMismatchException)
         {
-            return null;
+            return (true, null);
         }
     }
 
@@ -126,8 +163,7 @@ public static class ThresholdEncryption
     {
         if (ciphertext.Length < Overhead || Group.Decode(ciphertext[..Group.PointSize]) is not { } u)
             return null;
-        var body = ciphertext[(Group.PointSize + SchnorrProof.Size)..];
-        return SchnorrProof.Verify(ciphertext.Slice(Group.PointSize, SchnorrProof.Size), u, ProofTag, ProofMessage(label, body)) ? u : null;
+        return SchnorrProof.Verify(ciphertext.Slice(Group.PointSize, SchnorrProof.Size), u, ProofTag, ProofMessage(label, ciphertext[BodyStart..])) ? u : null;
     }
 
     /// <summary>D_j of a share whose proof checks against its member's verification key, or null.</summary>
@@ -153,6 +189,15 @@ public static class ThresholdEncryption
         return hash.GetHashAndReset();
     }
 
-    private static byte[] SymmetricKey(ECPoint s, ECPoint u) =>
-        HKDF.DeriveKey(HashAlgorithmName.SHA256, Group.Encode(s), 32, Group.Encode(u), KeyInfo.ToArray());
+    /// <summary>
+    /// The AEAD key and the key commitment: the two halves of HKDF-SHA256(S, salt U, info, 64 bytes).
+    /// ChaCha20-Poly1305 does not commit to its key: a sender can make one ciphertext that opens under
+    /// two keys to two plaintexts. The commitment pins the key, so nodes that combined different shares
+    /// can never read different plaintexts.
+    /// </summary>
+    private static (byte[] Key, byte[] Commitment) Keys(ECPoint s, ECPoint u)
+    {
+        var derived = HKDF.DeriveKey(HashAlgorithmName.SHA256, Group.Encode(s), 64, Group.Encode(u), KeyInfo.ToArray());
+        return (derived[..32], derived[32..]);
+    }
 }

@@ -8,8 +8,9 @@ namespace Cascoin.L2.Crypto.Tests.Threshold;
 /// any t members' batches give every plaintext back, the same as one share per envelope does; t − 1
 /// give nothing; one D_i replaced in a batch (by another member's, by a share of another envelope,
 /// or by a random point), two moved by +Δ and −Δ (the same plain sum), a batch for another block, a
-/// reordered batch or another member's index: each is refused by its proof, and does not count
-/// towards t.
+/// reordered batch or another member's index: each is refused by its proof, does not count towards
+/// t, and first in line only sends the optimistic combination down the checked path; a sender's false
+/// key commitment leaves that envelope unopened and the others as they were.
 /// </summary>
 public sealed class BatchDecryptionShareProperties
 {
@@ -54,6 +55,9 @@ public sealed class BatchDecryptionShareProperties
         {
             Assert.False(BatchDecryptionShare.Verify(key, block, forged));
             Assert.Null(BatchDecryptionShare.Combine(key, block, [.. chosen.Where(b => b != victim), forged]));
+            // First in line it sends the optimistic combination down the checked path, which skips it.
+            if (members > threshold)
+                Assert.Equal(plaintexts, BatchDecryptionShare.Combine(key, block, [forged, .. batches.Where(b => b != victim)])!.Select(p => p!).ToList());
         }
         // Two D_i moved by +Δ and −Δ, so their plain sum stays the same: the random weights still catch it.
         if (count > 1)
@@ -77,6 +81,18 @@ public sealed class BatchDecryptionShareProperties
             moved[1] = (byte)other;
             Assert.False(BatchDecryptionShare.Verify(key, block, moved));
         }
+        // A sender's false key commitment (proved over): that envelope opens to nothing, the others as before.
+        var r = Group.RandomScalar();
+        var liar = ThresholdEncryption.Encrypt(Group.Decode(key.PublicKey)!, r, [1, 2, 3], labels[at]);
+        liar[ThresholdEncryption.BodyStart] ^= 1;
+        ThresholdEncryption.Prove(liar, r, labels[at]);
+        var mixed = ciphertexts.ToList();
+        mixed[at] = liar;
+        var mixedBlock = CiphertextBatch.Of(mixed, labels, context)!;
+        var mixedOpened = BatchDecryptionShare.Combine(key, mixedBlock, keyShares.Select(s => BatchDecryptionShare.Create(s, mixedBlock)))!;
+        Assert.Null(mixedOpened[at]);
+        Assert.Equal(plaintexts.Where((_, i) => i != at), mixedOpened.Where((_, i) => i != at).Select(p => p!));
+
         // A ciphertext that is not well formed, or a label missing, makes no batch at all.
         var broken = ciphertexts.ToList();
         broken[at] = (byte[])broken[at].Clone();

@@ -8,9 +8,11 @@ namespace Cascoin.L2.Crypto.Tests.Threshold;
 /// SPEC §9 property 7 on the threshold encryption (doc/encrypted-mempool.md), for random member
 /// counts, plaintexts and subsets: encrypt, then any t valid shares give the same bytes back; any
 /// t − 1 fail (too few for <see cref="ThresholdEncryption.Combine"/>, and interpolated anyway they
-/// give a key that does not authenticate); a tampered share or proof is rejected; a tampered
-/// ciphertext or label fails (its sender proof or its authentication); an envelope's point copied
-/// into another ciphertext is refused, so nobody gets another's envelope decrypted for them.
+/// give a key its commitment does not match); a tampered share or proof is rejected, and first in line
+/// it only sends the optimistic combination down the checked path; a tampered ciphertext or label
+/// fails (its sender proof or its authentication); a sender's false key commitment opens to nothing;
+/// an envelope's point copied into another ciphertext is refused, so nobody gets another's envelope
+/// decrypted for them.
 /// </summary>
 public sealed class ThresholdEncryptionProperties
 {
@@ -60,15 +62,21 @@ public sealed class ThresholdEncryptionProperties
         {
             var u = ThresholdEncryption.PointOf(ciphertext, label)!;
             var points = fewer.ToDictionary(s => (int)ThresholdEncryption.ShareIndex(s)!, s => Group.Decode(s.AsSpan(2, Group.PointSize))!);
-            Assert.Null(ThresholdEncryption.Open(ciphertext, label, ThresholdEncryption.Interpolate(points), u));
+            Assert.Equal((false, (byte[]?)null), ThresholdEncryption.Open(ciphertext, label, ThresholdEncryption.Interpolate(points), u));
         }
 
-        // A tampered share (its point or its proof) is rejected, and with t − 1 good ones does not decrypt.
+        // A tampered share (its point or its proof) is rejected. A changed point with t − 1 good shares
+        // does not decrypt; a changed proof over the true point still gives the plaintext, as the point
+        // is all that the combination reads.
         var victim = subset[random.Next(subset.Count)];
         var tampered = (byte[])victim.Clone();
-        tampered[2 + random.Next(tampered.Length - 2)] ^= (byte)(1 << random.Next(8));
+        var position = 2 + random.Next(tampered.Length - 2);
+        tampered[position] ^= (byte)(1 << random.Next(8));
         Assert.False(ThresholdEncryption.VerifyShare(key, ciphertext, label, tampered));
-        Assert.Null(ThresholdEncryption.Combine(key, ciphertext, label, [.. subset.Where(s => s != victim), tampered]));
+        Assert.Equal(position < 2 + Group.PointSize ? null : plaintext, ThresholdEncryption.Combine(key, ciphertext, label, [.. subset.Where(s => s != victim), tampered]));
+        // First in line, it sends the optimistic combination down the checked path, which skips it.
+        if (members > threshold)
+            Assert.Equal(plaintext, ThresholdEncryption.Combine(key, ciphertext, label, [tampered, .. shares.Where(s => s != victim)]));
         // A share under another member's index (its proof is against the wrong key).
         if (members > 1)
         {
@@ -89,11 +97,23 @@ public sealed class ThresholdEncryptionProperties
         // Past the proof (as if the sender had re-proved r), a changed body still fails its authentication.
         var secret = ThresholdEncryption.Interpolate(subset.ToDictionary(s => (int)ThresholdEncryption.ShareIndex(s)!, s => Group.Decode(s.AsSpan(2, Group.PointSize))!));
         var point = ThresholdEncryption.PointOf(ciphertext, label)!;
-        Assert.Equal(plaintext, ThresholdEncryption.Open(ciphertext, label, secret, point));
+        var (matches, opened) = ThresholdEncryption.Open(ciphertext, label, secret, point);
+        Assert.True(matches);
+        Assert.Equal(plaintext, opened);
         var body = (byte[])ciphertext.Clone();
-        var bodyStart = Group.PointSize + SchnorrProof.Size;
-        body[bodyStart + random.Next(body.Length - bodyStart)] ^= (byte)(1 << random.Next(8));
-        Assert.Null(ThresholdEncryption.Open(body, label, secret, point));
+        body[ThresholdEncryption.BodyStart + random.Next(body.Length - ThresholdEncryption.BodyStart)] ^= (byte)(1 << random.Next(8));
+        Assert.Null(ThresholdEncryption.Open(body, label, secret, point).Plaintext);
+
+        // A sender who writes a false key commitment (and proves r over it): the ciphertext is well
+        // formed, its shares check, and it opens to nothing, the same for every node.
+        var r = Group.RandomScalar();
+        var falseCommitment = ThresholdEncryption.Encrypt(Group.Decode(key.PublicKey)!, r, plaintext, label);
+        falseCommitment[ThresholdEncryption.BodyStart + random.Next(32)] ^= 1;
+        ThresholdEncryption.Prove(falseCommitment, r, label);
+        Assert.True(ThresholdEncryption.IsWellFormed(falseCommitment, label));
+        var itsShares = keyShares.Select(k => ThresholdEncryption.CreateShare(k, falseCommitment, label)!).ToList();
+        Assert.All(itsShares, x => Assert.True(ThresholdEncryption.VerifyShare(key, falseCommitment, label, x)));
+        Assert.Null(ThresholdEncryption.Combine(key, falseCommitment, label, itsShares));
 
         // The copycat: the victim's U in an envelope of its own, with a proof it cannot make for r.
         var copy = ThresholdEncryption.Encrypt(key.PublicKey, "front-run"u8, label);
