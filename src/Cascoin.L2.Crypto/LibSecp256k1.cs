@@ -18,6 +18,7 @@ public sealed unsafe class LibSecp256k1 : ISecp256k1Backend, IDisposable
 {
     private const uint ContextSignVerify = 0x0301; // SECP256K1_CONTEXT_SIGN | SECP256K1_CONTEXT_VERIFY
     private const uint EcCompressed = 0x0102;      // SECP256K1_EC_COMPRESSED
+    private const uint EcUncompressed = 0x0002;    // SECP256K1_EC_UNCOMPRESSED
     private const int OpaquePublicKeySize = 64;   // sizeof(secp256k1_pubkey)
     private const int OpaqueSignatureSize = 64;   // sizeof(secp256k1_ecdsa_signature)
     private const int OpaqueRecoverableSignatureSize = 65; // sizeof(secp256k1_ecdsa_recoverable_signature)
@@ -44,6 +45,7 @@ public sealed unsafe class LibSecp256k1 : ISecp256k1Backend, IDisposable
     private readonly delegate* unmanaged[Cdecl]<nint, byte*, byte*, byte*, int> _recover;
     private readonly delegate* unmanaged[Cdecl]<nint, byte*, byte*, int> _signatureParseCompact;
     private readonly delegate* unmanaged[Cdecl]<nint, byte*, byte*, byte*, int> _verify;
+    private readonly delegate* unmanaged[Cdecl]<nint, byte*, byte*, int> _tweakMul;
     // int nonce_function(nonce32, msg32, key32, algo16, data, attempt); the exported variable holds it.
     private readonly delegate* unmanaged[Cdecl]<byte*, byte*, byte*, byte*, nint, uint, int> _nonceRfc6979;
 
@@ -64,6 +66,7 @@ public sealed unsafe class LibSecp256k1 : ISecp256k1Backend, IDisposable
         _recover = (delegate* unmanaged[Cdecl]<nint, byte*, byte*, byte*, int>)Export(library, "secp256k1_ecdsa_recover");
         _signatureParseCompact = (delegate* unmanaged[Cdecl]<nint, byte*, byte*, int>)Export(library, "secp256k1_ecdsa_signature_parse_compact");
         _verify = (delegate* unmanaged[Cdecl]<nint, byte*, byte*, byte*, int>)Export(library, "secp256k1_ecdsa_verify");
+        _tweakMul = (delegate* unmanaged[Cdecl]<nint, byte*, byte*, int>)Export(library, "secp256k1_ec_pubkey_tweak_mul");
         if (NativeLibrary.TryGetExport(library, "secp256k1_nonce_function_rfc6979", out var nonceVariable))
             _nonceRfc6979 = (delegate* unmanaged[Cdecl]<byte*, byte*, byte*, byte*, nint, uint, int>)*(nint*)nonceVariable;
 
@@ -222,6 +225,47 @@ public sealed unsafe class LibSecp256k1 : ISecp256k1Backend, IDisposable
     }
 
     /// <summary>
+    /// k·P (the threshold schemes' variable-base multiplication): <paramref name="point65"/> an
+    /// uncompressed point, <paramref name="scalar32"/> k in 1..n−1, the product written uncompressed.
+    /// False when the point does not parse or k is out of range.
+    /// </summary>
+    internal bool TryMultiply(ReadOnlySpan<byte> point65, ReadOnlySpan<byte> scalar32, Span<byte> product65)
+    {
+        Secp256k1Format.RequireLength(product65, 65, nameof(product65));
+        if (point65.Length != 65 || scalar32.Length != 32)
+            return false;
+        var context = Context;
+        var parsed = stackalloc byte[OpaquePublicKeySize];
+        fixed (byte* point = point65)
+        fixed (byte* scalar = scalar32)
+        {
+            if (_pubkeyParse(context, parsed, point, 65) != 1 || _tweakMul(context, parsed, scalar) != 1)
+                return false;
+        }
+        nuint length = 65;
+        fixed (byte* output = product65)
+            return _pubkeySerialize(context, output, &length, parsed, EcUncompressed) == 1 && length == 65;
+    }
+
+    /// <summary>k·G written uncompressed; false when k is not in 1..n−1.</summary>
+    internal bool TryMultiplyBase(ReadOnlySpan<byte> scalar32, Span<byte> product65)
+    {
+        Secp256k1Format.RequireLength(product65, 65, nameof(product65));
+        if (scalar32.Length != 32)
+            return false;
+        var context = Context;
+        var created = stackalloc byte[OpaquePublicKeySize];
+        fixed (byte* scalar = scalar32)
+        {
+            if (_pubkeyCreate(context, created, scalar) != 1)
+                return false;
+        }
+        nuint length = 65;
+        fixed (byte* output = product65)
+            return _pubkeySerialize(context, output, &length, created, EcUncompressed) == 1 && length == 65;
+    }
+
+    /// <summary>
     /// Candidate <paramref name="attempt"/> of libsecp256k1's exported RFC 6979 nonce function, for
     /// checking the managed implementation against it. False when the export is missing.
     /// </summary>
@@ -285,7 +329,7 @@ public sealed unsafe class LibSecp256k1 : ISecp256k1Backend, IDisposable
         "secp256k1_ec_pubkey_parse", "secp256k1_ecdsa_sign_recoverable",
         "secp256k1_ecdsa_recoverable_signature_serialize_compact",
         "secp256k1_ecdsa_recoverable_signature_parse_compact", "secp256k1_ecdsa_recover",
-        "secp256k1_ecdsa_signature_parse_compact", "secp256k1_ecdsa_verify",
+        "secp256k1_ecdsa_signature_parse_compact", "secp256k1_ecdsa_verify", "secp256k1_ec_pubkey_tweak_mul",
     ];
 
     private static nint Export(nint library, string name) => NativeLibrary.GetExport(library, name);

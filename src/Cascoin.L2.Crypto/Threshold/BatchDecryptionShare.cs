@@ -29,7 +29,7 @@ public static class BatchDecryptionShare
         ArgumentNullException.ThrowIfNull(share);
         ArgumentNullException.ThrowIfNull(block);
         var x = Group.DecodeScalar(share.Secret) ?? throw new ArgumentException("the key share is not a scalar", nameof(share));
-        var shares = block.Points.Select(u => u.Multiply(x).Normalize()).ToArray();
+        var shares = block.Points.Select(u => Group.Multiply(u, x)).ToArray();
         var (uSum, dSum) = Aggregate(block.Points, shares, block.Context, share.Index);
         var output = new byte[6 + shares.Length * Group.PointSize + DleqProof.Size];
         BinaryPrimitives.WriteUInt16BigEndian(output, checked((ushort)share.Index));

@@ -16,7 +16,7 @@ internal static class DleqProof
     public static byte[] Prove(BigInteger x, ECPoint a, ECPoint h, ECPoint b, string tag, byte[] context)
     {
         var w = Group.RandomScalar();
-        var e = Challenge(tag, a, h, b, Group.Base(w), h.Multiply(w).Normalize(), context);
+        var e = Challenge(tag, a, h, b, Group.Base(w), Group.Multiply(h, w), context);
         var z = w.Add(e.Multiply(x)).Mod(Group.N);
         return [.. Group.EncodeScalar(e), .. Group.EncodeScalar(z)];
     }
@@ -25,8 +25,8 @@ internal static class DleqProof
     {
         if (proof.Length != Size || Group.DecodeScalar(proof[..Group.ScalarSize]) is not { } e || Group.DecodeScalar(proof[Group.ScalarSize..]) is not { } z)
             return false;
-        var r1 = Group.Base(z).Subtract(a.Multiply(e)).Normalize();
-        var r2 = h.Multiply(z).Subtract(b.Multiply(e)).Normalize();
+        var r1 = Group.Base(z).Subtract(Group.Multiply(a, e)).Normalize();
+        var r2 = Group.Multiply(h, z).Subtract(Group.Multiply(b, e)).Normalize();
         return !r1.IsInfinity && !r2.IsInfinity && Challenge(tag, a, h, b, r1, r2, context).Equals(e);
     }
 

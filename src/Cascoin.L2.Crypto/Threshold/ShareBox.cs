@@ -24,7 +24,7 @@ internal static class ShareBox
         var ephemeral = Group.Base(e);
         var box = new byte[Size];
         Group.Encode(ephemeral).CopyTo(box, 0);
-        using var aead = new ChaCha20Poly1305(Key(memberKey.Multiply(e), ephemeral, context, dealer, member));
+        using var aead = new ChaCha20Poly1305(Key(Group.Multiply(memberKey, e), ephemeral, context, dealer, member));
         aead.Encrypt(stackalloc byte[12], Group.EncodeScalar(share), box.AsSpan(Group.PointSize, Group.ScalarSize), box.AsSpan(Group.PointSize + Group.ScalarSize));
         return box;
     }
@@ -35,7 +35,7 @@ internal static class ShareBox
         if (box.Length != Size || Group.Decode(box[..Group.PointSize]) is not { } ephemeral)
             return null;
         var share = new byte[Group.ScalarSize];
-        using var aead = new ChaCha20Poly1305(Key(ephemeral.Multiply(memberSecret), ephemeral, context, dealer, member));
+        using var aead = new ChaCha20Poly1305(Key(Group.Multiply(ephemeral, memberSecret), ephemeral, context, dealer, member));
         try
         {
             aead.Decrypt(stackalloc byte[12], box.Slice(Group.PointSize, Group.ScalarSize), box[(Group.PointSize + Group.ScalarSize)..], share);

@@ -48,7 +48,7 @@ public static class ThresholdEncryption
         var u = Group.Base(r);
         var output = new byte[Overhead + plaintext.Length];
         var body = output.AsSpan(BodyStart);
-        var (key, commitment) = Keys(y.Multiply(r), u);
+        var (key, commitment) = Keys(Group.Multiply(y, r), u);
         commitment.CopyTo(body);
         var sealedPart = body[CommitmentSize..];
         using (var aead = new ChaCha20Poly1305(key))
@@ -72,7 +72,7 @@ public static class ThresholdEncryption
         if (PointOf(ciphertext, label) is not { } u)
             return null;
         var x = Group.DecodeScalar(share.Secret) ?? throw new ArgumentException("the key share is not a scalar", nameof(share));
-        var d = u.Multiply(x).Normalize();
+        var d = Group.Multiply(u, x);
         var output = new byte[ShareSize];
         BinaryPrimitives.WriteUInt16BigEndian(output, checked((ushort)share.Index));
         Group.Encode(d).CopyTo(output, 2);
@@ -127,7 +127,7 @@ public static class ThresholdEncryption
         var members = shares.Keys.ToList();
         var sum = Group.Curve.Infinity;
         foreach (var (index, d) in shares)
-            sum = sum.Add(d.Multiply(Group.LagrangeAtZero(index, members)));
+            sum = sum.Add(Group.Multiply(d, Group.LagrangeAtZero(index, members)));
         return sum.Normalize();
     }
 
