@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
 using Org.BouncyCastle.Math;
-using Org.BouncyCastle.Math.EC;
-using ECCurve = Org.BouncyCastle.Math.EC.ECCurve;
 using ECPoint = Org.BouncyCastle.Math.EC.ECPoint;
 
 namespace Cascoin.L2.Crypto.Threshold;

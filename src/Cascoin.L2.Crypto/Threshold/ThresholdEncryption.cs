@@ -1,21 +1,21 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using Org.BouncyCastle.Math;
-using Org.BouncyCastle.Math.EC;
-using ECCurve = Org.BouncyCastle.Math.EC.ECCurve;
 using ECPoint = Org.BouncyCastle.Math.EC.ECPoint;
 
 namespace Cascoin.L2.Crypto.Threshold;
 
 /// <summary>
 /// Hybrid threshold ElGamal over secp256k1 with a proof of the sender's randomness ("signed
-/// ElGamal", doc/encrypted-mempool.md). To encrypt to Y: a random r, U = r·G, S = r·Y, a key
-/// HKDF-SHA256(S, salt U, info "cascoin-l2-envelope-v1"), ChaCha20-Poly1305 under it (zero nonce: the
-/// key is fresh) with the label as associated data, and a Schnorr proof of r bound to the label and
-/// ciphertext. Member j's decryption share is D_j = x_j·U with a Chaum–Pedersen proof against its
-/// verification key; any t valid shares give S = Σ λ_j·D_j (Lagrange at 0) and the plaintext.
+/// ElGamal") and a key commitment (doc/encrypted-mempool.md). To encrypt to Y: a random r, U = r·G,
+/// S = r·Y, 64 bytes HKDF-SHA256(S, salt U, info "cascoin-l2-envelope-v1") split into a
+/// ChaCha20-Poly1305 key (zero nonce: the key is fresh; the label as associated data) and a commitment
+/// to it, and a Schnorr proof of r bound to the label, the commitment and the AEAD output. Member j's
+/// decryption share is D_j = x_j·U with a Chaum–Pedersen proof against its verification key; any t
+/// shares give S = Σ λ_j·D_j (Lagrange at 0) and the plaintext.
 /// The proof of r is what makes this safe to run in public: without it anyone could put a pending
-/// envelope's U into an envelope of their own, get it decrypted first, and read the original.
+/// envelope's U into an envelope of their own, get it decrypted first, and read the original. The
+/// commitment is what makes the optimistic combination safe (see <see cref="Keys"/>).
 /// </summary>
 public static class ThresholdEncryption
 {

@@ -82,44 +82,8 @@ public sealed class DissectionGameProperties
     {
         var random = new Random(seed.Value);
         using var block = ProvenBlock.Random(random, "bisection-honest-challenger");
-        var honest = block.Commitments;
-        var steps = block.Steps.Count;
-        // The defenders signed a wrong end; at each midpoint they post the truth or anything else, at random.
-        var claimedEnd = Lie(random);
-        var height = 1_000UL;
-        var game = DissectionGame.Open(honest[0], claimedEnd, steps, height, MoveBlocks, Widths[random.Next(Widths.Length)]);
-        var moves = 0;
-        while (!game.IsOver)
-        {
-            height += (ulong)random.Next(0, 2);
-            switch (game.Phase)
-            {
-                case GamePhase.DefenderMoves when random.Next(10) == 0:
-                    height += MoveBlocks + 1;
-                    game = game.Timeout(height).Game!;
-                    break;
-                case GamePhase.DefenderMoves:
-                    game = game.Dissect(Cuts(game, i => random.Next(2) == 0 ? honest[i] : Lie(random)), height).Game!;
-                    break;
-                case GamePhase.ChallengerMoves:
-                    // It names the first part whose end is not the truth (the start of each part it agreed to).
-                    var part = 0;
-                    while (part < game.Parts - 1 && game.Cuts![part] == honest[game.Boundary(part + 1)])
-                        part++;
-                    game = game.Choose(part, height).Game!;
-                    break;
-                default:
-                    Assert.Equal(honest[game.Lo], game.LoCommitment); // the challenger only ever agreed to the truth
-                    var proof = block.Steps.ProofOf(game.Lo);
-                    var (post, error) = proof.Verify(block.Frame);
-                    Assert.Null(error);
-                    game = game.Prove(proof, block.TransactionAt(game.Lo), post!.Value, height).Game!;
-                    break;
-            }
-            moves++;
-        }
-        Assert.Equal(GamePhase.ChallengerWon, game.Phase);
-        Assert.True(moves <= DissectionGame.MaxMoves(steps, game.Width), $"{moves} moves for {steps} steps at width {game.Width}");
+        // The defenders signed a wrong end; at each midpoint they post the truth or anything else, at random, or sleep.
+        HonestChallengerWins(block, random, sleepingDefenders: true, i => random.Next(2) == 0 ? block.Commitments[i] : Lie(random));
     }
 
     /// <summary>
@@ -133,6 +97,18 @@ public sealed class DissectionGameProperties
     {
         var random = new Random(seed.Value);
         using var block = ProvenBlock.Random(random, "bisection-invalid-block", invalid: true);
+        HonestChallengerWins(block, random, sleepingDefenders: false,
+            i => random.Next(3) switch { 0 => block.Commitments[i], 1 => StepState.Invalid, _ => Lie(random) });
+    }
+
+    /// <summary>
+    /// A game over a wrong claimed end, the defenders cutting with <paramref name="cut"/> at each boundary
+    /// index (and, if <paramref name="sleepingDefenders"/>, sometimes sleeping past their deadline)
+    /// against an honest challenger, who names the first part whose end is not the truth and proves the
+    /// last step: the challenger wins, within the most moves, and is never asked a proof after a refused step.
+    /// </summary>
+    private static void HonestChallengerWins(ProvenBlock block, Random random, bool sleepingDefenders, Func<int, Hash256> cut)
+    {
         var honest = block.Commitments;
         var steps = block.Steps.Count;
         var height = 1_000UL;
@@ -143,18 +119,23 @@ public sealed class DissectionGameProperties
             height += (ulong)random.Next(0, 2);
             switch (game.Phase)
             {
+                case GamePhase.DefenderMoves when sleepingDefenders && random.Next(10) == 0:
+                    height += MoveBlocks + 1;
+                    game = game.Timeout(height).Game!;
+                    break;
                 case GamePhase.DefenderMoves:
-                    game = game.Dissect(Cuts(game, i => random.Next(3) switch { 0 => honest[i], 1 => StepState.Invalid, _ => Lie(random) }), height).Game!;
+                    game = game.Dissect(Cuts(game, cut), height).Game!;
                     break;
                 case GamePhase.ChallengerMoves:
+                    // It names the first part whose end is not the truth (the start of each part it agreed to).
                     var part = 0;
                     while (part < game.Parts - 1 && game.Cuts![part] == honest[game.Boundary(part + 1)])
                         part++;
                     game = game.Choose(part, height).Game!;
                     break;
                 default:
-                    Assert.Equal(honest[game.Lo], game.LoCommitment);
-                    Assert.True(game.Lo <= block.Refused, $"a proof is asked of step {game.Lo}, after the refused step {block.Refused}");
+                    Assert.Equal(honest[game.Lo], game.LoCommitment); // the challenger only ever agreed to the truth
+                    Assert.True(block.Refused is null || game.Lo <= block.Refused, $"a proof is asked of step {game.Lo}, after the refused step {block.Refused}");
                     var proof = block.Steps.ProofOf(game.Lo);
                     var (post, error) = proof.Verify(block.Frame);
                     Assert.Null(error);

@@ -12,7 +12,7 @@ namespace Cascoin.L2.Settlement.Tests.Contracts;
 /// the set in address order; the attacks a single sequencer or a minority could try are refused —
 /// too few signers, an outsider's signature, a repeated signer, a skipped or repeated epoch, a set
 /// height that is stale or in the future, a verification key short or off the curve, fewer qualified
-/// dealers than the threshold.
+/// dealers than the threshold, a fee below the per-byte price.
 /// </summary>
 public sealed class EpochKeyTests
 {
@@ -54,6 +54,11 @@ public sealed class EpochKeyTests
             // A signature over another call (the signers agreed to another key) does not count for this one.
             var agreed = Signed(Call(), keys[0], keys[1], keys[2]);
             Assert.NotNull(Refusal(agreed with { PublicKey = key.VerificationKeys[0] }));
+
+            // Its bytes pay their fee: one satoshi less is not taken.
+            var fee = l1.Parameters.FeeFor(L1TransactionKind.CommitEpochKey, agreed.ToBytes().Length);
+            Assert.True(fee > l1.Parameters.MinimumFee);
+            Assert.NotNull(l1.Chain.Submit(l1.Sign(StakedChain.Sequencer, agreed, fee - Amount.FromSat(1))));
 
             var receipt = l1.Execute(StakedChain.Sequencer, agreed);
             Assert.True(receipt.Success, receipt.Error);
