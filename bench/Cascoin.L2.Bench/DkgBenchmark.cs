@@ -7,9 +7,9 @@ namespace Cascoin.L2.Bench;
 
 /// <summary>
 /// The epoch-key DKG and threshold decryption in process (doc/encrypted-mempool.md), for each member
-/// count: every member deals, checks every dealing and finishes, run one member after another on one
-/// thread; the time per member is the total over the members. Bytes per member: the dealing it
-/// broadcasts and the dealings it receives. Then one envelope-sized ciphertext: a decryption share
+/// count: every member deals, checks every dealing, exposes, checks every exposure and finishes, run one member after another on one
+/// thread; the time per member is the total over the members. Bytes per member: the dealing and
+/// exposure it broadcasts and those it receives. Then one envelope-sized ciphertext: a decryption share
 /// made, one checked, and t combined (each checked again), averaged over 20 ciphertexts; then a block
 /// of 100 with one batch per member (<see cref="BatchDecryptionShare"/>), per envelope.
 /// </summary>
@@ -47,10 +47,12 @@ internal sealed class DkgBenchmark : IBenchmark
             result.WriteNumber("dkg_ms_per_member", Math.Round(run.DkgMs / n, 2));
             result.WriteNumber("deal_ms", Math.Round(run.DealMs / n, 2));
             result.WriteNumber("check_dealing_ms", Math.Round(run.CheckMs / n / n, 3));
+            result.WriteNumber("exposure_ms", Math.Round(run.ExposeMs / n, 2));
             result.WriteNumber("finish_ms", Math.Round(run.FinishMs / n, 2));
             result.WriteNumber("dealing_bytes", run.DealingBytes);
-            result.WriteNumber("bytes_sent_per_member", run.DealingBytes);
-            result.WriteNumber("bytes_received_per_member", (long)run.DealingBytes * (n - 1));
+            result.WriteNumber("exposure_bytes", run.ExposureBytes);
+            result.WriteNumber("bytes_sent_per_member", run.DealingBytes + run.ExposureBytes);
+            result.WriteNumber("bytes_received_per_member", (long)(run.DealingBytes + run.ExposureBytes) * (n - 1));
             result.WriteNumber("share_create_ms", Math.Round(run.ShareMs, 3));
             result.WriteNumber("share_verify_ms", Math.Round(run.VerifyMs, 3));
             result.WriteNumber("combine_ms", Math.Round(run.CombineMs, 3));
@@ -63,7 +65,8 @@ internal sealed class DkgBenchmark : IBenchmark
         result.WriteEndArray();
     }
 
-    private sealed record RunResult(ThresholdKey Key, double DkgMs, double DealMs, double CheckMs, double FinishMs, int DealingBytes, double ShareMs, double VerifyMs, double CombineMs,
+    private sealed record RunResult(ThresholdKey Key, double DkgMs, double DealMs, double CheckMs, double ExposeMs, double FinishMs, int DealingBytes, int ExposureBytes,
+        double ShareMs, double VerifyMs, double CombineMs,
         double EnvelopeCheckUs, double BatchShareUs, double BatchVerifyUs, double BatchCombineUs);
 
     private static RunResult Run(int n, TextWriter progress)
@@ -88,11 +91,22 @@ internal sealed class DkgBenchmark : IBenchmark
         }
         var checkMs = clock.Elapsed.TotalMilliseconds;
         clock.Restart();
+        var exposures = sessions.Select(s => DkgExposure.Decode((s.Expose() ?? throw new InvalidOperationException("an honest dealer did not qualify")).ToBytes())!).ToList();
+        foreach (var session in sessions)
+        {
+            foreach (var exposure in exposures)
+            {
+                if (session.ReceiveExposure(exposure) is { } complaint)
+                    throw new InvalidOperationException($"an honest exposure drew a complaint: {complaint}");
+            }
+        }
+        var exposeMs = clock.Elapsed.TotalMilliseconds;
+        clock.Restart();
         var results = sessions.Select(s => s.Finish() ?? throw new InvalidOperationException("an honest run gave no key")).ToList();
         var finishMs = clock.Elapsed.TotalMilliseconds;
         if (results.Any(r => !r.Key.PublicKey.AsSpan().SequenceEqual(results[0].Key.PublicKey)))
             throw new InvalidOperationException("the members disagree on the key");
-        progress.WriteLine($"dkg: {n} members, threshold {threshold}: {dealMs + checkMs + finishMs:F0} ms in all");
+        progress.WriteLine($"dkg: {n} members, threshold {threshold}: {dealMs + checkMs + exposeMs + finishMs:F0} ms in all");
 
         // Transfer-sized envelope bodies (about 150 bytes), each decrypted by t members.
         var key = results[0].Key;
@@ -131,7 +145,8 @@ internal sealed class DkgBenchmark : IBenchmark
         if (BatchDecryptionShare.Combine(key, block, batches) is not { } opened || opened.Any(p => p is not { Length: 150 }))
             throw new InvalidOperationException("t honest batches do not decrypt the block");
         var batchCombineUs = clock.Elapsed.TotalMilliseconds * 1000 / BlockEnvelopes;
-        return new RunResult(key, dealMs + checkMs + finishMs, dealMs, checkMs, finishMs, dealings[0].ToBytes().Length, shareMs, verifyMs, combineMs,
+        return new RunResult(key, dealMs + checkMs + exposeMs + finishMs, dealMs, checkMs, exposeMs, finishMs, dealings[0].ToBytes().Length, exposures[0].ToBytes().Length,
+            shareMs, verifyMs, combineMs,
             batchCheckUs, batchShareUs, batchVerifyUs, batchCombineUs);
     }
 }

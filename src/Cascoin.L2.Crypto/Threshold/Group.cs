@@ -32,6 +32,26 @@ internal static class Group
 
     public static BigInteger N { get; } = Parameters.N;
 
+    /// <summary>
+    /// The second generator of Pedersen commitments, whose logarithm to G nobody knows: the first
+    /// x = SHA-256("cascoin-l2-pedersen-h-v1" ‖ counter u32, big-endian) from counter 0 that is on the
+    /// curve, with even y.
+    /// </summary>
+    public static ECPoint H { get; } = HashToPoint("cascoin-l2-pedersen-h-v1");
+
+    private static ECPoint HashToPoint(string tag)
+    {
+        var prefix = System.Text.Encoding.ASCII.GetBytes(tag);
+        for (uint counter = 0; ; counter++)
+        {
+            var input = new byte[prefix.Length + 4];
+            prefix.CopyTo(input, 0);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(input.AsSpan(prefix.Length), counter);
+            if (Decode([2, .. SHA256.HashData(input)]) is { } point)
+                return point;
+        }
+    }
+
     /// <summary>k·G: through libsecp256k1 when it is installed (its precomputed table), else BouncyCastle's comb.</summary>
     public static ECPoint Base(BigInteger k)
     {
@@ -142,7 +162,10 @@ internal static class Group
     }
 
     /// <summary>The Lagrange coefficient at 0 of member <paramref name="i"/> among <paramref name="members"/> (distinct, 1-based).</summary>
-    public static BigInteger LagrangeAtZero(int i, IReadOnlyList<int> members)
+    public static BigInteger LagrangeAtZero(int i, IReadOnlyList<int> members) => LagrangeAt(0, i, members);
+
+    /// <summary>The Lagrange coefficient at <paramref name="x"/> of member <paramref name="i"/> among <paramref name="members"/>: Π (x − j)/(i − j) over the others.</summary>
+    public static BigInteger LagrangeAt(int x, int i, IReadOnlyList<int> members)
     {
         var numerator = BigInteger.One;
         var denominator = BigInteger.One;
@@ -150,8 +173,8 @@ internal static class Group
         {
             if (j == i)
                 continue;
-            numerator = numerator.Multiply(Index(j)).Mod(N);
-            denominator = denominator.Multiply(Index(j).Subtract(Index(i))).Mod(N);
+            numerator = numerator.Multiply(BigInteger.ValueOf(x - j)).Mod(N);
+            denominator = denominator.Multiply(BigInteger.ValueOf(i - j)).Mod(N);
         }
         return numerator.Multiply(denominator.ModInverse(N)).Mod(N);
     }

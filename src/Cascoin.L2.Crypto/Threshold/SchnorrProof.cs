@@ -5,10 +5,9 @@ namespace Cascoin.L2.Crypto.Threshold;
 
 /// <summary>
 /// A Schnorr proof of knowledge of k with P = k·G, bound to a message (Fiat–Shamir with a
-/// domain tag): (e, z) with e = H(tag, P, z·G − e·P, message). It makes a DKG dealer show it knows
-/// its constant term (no rogue keys built from others' commitments), and an envelope's sender show
-/// it knows its ephemeral key (so nobody can copy an envelope's point into another and have the
-/// sequencers decrypt the original for them).
+/// domain tag): (e, z) with e = H(tag, P, z·G − e·P, message). It makes an envelope's sender show
+/// it knows its ephemeral key, so nobody can copy an envelope's point into another and have the
+/// sequencers decrypt the original for them.
 /// </summary>
 internal static class SchnorrProof
 {

@@ -4,12 +4,14 @@ using FsCheck.Xunit;
 namespace Cascoin.L2.Crypto.Tests.Threshold;
 
 /// <summary>
-/// The DKG (doc/encrypted-mempool.md) with up to f &lt; n/3 faulty members over a broadcast channel:
-/// each faulty one stays silent, deals a malformed dealing (a proof of knowledge that fails), or seals
-/// wrong shares to some members and then answers the complaints with the true share, a wrong one, or
-/// nothing; a faulty member may also complain about honest dealers. Every honest member ends with the
-/// same qualified set (every honest dealer in it, exactly the faulty ones that answered truly) and the
-/// same key; its share matches its verification key, and the key works with property 7.
+/// The DKG (doc/encrypted-mempool.md) with up to f &lt; n/3 faulty members over a broadcast channel.
+/// Each faulty one, in the Pedersen phase, stays silent, deals a malformed dealing, or seals wrong
+/// shares to some members and then answers the complaints with the true pair, a wrong one, or
+/// nothing, or complains falsely about honest dealers; in the exposure phase it exposes false
+/// commitments, or none. Every honest member ends with the same qualified set (every honest dealer in
+/// it, exactly the faulty ones that answered truly) and the same key, which is exactly the sum of the
+/// qualified dealers' constant terms whatever happened in the exposure phase (no bias); its share
+/// matches its verification key, and the key works with property 7.
 /// </summary>
 public sealed class DkgProperties
 {
@@ -21,10 +23,12 @@ public sealed class DkgProperties
         WrongSharesThenWrongReveal,
         WrongSharesThenNoReveal,
         FalseComplaints,
+        FalseExposure,
+        NoExposure,
     }
 
     [Property(MaxTest = 100)]
-    public void Honest_members_agree_on_one_qualified_set_and_one_working_key_whatever_f_below_n_over_3_do(int seed)
+    public void Honest_members_agree_on_one_qualified_set_and_one_unbiased_working_key_whatever_f_below_n_over_3_do(int seed)
     {
         var random = new Random(seed);
         var n = random.Next(1, 11);
@@ -35,32 +39,34 @@ public sealed class DkgProperties
         var secrets = Enumerable.Range(0, n).Select(_ => Group.RandomScalar()).ToList();
         var keys = secrets.Select(s => Group.Encode(Group.Base(s))).ToList();
         var sessions = Enumerable.Range(1, n).Select(i => new DkgSession(context, keys, t, i, Group.EncodeScalar(secrets[i - 1]))).ToList();
-        var faults = Enumerable.Range(1, n).OrderBy(_ => random.Next()).Take(f).ToDictionary(i => i, _ => (Fault)random.Next(6));
+        var faults = Enumerable.Range(1, n).OrderBy(_ => random.Next()).Take(f).ToDictionary(i => i, _ => (Fault)random.Next(8));
+        Fault FaultOf(int member) => faults.GetValueOrDefault(member, (Fault)(-1));
         var honest = sessions.Where(s => !faults.ContainsKey(s.Index)).ToList();
+        void ToHonest(Action<DkgSession> deliver) => honest.ForEach(deliver);
 
-        // Round 1: dealings, through their bytes.
+        // Pedersen phase, round 1: dealings, through their bytes.
         var dealings = new List<DkgDealing>();
         var wronged = new Dictionary<int, HashSet<int>>();
         foreach (var session in sessions)
         {
             var dealing = session.Deal();
-            var fault = faults.GetValueOrDefault(session.Index, Fault.FalseComplaints);
-            if (faults.ContainsKey(session.Index) && fault == Fault.Silent)
+            var fault = FaultOf(session.Index);
+            if (fault == Fault.Silent)
                 continue;
-            if (faults.ContainsKey(session.Index) && fault == Fault.Malformed)
-                dealing = dealing with { Proof = [.. dealing.Proof.Reverse()] };
-            if (faults.ContainsKey(session.Index) && fault is Fault.WrongSharesThenTrueReveal or Fault.WrongSharesThenWrongReveal or Fault.WrongSharesThenNoReveal)
+            if (fault == Fault.Malformed)
+                dealing = dealing with { Commitments = dealing.Commitments.Skip(1).Append(new byte[33]).ToList() };
+            if (fault is Fault.WrongSharesThenTrueReveal or Fault.WrongSharesThenWrongReveal or Fault.WrongSharesThenNoReveal)
             {
-                // Wrong shares to at least one honest member: a value off the polynomial, or a box that does not open.
+                // Wrong pairs to at least one honest member: values off the polynomials, or a box that does not open.
                 var victims = honest.Select(h => h.Index).Where(_ => random.Next(2) == 0).DefaultIfEmpty(honest[0].Index).ToHashSet();
                 wronged[session.Index] = victims;
                 var boxes = dealing.Shares.ToList();
                 foreach (var victim in victims)
                 {
                     if (random.Next(2) == 0)
-                        boxes[victim - 1] = ShareBox.Seal(Group.RandomScalar(), Group.Decode(keys[victim - 1])!, context, session.Index, victim);
+                        boxes[victim - 1] = ShareBox.Seal(new SharePair(Group.RandomScalar(), Group.RandomScalar()), Group.Decode(keys[victim - 1])!, context, session.Index, victim);
                     else
-                        boxes[victim - 1][^1] ^= 1;
+                        boxes[victim - 1] = [.. boxes[victim - 1][..^1], (byte)(boxes[victim - 1][^1] ^ 1)];
                 }
                 dealing = dealing with { Shares = boxes };
             }
@@ -68,49 +74,67 @@ public sealed class DkgProperties
         }
 
         // Round 2: complaints (true ones from the honest, false ones from faulty members), seen by all.
-        var complaints = new List<DkgComplaint>();
-        foreach (var dealing in dealings)
-        {
-            foreach (var session in honest)
-            {
-                if (session.Receive(dealing) is { } complaint)
-                    complaints.Add(complaint);
-            }
-        }
-        foreach (var (member, fault) in faults.Where(x => x.Value == Fault.FalseComplaints))
+        var complaints = dealings.SelectMany(d => honest.Select(h => h.Receive(d))).OfType<DkgComplaint>().ToList();
+        // Faulty members see the broadcasts too (their own complaints are theirs to make, below); so they know whether they qualified.
+        var faulty = sessions.Where(s => faults.ContainsKey(s.Index)).ToList();
+        dealings.ForEach(d => faulty.ForEach(s => s.Receive(d)));
+        foreach (var (member, _) in faults.Where(x => x.Value == Fault.FalseComplaints))
             complaints.AddRange(honest.Where(_ => random.Next(2) == 0).Select(h => new DkgComplaint(h.Index, member)));
         foreach (var (dealer, victims) in wronged)
             Assert.All(victims, v => Assert.Contains(new DkgComplaint(dealer, v), complaints));
-        foreach (var complaint in complaints)
-            honest.ForEach(h => h.Complained(complaint));
+        complaints.ForEach(c => sessions.ForEach(h => h.Complained(c)));
 
         // Round 3: reveals.
-        var reveals = new List<DkgReveal>();
         foreach (var complaint in complaints)
         {
-            var dealer = sessions[complaint.Dealer - 1];
-            var answer = dealer.Answer(complaint)!;
-            switch (faults.GetValueOrDefault(complaint.Dealer, Fault.FalseComplaints))
+            var answer = sessions[complaint.Dealer - 1].Answer(complaint)!;
+            var reveal = FaultOf(complaint.Dealer) switch
             {
-                case Fault.WrongSharesThenWrongReveal:
-                    reveals.Add(answer with { Share = Group.EncodeScalar(Group.RandomScalar()) });
-                    break;
-                case Fault.WrongSharesThenNoReveal:
-                    break;
-                default:
-                    reveals.Add(answer);
-                    break;
-            }
+                Fault.WrongSharesThenWrongReveal => answer with { Share = new SharePair(Group.RandomScalar(), Group.RandomScalar()).ToBytes() },
+                Fault.WrongSharesThenNoReveal => null,
+                _ => answer,
+            };
+            if (reveal is not null)
+                sessions.ForEach(h => h.Revealed(reveal));
         }
-        foreach (var reveal in reveals)
-            honest.ForEach(h => h.Revealed(reveal));
+        var qualified = honest[0].Qualified;
+        var expected = sessions.Select(s => s.Index)
+            .Where(i => FaultOf(i) is not (Fault.Silent or Fault.Malformed or Fault.WrongSharesThenWrongReveal or Fault.WrongSharesThenNoReveal)).ToList();
+        Assert.All(honest, h => Assert.Equal(expected, h.Qualified));
+
+        // Exposure phase: each qualified dealer exposes (a faulty one falsely, or not at all); false ones draw proofs.
+        foreach (var dealer in qualified)
+        {
+            var exposure = sessions[dealer - 1].Expose()!;
+            if (FaultOf(dealer) == Fault.NoExposure)
+                continue;
+            if (FaultOf(dealer) == Fault.FalseExposure)
+            {
+                var changed = random.Next(t);
+                exposure = exposure with { Commitments = exposure.Commitments.Select((c, k) => k == changed ? Group.Encode(Group.Base(Group.RandomScalar())) : c).ToList() };
+            }
+            var proofs = honest.Select(h => h.ReceiveExposure(DkgExposure.Decode(exposure.ToBytes())!)).OfType<DkgExposureComplaint>().ToList();
+            proofs.ForEach(p => ToHonest(h => h.ExposureComplained(p)));
+        }
+        var rebuild = honest[0].ToRebuild;
+        Assert.All(honest, h => Assert.Equal(rebuild, h.ToRebuild));
+        // A false exposure fails every honest member's check (a changed A_k moves Σ A_k·j^k for every j ≥ 1), so it is always proven.
+        Assert.Equal(qualified.Where(d => FaultOf(d) is Fault.NoExposure or Fault.FalseExposure), rebuild);
+        foreach (var dealer in rebuild)
+        {
+            foreach (var reconstruction in honest.Select(h => h.Reconstruction(dealer)).OfType<DkgReconstruction>().ToList())
+                ToHonest(h => h.Reconstructed(reconstruction));
+            // A faulty member's made-up pair is not kept.
+            foreach (var member in faults.Keys)
+                ToHonest(h => h.Reconstructed(new DkgReconstruction(dealer, member, new SharePair(Group.RandomScalar(), Group.RandomScalar()).ToBytes())));
+        }
 
         var results = honest.Select(h => h.Finish()!).ToList();
-        var expected = sessions.Select(s => s.Index).Where(i => faults.GetValueOrDefault(i, Fault.FalseComplaints) is Fault.FalseComplaints or Fault.WrongSharesThenTrueReveal).ToList();
+        var unbiased = qualified.Aggregate(Group.Curve.Infinity, (sum, d) => sum.Add(sessions[d - 1].ConstantTerm!)).Normalize();
         foreach (var result in results)
         {
             Assert.Equal(expected, result.Qualified);
-            Assert.Equal(results[0].Key.PublicKey, result.Key.PublicKey);
+            Assert.Equal(Group.Encode(unbiased), result.Key.PublicKey);
             Assert.Equal(results[0].Key.VerificationKeys, result.Key.VerificationKeys);
             Assert.NotNull(result.Share);
             Assert.Equal(result.Key.VerificationKeyOf(result.Share.Index), Group.Encode(Group.Base(Group.DecodeScalar(result.Share.Secret)!)));
@@ -127,21 +151,23 @@ public sealed class DkgProperties
     }
 
     [Fact]
-    public void A_dealing_of_another_run_or_with_a_wrong_count_disqualifies_its_dealer()
+    public void A_dealing_of_another_run_or_with_a_wrong_count_disqualifies_its_dealer_or_draws_a_complaint()
     {
         var secrets = Enumerable.Range(0, 4).Select(_ => Group.RandomScalar()).ToList();
         var keys = secrets.Select(s => Group.Encode(Group.Base(s))).ToList();
         DkgSession Session(byte[] context, int index) => new(context, keys, 3, index, Group.EncodeScalar(secrets[index - 1]));
-        var elsewhere = Session([1], 1).Deal();
         var here = Session([2], 2);
-        Assert.Null(here.Receive(elsewhere)); // the proof of knowledge is bound to the run: no complaint, a disqualified dealer
+        // Another run's boxes do not open here: a complaint, which its dealer cannot answer with a matching pair.
+        Assert.Equal(new DkgComplaint(1, 2), here.Receive(Session([1], 1).Deal()));
         var truncated = Session([2], 3).Deal();
         Assert.Null(here.Receive(truncated with { Commitments = truncated.Commitments.Take(2).ToList() }));
-        var fine = Session([2], 4).Deal();
-        Assert.Null(here.Receive(fine));
+        Assert.Null(here.Receive(Session([2], 4).Deal()));
         here.Receive(here.Deal());
-        Assert.Null(here.Finish()); // two qualified dealers, threshold 3
+        here.Complained(new DkgComplaint(1, 2));
+        Assert.Null(here.Finish()); // two qualified dealers (2 and 4), threshold 3
+        Assert.Equal([2, 4], here.Qualified);
         Assert.Null(DkgDealing.Decode([0, 1, 0, 3, 1, 2, 3]));
+        Assert.Null(DkgExposure.Decode([0, 1, 0, 1, 2]));
         Assert.Throws<ArgumentException>(() => new DkgSession([2], keys, 3, 2, Group.EncodeScalar(secrets[0])));
     }
 }

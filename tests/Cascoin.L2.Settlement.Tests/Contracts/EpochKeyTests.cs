@@ -92,6 +92,9 @@ public sealed class EpochKeyTests
         var dealings = sessions.Select(s => s.Deal()).ToList();
         foreach (var session in sessions)
             dealings.ForEach(d => Assert.Null(session.Receive(d)));
+        var exposures = sessions.Select(s => s.Expose()!).ToList();
+        foreach (var session in sessions)
+            exposures.ForEach(e => Assert.Null(session.ReceiveExposure(e)));
         var results = sessions.Select(s => s.Finish()!).ToList();
         return (results[0].Key.PublicKey, results[0].Key.VerificationKeys, results.Select(r => r.Share!).ToList());
     }
