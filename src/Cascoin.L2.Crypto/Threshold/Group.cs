@@ -15,8 +15,11 @@ namespace Cascoin.L2.Crypto.Threshold;
 /// the group order n. Decoding outside input never throws: a bad encoding is null.
 /// </summary>
 /// <remarks>
-/// BouncyCastle's arithmetic is not constant-time; the secrets here (DKG polynomials, key shares,
-/// ephemeral keys) live in sequencer processes and in a user's wallet, as the ECDSA keys do.
+/// With libsecp256k1 installed, every point multiplication by a secret (DKG polynomials, key shares,
+/// ephemeral keys) runs in its constant-time code. The scalar arithmetic on secrets (polynomial
+/// values, sums of shares) is BouncyCastle's BigInteger, which is not constant-time, nor is
+/// BouncyCastle's point arithmetic, the fallback; those secrets live in sequencer processes and
+/// wallets, as the ECDSA keys do.
 /// </remarks>
 internal static class Group
 {
