@@ -230,9 +230,9 @@ public sealed class EpochKeyRun
                     _againstMe.Add(against);
                 return null;
             case DkgMessageKind.Reveal:
-                if (payload.Length != 66)
+                if (Paired(payload) is not { } reveal)
                     return "not a reveal";
-                _session.Revealed(new DkgReveal(message.Sender, BinaryPrimitives.ReadUInt16LittleEndian(payload), payload[2..]));
+                _session.Revealed(new DkgReveal(message.Sender, reveal.Index, reveal.Share));
                 return null;
             case DkgMessageKind.Exposure:
                 if (DkgExposure.Decode(payload) is not { } exposure || exposure.Dealer != message.Sender)
@@ -241,14 +241,14 @@ public sealed class EpochKeyRun
                     _myExposureComplaints.Add(proof);
                 return null;
             case DkgMessageKind.ExposureComplaint:
-                if (payload.Length != 66)
+                if (Paired(payload) is not { } disproof)
                     return "not an exposure complaint";
-                _session.ExposureComplained(new DkgExposureComplaint(BinaryPrimitives.ReadUInt16LittleEndian(payload), message.Sender, payload[2..]));
+                _session.ExposureComplained(new DkgExposureComplaint(disproof.Index, message.Sender, disproof.Share));
                 return null;
             case DkgMessageKind.Reconstruction:
-                if (payload.Length != 66)
+                if (Paired(payload) is not { } rebuilt)
                     return "not a reconstruction";
-                _session.Reconstructed(new DkgReconstruction(BinaryPrimitives.ReadUInt16LittleEndian(payload), message.Sender, payload[2..]));
+                _session.Reconstructed(new DkgReconstruction(rebuilt.Index, message.Sender, rebuilt.Share));
                 return null;
             default:
                 // A signature counts when it signs the call this member computed.
@@ -258,6 +258,10 @@ public sealed class EpochKeyRun
                 return null;
         }
     }
+
+    /// <summary>A payload of a member index (u16) and a share pair (64 bytes): reveals, exposure complaints, reconstructions.</summary>
+    private static (int Index, byte[] Share)? Paired(byte[] payload) =>
+        payload.Length == 66 ? (BinaryPrimitives.ReadUInt16LittleEndian(payload), payload[2..]) : null;
 
     private DkgMessage Message(DkgMessageKind kind, byte[] payload) => DkgMessage.Sign(ChainId, Epoch, SetHeight, (ushort)Index, kind, payload, _key);
 
