@@ -27,9 +27,15 @@ public sealed record CertificateTally(CertificateFault Fault, IReadOnlyList<Addr
     public static CertificateTally Of(CommitCertificate certificate, ulong chainId, BlockHeader header, IReadOnlyDictionary<Address, UInt128> weights)
     {
         ArgumentNullException.ThrowIfNull(certificate);
+        return OfSigners(certificate.RecoverSigners(chainId, header), weights);
+    }
+
+    /// <summary>Checks that the <paramref name="recovered"/> signers (null: a signature did not recover) are distinct members of <paramref name="weights"/> holding more than 2/3 of its weight.</summary>
+    public static CertificateTally OfSigners(IReadOnlyList<Address>? recovered, IReadOnlyDictionary<Address, UInt128> weights)
+    {
         ArgumentNullException.ThrowIfNull(weights);
         var total = weights.Values.Aggregate(UInt128.Zero, (sum, w) => sum + w);
-        if (certificate.RecoverSigners(chainId, header) is not { } recovered)
+        if (recovered is null)
             return new(CertificateFault.SignatureDoesNotRecover, [], null, UInt128.Zero, total);
         var seen = new HashSet<Address>();
         var signed = UInt128.Zero;

@@ -56,13 +56,6 @@ public sealed record CommitCertificate(int Round, IReadOnlyList<byte[]> Signatur
         ArgumentNullException.ThrowIfNull(header);
         Span<byte> hash = stackalloc byte[32];
         Block.SealHash(chainId, header, Round).WriteTo(hash);
-        var signers = new List<Address>(Signatures.Count);
-        foreach (var bytes in Signatures)
-        {
-            if (!RecoverableSignature.TryParse(bytes, out var signature) || !signature.TryRecover(hash, out var key))
-                return null;
-            signers.Add(Address.FromPublicKey(key.AsSpan()));
-        }
-        return signers;
+        return SignatureSigners.RecoverAll(Signatures, hash);
     }
 }

@@ -53,10 +53,7 @@ public sealed record Envelope(ulong ChainId, ulong Epoch, ulong Nonce, ulong Gas
     public Hash256 Id => new(Hashes.Sha256d(ToBytes()));
 
     /// <summary>The signer, or null when the signature does not recover.</summary>
-    public Address? Sender =>
-        RecoverableSignature.TryParse(Signature, out var signature) && signature.TryRecover(SigningHash.ToArray(), out var key)
-            ? Address.FromPublicKey(key.AsSpan())
-            : null;
+    public Address? Sender => Blocks.SignatureSigners.Recover(Signature, SigningHash.ToArray());
 
     /// <summary>
     /// Encrypts <paramref name="transaction"/> (signed by <paramref name="key"/>, whose nonce the

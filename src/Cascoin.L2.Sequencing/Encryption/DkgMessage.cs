@@ -1,3 +1,4 @@
+using Cascoin.L2.Chain.Blocks;
 using Cascoin.L2.Crypto;
 using Cascoin.L2.Primitives;
 
@@ -41,10 +42,7 @@ public sealed record DkgMessage(ulong ChainId, ulong Epoch, ulong SetHeight, ush
     }
 
     /// <summary>The signer's address, or null when the signature does not recover.</summary>
-    public Address? Signer =>
-        RecoverableSignature.TryParse(Signature, out var signature) && signature.TryRecover(SigningHash.ToArray(), out var key)
-            ? Address.FromPublicKey(key.AsSpan())
-            : null;
+    public Address? Signer => SignatureSigners.Recover(Signature, SigningHash.ToArray());
 
     public static DkgMessage Sign(ulong chainId, ulong epoch, ulong setHeight, ushort sender, DkgMessageKind kind, byte[] payload, PrivateKey key)
     {

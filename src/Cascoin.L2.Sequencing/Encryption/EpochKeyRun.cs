@@ -252,8 +252,7 @@ public sealed class EpochKeyRun
                 return null;
             default:
                 // A signature counts when it signs the call this member computed.
-                if (_call is not null && RecoverableSignature.TryParse(payload, out var signature) && signature.TryRecover(_call.Digest.ToArray(), out var signer)
-                    && Address.FromPublicKey(signer.AsSpan()) == _members[message.Sender - 1])
+                if (_call is not null && SignatureSigners.Recover(payload, _call.Digest.ToArray()) == _members[message.Sender - 1])
                     _signatures.TryAdd(message.Sender, payload);
                 return null;
         }

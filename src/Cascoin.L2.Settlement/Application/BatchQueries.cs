@@ -3,7 +3,6 @@ using Cascoin.L2.DataAvailability.Batches;
 using Cascoin.L2.DataAvailability.Commitments;
 using Cascoin.L2.Primitives;
 using Cascoin.L2.Settlement.Contracts;
-using Cascoin.L2.Settlement.Contracts.Fraud;
 using Cascoin.L2.Settlement.L1;
 
 namespace Cascoin.L2.Settlement.Application;
@@ -48,14 +47,8 @@ public sealed class BatchQueries(L1Chain l1)
     }
 
     /// <summary>Why batches from the anchor count on are gone, when a won fraud-proof game reverted them (the game named in the message); empty otherwise.</summary>
-    private static string RevertedBy(L1StateView state, ChainRecord chain)
-    {
-        var games = FraudVerifier.OpenOf(state, chain.ChainId);
-        for (ulong id = 0; id < games.Count; id++)
-        {
-            if (FraudVerifier.GetGame(state, chain.ChainId, id) is { Game.Phase: GamePhase.ChallengerWon } won && won.AnchorIndex == chain.AnchorCount)
-                return $": batches from {won.AnchorIndex} on were reverted by fraud-proof game {won.Id}, which proved L2 block {won.Block} wrong (l2_getchallenges)";
-        }
-        return "";
-    }
+    private static string RevertedBy(L1StateView state, ChainRecord chain) =>
+        ChallengeQueries.All(state, chain.ChainId).FirstOrDefault(g => g.Game.Phase == GamePhase.ChallengerWon && g.AnchorIndex == chain.AnchorCount) is { } won
+            ? $": batches from {won.AnchorIndex} on were reverted by fraud-proof game {won.Id}, which proved L2 block {won.Block} wrong (l2_getchallenges)"
+            : "";
 }

@@ -22,14 +22,19 @@ public sealed class ChallengeQueries(L1Chain l1)
         var state = l1.StateAtTip();
         if (state.GetChain(chainId) is null)
             return new SettlementError(SettlementErrorKind.NotFound, $"chain {chainId} is not deployed on the settlement chain (l2_listchains)");
-        var games = FraudVerifier.OpenOf(state, chainId);
-        var list = new List<GameRecord>();
-        for (ulong id = 0; id < games.Count; id++)
+        return All(state, chainId).Where(game => open is null || open == !game.Game.IsOver).ToList();
+    }
+
+    /// <summary>Every game chain <paramref name="chainId"/> had in <paramref name="state"/>, oldest first.</summary>
+    public static IEnumerable<GameRecord> All(L1StateView state, ulong chainId)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var count = FraudVerifier.OpenOf(state, chainId).Count;
+        for (ulong id = 0; id < count; id++)
         {
-            if (FraudVerifier.GetGame(state, chainId, id) is { } game && (open is null || open == !game.Game.IsOver))
-                list.Add(game);
+            if (FraudVerifier.GetGame(state, chainId, id) is { } game)
+                yield return game;
         }
-        return list;
     }
 
     /// <summary>Where <paramref name="anchor"/> of <paramref name="chain"/> stands at the tip.</summary>

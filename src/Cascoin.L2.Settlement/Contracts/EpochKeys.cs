@@ -68,26 +68,19 @@ public static class EpochKeys
         return null;
     }
 
-    /// <summary>Distinct members holding more than 2/3 of the set's weight signed the call's digest.</summary>
+    /// <summary>Distinct members holding more than 2/3 of the set's weight signed the call's digest (the count anchors use).</summary>
     private static L1Refusal? SignersError(EpochKeyCall call, IReadOnlyDictionary<Address, UInt128> weights)
     {
-        var digest = call.Digest.ToArray();
-        var seen = new HashSet<Address>();
-        var signed = UInt128.Zero;
-        foreach (var bytes in call.Signatures)
+        var tally = CertificateTally.OfSigners(SignatureSigners.RecoverAll(call.Signatures, call.Digest.ToArray()), weights);
+        return tally.Fault switch
         {
-            if (!RecoverableSignature.TryParse(bytes, out var signature) || !signature.TryRecover(digest, out var key))
-                return new L1Refusal(L1RefuseReason.BadCertificate, "a signature of the epoch key does not recover");
-            var signer = Address.FromPublicKey(key.AsSpan());
-            if (!seen.Add(signer))
-                return new L1Refusal(L1RefuseReason.BadCertificate, $"{signer} signed the epoch key twice");
-            if (!weights.TryGetValue(signer, out var weight))
-                return new L1Refusal(L1RefuseReason.BadCertificate, $"{signer} is not in the sequencer set of L1 height {call.SetHeight}");
-            signed += weight;
-        }
-        var total = weights.Values.Aggregate(UInt128.Zero, (sum, w) => sum + w);
-        return StakeQuorum.IsSupermajority(signed, total) ? null
-            : new L1Refusal(L1RefuseReason.BadCertificate, $"the epoch key is signed by {seen.Count} of {weights.Count} sequencers, not more than 2/3 of their weight");
+            CertificateFault.None => null,
+            CertificateFault.SignatureDoesNotRecover => new L1Refusal(L1RefuseReason.BadCertificate, "a signature of the epoch key does not recover"),
+            CertificateFault.RepeatedSigner => new L1Refusal(L1RefuseReason.BadCertificate, $"{tally.Culprit} signed the epoch key twice"),
+            CertificateFault.SignerNotInSet => new L1Refusal(L1RefuseReason.BadCertificate, $"{tally.Culprit} is not in the sequencer set of L1 height {call.SetHeight}"),
+            _ => new L1Refusal(L1RefuseReason.BadCertificate,
+                $"the epoch key is signed by {tally.Signers.Count} of {weights.Count} sequencers, not more than 2/3 of their weight"),
+        };
     }
 
     private static bool IsPoint(byte[] bytes) => bytes.Length == EpochKeyCall.PointSize && bytes[0] is 2 or 3 && PublicKey.TryParse(bytes, out _);
