@@ -28,5 +28,6 @@ public static class P2PCommands
         (ConsensusMessages.Announce, nameof(Discovery.SequencerAnnouncement)),
         (ShardMessages.GetShard, nameof(ShardMessages)),
         (ShardMessages.Shard, nameof(ShardMessages)),
+        (Encryption.EncryptionMessages.Dkg, nameof(Encryption.DkgMessage)),
     ];
 }

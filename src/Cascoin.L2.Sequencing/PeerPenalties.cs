@@ -20,6 +20,9 @@ public enum PeerOffence
 
     /// <summary>Blocks asked for that the peer claimed to have and did not send.</summary>
     EmptySync,
+
+    /// <summary>A DKG message that does not decode, is not signed by the member it names, or carries a malformed payload.</summary>
+    BadDkgMessage,
 }
 
 /// <summary>
@@ -36,6 +39,7 @@ public static class PeerPenalties
         PeerOffence.ForgedAnnouncement => 20,
         PeerOffence.VoteFromOutsideTheSet => 5,
         PeerOffence.Flood => 1,
+        PeerOffence.BadDkgMessage => 20,
         PeerOffence.EmptySync => 0, // a peer may have lost the blocks to a reorganization: it is only not asked again
         _ => throw new ArgumentOutOfRangeException(nameof(offence), offence, "no penalty for this offence"),
     };

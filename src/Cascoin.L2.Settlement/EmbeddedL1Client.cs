@@ -73,6 +73,17 @@ public sealed class EmbeddedL1Client : IL1Client
             .Select(a => (a, state.GetStake(chainId, a).Bonded, state.GetAccount(a).HatScore)).ToList();
     }
 
+    public EpochKeyRecord? GetEpochKey(ulong chainId, ulong? epoch = null)
+    {
+        var state = _chain.StateAtTip();
+        return epoch is { } number ? EpochKeys.Get(state, chainId, number) : EpochKeys.Latest(state, chainId);
+    }
+
+    public IReadOnlyList<ulong> PendingEpochKeys(ulong chainId) =>
+        _chain.Mempool.Where(t => t.Kind == L1TransactionKind.CommitEpochKey)
+            .Select(t => L1Call.Decode(t.Kind, t.Payload)).OfType<EpochKeyCall>()
+            .Where(k => k.ChainId == chainId).Select(k => k.Epoch).ToList();
+
     public ulong PendingNonce(Address sender) => _chain.PendingNonce(sender);
 
     public L1Refusal? Submit(L1Transaction transaction, bool refuseFailingCall = false) => _chain.Submit(transaction, refuseFailingCall);

@@ -43,6 +43,12 @@ public interface IL1Client
     /// </summary>
     IReadOnlyList<(Address Address, Amount Stake, byte Score)>? EligibleSequencers(ulong chainId, ulong? atHeight = null);
 
+    /// <summary>The key of <paramref name="epoch"/> (the newest when null) committed for <paramref name="chainId"/> at the tip, or null.</summary>
+    EpochKeyRecord? GetEpochKey(ulong chainId, ulong? epoch = null);
+
+    /// <summary>The epochs of the keys of chain <paramref name="chainId"/> waiting in the L1 mempool, whoever posted them.</summary>
+    IReadOnlyList<ulong> PendingEpochKeys(ulong chainId);
+
     /// <summary>The next nonce of <paramref name="sender"/>, counting its transactions waiting to be mined.</summary>
     ulong PendingNonce(Address sender);
 

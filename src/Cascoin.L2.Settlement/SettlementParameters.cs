@@ -71,6 +71,16 @@ public sealed record SettlementParameters
     public ulong MaxAnchorL1Age { get; init; } = 100;
 
     /// <summary>
+    /// L1 blocks per phase of an epoch key's DKG run (doc/encrypted-mempool.md). The seven phases and
+    /// the record's mining must fit <see cref="MaxAnchorL1Age"/>, within which the record's set height
+    /// must lie.
+    /// </summary>
+    public ulong EpochKeyPhaseBlocks { get; init; } = 10;
+
+    /// <summary>DKG runs start at L1 heights that are multiples of this (half of <see cref="MaxAnchorL1Age"/>), when the sequencer set differs from the newest key's members.</summary>
+    public ulong EpochKeyRunInterval => Math.Max(1, MaxAnchorL1Age / 2);
+
+    /// <summary>
     /// The largest L1 block in bytes: a miner fills blocks up to it and larger ones are invalid, so a
     /// block always fits a peer's frame (32 MiB) and many anchors' batch data spread over several blocks.
     /// </summary>
@@ -153,6 +163,7 @@ public sealed record SettlementParameters
         EmergencyWindow = 30,
         BatchInterval = 5,
         MaxAnchorL1Age = 20,
+        EpochKeyPhaseBlocks = 2,
         MinimumActiveSequencers = 1,
         ChallengeBond = Amount.FromCas(1),
         MoveDeadline = 2,

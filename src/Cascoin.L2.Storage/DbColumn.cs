@@ -57,4 +57,11 @@ public enum DbColumn
     /// ‖ step (u8) → parent hash (32) ‖ block hash (32, zero for nil).
     /// </summary>
     SigningJournal,
+
+    /// <summary>
+    /// This sequencer's shares of epoch encryption keys: chain (u64 BE) ‖ epoch (u64 BE) ‖ set height
+    /// (u64 BE) → member index (u16 BE) ‖ secret share (32). Written as the DKG run computes it, before
+    /// the member signs the key: a restart must not lose the share of a key it helped commit.
+    /// </summary>
+    EpochKeyShares,
 }

@@ -148,12 +148,15 @@ public sealed partial class SequencerNetworkTests(ITestOutputHelper output) : IA
         _dir.Succeeded();
     }
 
-    /// <summary>generate 110 on node 0; deploy; each of nodes 1..3 gets CAS, stakes; every sequencer gets a score of 90.</summary>
-    private async Task DeployWithFourSequencersAsync()
+    /// <summary>
+    /// generate 110 on node 0; deploy (with the encrypted mempool <paramref name="encryption"/>); each of
+    /// nodes 1..<paramref name="staked"/> − 1 gets CAS and stakes; every sequencer gets a score of 90.
+    /// </summary>
+    private async Task DeployWithFourSequencersAsync(int staked = Sequencers, string encryption = "off")
     {
         await StartAsync(0, onChain: false);
         await Json(Node(0), "generate", "110");
-        _chainId = (await Json(Node(0), "l2_deploy", "network")).GetProperty("chainid").GetUInt64().ToString(CultureInfo.InvariantCulture);
+        _chainId = (await Json(Node(0), "l2_deploy", "network", "100", "30000000", "10", encryption)).GetProperty("chainid").GetUInt64().ToString(CultureInfo.InvariantCulture);
         await Json(Node(0), "generate", "1");
         _sequencerAddresses[0] = (await Json(Node(0), "l2_getchaininfo", _chainId)).GetProperty("deployer").GetString()!;
         for (var i = 1; i <= Sequencers; i++)
@@ -168,10 +171,8 @@ public sealed partial class SequencerNetworkTests(ITestOutputHelper output) : IA
             await Cli(Node(0), "sendtoaddress", _sequencerAddresses[i], "20");
             await Json(Node(0), "generate", "1");
             await L1ConvergedAsync();
-            await Cli(Node(i), "l2_stake", _chainId, "10");
-            await TestWait.UntilAsync(async () => (await Json(Node(0), "getrawmempool")).GetArrayLength(), n => n == 1, "the stake reaches node 0");
-            await Json(Node(0), "generate", "1");
-            await L1ConvergedAsync();
+            if (i < staked)
+                await StakeAsync(i);
         }
         foreach (var address in _sequencerAddresses)
             await Cli(Node(0), "setreputation", address, "90");
@@ -179,7 +180,17 @@ public sealed partial class SequencerNetworkTests(ITestOutputHelper output) : IA
         await L1ConvergedAsync();
         var info = await Json(Node(Sequencers), "l2_getchaininfo", _chainId);
         Assert.Equal("ACTIVE", info.GetProperty("status").GetString());
-        Assert.Equal(Sequencers, info.GetProperty("sequencers").EnumerateArray().Count(s => s.GetProperty("eligible").GetBoolean()));
+        Assert.Equal(encryption, info.GetProperty("encryption").GetString());
+        Assert.Equal(staked, info.GetProperty("sequencers").EnumerateArray().Count(s => s.GetProperty("eligible").GetBoolean()));
+    }
+
+    /// <summary>Node <paramref name="index"/> bonds 10 CAS on the chain, mined by node 0.</summary>
+    private async Task StakeAsync(int index)
+    {
+        var txid = await Cli(Node(index), "l2_stake", _chainId, "10");
+        await TestWait.UntilAsync(() => Json(Node(0), "getrawmempool"), pool => pool.EnumerateArray().Any(t => t.GetString() == txid), "the stake reaches node 0");
+        await Json(Node(0), "generate", "1");
+        await L1ConvergedAsync();
     }
 
     /// <summary>kill -9 of the current leader: the next in the ranking produces within two timeouts, no finalized block is lost, and the restarted node syncs and signs again.</summary>

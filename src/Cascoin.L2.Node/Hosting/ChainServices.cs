@@ -9,6 +9,7 @@ using Cascoin.L2.Rpc.Modules.L2;
 using Cascoin.L2.Sequencing;
 using Cascoin.L2.Sequencing.Consensus;
 using Cascoin.L2.Sequencing.Election;
+using Cascoin.L2.Sequencing.Encryption;
 using Cascoin.L2.Sequencing.Relay;
 using Cascoin.L2.Settlement;
 using Cascoin.L2.Settlement.Derivation;
@@ -114,6 +115,11 @@ public static class ChainServices
                         Endpoint = $"127.0.0.1:{settings.P2PPort}",
                     },
                     provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<SequencerNetwork>>()));
+                // On a chain with an encrypted mempool, the sequencers make each epoch's key together (it idles on others).
+                services.AddSingleton(provider => new EpochKeyNetwork(provider.GetRequiredService<Network.P2PNode>(), provider.GetRequiredService<IL1Client>(),
+                    settings.EffectiveL2ChainId, provider.GetRequiredService<SequencerNetwork>().Registry, provider.GetRequiredService<PrivateKey>(),
+                    new EpochShareStore(provider.GetRequiredService<NodeDatabase>()), settings.Network, provider.GetRequiredService<TimeProvider>(),
+                    provider.GetRequiredService<ILogger<EpochKeyNetwork>>()));
             }
         }
         return AddProduction(services, settings);

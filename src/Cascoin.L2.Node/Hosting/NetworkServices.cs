@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Cascoin.L2.Chain;
 using Cascoin.L2.Network;
 using Cascoin.L2.Node.Configuration;
+using Cascoin.L2.Sequencing.Encryption;
 using Cascoin.L2.Sequencing.Relay;
 using Cascoin.L2.Settlement.L1;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,20 +32,23 @@ public static class NetworkServices
                 provider.GetService<L2Blockchain>() is { HasGenesis: true } l2 ? l2.Head.Number : 0),
         });
         services.AddHostedService(provider => new P2PService(provider.GetRequiredService<P2PNode>(), provider.GetService<L1Relay>(), provider.GetService<L2Relay>(),
-            provider.GetService<Sequencing.Consensus.SequencerNetwork>(), provider.GetService<ShardRelay>(), settings));
+            provider.GetService<Sequencing.Consensus.SequencerNetwork>(), provider.GetService<ShardRelay>(), provider.GetService<EpochKeyNetwork>(), settings));
         return services;
     }
 }
 
 /// <summary>
 /// Starts the P2P transport with the node (and the relays of the settlement chain and of a deployed
-/// L2 chain), asks peers for missing L2 blocks every second, and closes every connection when it stops.
+/// L2 chain, and the epoch keys' DKG runs), asks peers for missing L2 blocks every second, and closes
+/// every connection when it stops.
 /// </summary>
-public sealed class P2PService(P2PNode p2p, L1Relay? l1Relay, L2Relay? l2Relay, Sequencing.Consensus.SequencerNetwork? sequencers, ShardRelay? shards, NodeSettings settings)
+public sealed class P2PService(P2PNode p2p, L1Relay? l1Relay, L2Relay? l2Relay, Sequencing.Consensus.SequencerNetwork? sequencers, ShardRelay? shards,
+    EpochKeyNetwork? epochKeys, NodeSettings settings)
     : IHostedService, IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private Task _sync = Task.CompletedTask;
+    private Task _keys = Task.CompletedTask;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -53,6 +57,7 @@ public sealed class P2PService(P2PNode p2p, L1Relay? l1Relay, L2Relay? l2Relay, 
         l2Relay?.Start();
         sequencers?.Start();
         shards?.Start();
+        epochKeys?.Start();
         try
         {
             p2p.Start();
@@ -63,6 +68,8 @@ public sealed class P2PService(P2PNode p2p, L1Relay? l1Relay, L2Relay? l2Relay, 
         }
         if (l2Relay is not null)
             _sync = SyncLoopAsync(l2Relay, _stop.Token);
+        if (epochKeys is not null)
+            _keys = epochKeys.RunAsync(_stop.Token);
         return Task.CompletedTask;
     }
 
@@ -70,6 +77,7 @@ public sealed class P2PService(P2PNode p2p, L1Relay? l1Relay, L2Relay? l2Relay, 
     {
         await _stop.CancelAsync();
         await _sync;
+        await _keys;
         await p2p.DisposeAsync();
     }
 

@@ -74,6 +74,9 @@ public sealed class EpochKeyRun
     /// <summary>This member's share of the key, once computed.</summary>
     public KeyShare? Share { get; private set; }
 
+    /// <summary>Called with this member's share before it signs the key (to keep the share: a key it signed must never lack it).</summary>
+    public Action<KeyShare>? ShareComputed { get; init; }
+
     /// <summary>The call with the signatures of members holding more than 2/3 of the weight (in member order), or null.</summary>
     public EpochKeyCall? Record
     {
@@ -200,6 +203,8 @@ public sealed class EpochKeyRun
                 if (_session.Finish() is not { } result)
                     break;
                 Share = result.Share;
+                if (result.Share is { } share)
+                    ShareComputed?.Invoke(share);
                 _call = new EpochKeyCall(ChainId, Epoch, SetHeight, result.Key.PublicKey, result.Key.VerificationKeys,
                     result.Qualified.Select(q => (ushort)q).ToList(), []);
                 var signature = _key.SignRecoverable(_call.Digest.ToArray()).ToArray();

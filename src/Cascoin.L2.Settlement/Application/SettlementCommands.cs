@@ -20,8 +20,8 @@ public sealed class SettlementCommands(L1Wallet l1Wallet, SettlementQueries quer
     private Outcome<L2Wallet> RunningChain => l2Wallet is not null ? l2Wallet : new SettlementError(SettlementErrorKind.NoChain, "this node runs no L2 chain");
 
     /// <summary>Deploys a chain signed by the sequencer key, which bonds the minimum stake; the chain id follows from the txid.</summary>
-    public Outcome<(ulong ChainId, Hash256 TxId)> Deploy(string name, ulong blockTimeMs, ulong gasLimit, ulong? challengePeriod) =>
-        l1Wallet.Send(sequencer, new DeployChainCall(name, blockTimeMs, gasLimit, challengePeriod ?? L1.Parameters.DefaultChallengePeriod, L1.Parameters.MinimumSequencerStake))
+    public Outcome<(ulong ChainId, Hash256 TxId)> Deploy(string name, ulong blockTimeMs, ulong gasLimit, ulong? challengePeriod, EncryptionPolicy encryption = EncryptionPolicy.Off) =>
+        l1Wallet.Send(sequencer, new DeployChainCall(name, blockTimeMs, gasLimit, challengePeriod ?? L1.Parameters.DefaultChallengePeriod, L1.Parameters.MinimumSequencerStake, encryption))
             .Then(txid => Outcome.Of<(ulong, Hash256)>((Registry.ChainIdOf(txid), txid)));
 
     public Outcome<Hash256> Stake(ulong chainId, Amount amount) => l1Wallet.Send(sequencer, new BondCall(chainId, amount));

@@ -1,3 +1,4 @@
+using Cascoin.L2.Chain.Transactions;
 using Cascoin.L2.Chain.Bridge;
 using Cascoin.L2.Primitives;
 
@@ -59,7 +60,10 @@ public sealed record ChainRecord
     /// </summary>
     public ulong EmergencyAnchorCount { get; init; }
 
-    private const byte CurrentVersion = 2;
+    /// <summary>Whether the chain keeps an encrypted mempool (fixed at deployment).</summary>
+    public EncryptionPolicy Encryption { get; init; }
+
+    private const byte CurrentVersion = 3;
 
     public byte[] ToBytes()
     {
@@ -87,6 +91,7 @@ public sealed record ChainRecord
         writer.WriteUInt64(DayStart);
         writer.WriteAmount(WithdrawnToday);
         writer.WriteUInt64(EmergencyAnchorCount);
+        writer.WriteByte((byte)Encryption);
         return writer.ToArray();
     }
 
@@ -94,9 +99,10 @@ public sealed record ChainRecord
     public static ChainRecord FromBytes(ReadOnlySpan<byte> bytes)
     {
         var reader = new SpanReader(bytes);
-        // Version 1 (before the emergency anchor) is still read, so older regtest data directories open.
+        // Versions 1 (before the emergency anchor) and 2 (before the encryption policy) are still
+        // read, so older regtest data directories open.
         var version = reader.ReadByte();
-        if (version is not (1 or CurrentVersion))
+        if (version is not (1 or 2 or CurrentVersion))
             throw new DecodeException($"unknown chain record version {version}");
         var chainId = reader.ReadUInt64();
         var name = System.Text.Encoding.UTF8.GetString(reader.ReadVarBytes(L1.L1Call.MaxNameBytes));
@@ -135,6 +141,13 @@ public sealed record ChainRecord
             WithdrawnToday = reader.ReadAmount(),
             EmergencyAnchorCount = version == 1 ? 0 : reader.ReadUInt64(),
         };
+        if (version == CurrentVersion)
+        {
+            var encryption = reader.ReadByte();
+            if (!Enum.IsDefined((EncryptionPolicy)encryption))
+                throw new DecodeException($"unknown encryption policy {encryption}");
+            record = record with { Encryption = (EncryptionPolicy)encryption };
+        }
         reader.EnsureEnd();
         return record;
     }

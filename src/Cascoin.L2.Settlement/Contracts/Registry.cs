@@ -63,6 +63,8 @@ public sealed class Registry : ISystemContract
         if (context.Parameters.LongestGame(call.GasLimit) is var longest && call.ChallengePeriod < longest)
             return new L1Refusal(L1RefuseReason.BadParameter,
                 $"the challenge period must hold the longest fraud-proof game: {longest} L1 blocks at gas limit {call.GasLimit} (got {call.ChallengePeriod})");
+        if (!Enum.IsDefined(call.Encryption))
+            return new L1Refusal(L1RefuseReason.BadParameter, $"unknown encryption policy {(byte)call.Encryption} (0 off, 1 optional, 2 required)");
         if (call.Stake < context.Parameters.MinimumSequencerStake)
             return new L1Refusal(L1RefuseReason.BadParameter, $"deploying needs a stake of at least {context.Parameters.MinimumSequencerStake} CAS");
         var chainId = ChainIdOf(context.TransactionId);
@@ -78,6 +80,7 @@ public sealed class Registry : ISystemContract
             BlockTimeMs = call.BlockTimeMs,
             GasLimit = call.GasLimit,
             ChallengePeriod = call.ChallengePeriod,
+            Encryption = call.Encryption,
             DeployHeight = context.Height,
             LastAnchorHeight = context.Height,
             DayStart = context.Height / context.Parameters.BlocksPerDay * context.Parameters.BlocksPerDay,

@@ -32,7 +32,8 @@ public abstract record L1Call
         {
             L1TransactionKind.Transfer => new TransferCall(reader.ReadAddress(), ReadAmount(ref reader)),
             L1TransactionKind.SetReputation => new SetReputationCall(reader.ReadAddress(), ReadScore(ref reader)),
-            L1TransactionKind.DeployChain => new DeployChainCall(ReadName(ref reader), reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadUInt64(), ReadAmount(ref reader)),
+            L1TransactionKind.DeployChain => new DeployChainCall(ReadName(ref reader), reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadUInt64(), ReadAmount(ref reader),
+                (Chain.Transactions.EncryptionPolicy)reader.ReadByte()),
             L1TransactionKind.Bond => new BondCall(reader.ReadUInt64(), ReadAmount(ref reader)),
             L1TransactionKind.Unbond => new UnbondCall(reader.ReadUInt64(), ReadAmount(ref reader)),
             L1TransactionKind.Deposit => new DepositCall(reader.ReadUInt64(), ReadAmount(ref reader), reader.ReadAddress()),
@@ -116,7 +117,9 @@ public sealed record SetReputationCall(Address Subject, byte Score) : L1Call
 }
 
 /// <param name="ChallengePeriod">In L1 blocks.</param>
-public sealed record DeployChainCall(string Name, ulong BlockTimeMs, ulong GasLimit, ulong ChallengePeriod, Amount Stake) : L1Call
+/// <param name="Encryption">Whether the chain keeps an encrypted mempool; the registry refuses an unknown value.</param>
+public sealed record DeployChainCall(string Name, ulong BlockTimeMs, ulong GasLimit, ulong ChallengePeriod, Amount Stake,
+    Chain.Transactions.EncryptionPolicy Encryption = Chain.Transactions.EncryptionPolicy.Off) : L1Call
 {
     public override L1TransactionKind Kind => L1TransactionKind.DeployChain;
 
@@ -127,6 +130,7 @@ public sealed record DeployChainCall(string Name, ulong BlockTimeMs, ulong GasLi
         writer.WriteUInt64(GasLimit);
         writer.WriteUInt64(ChallengePeriod);
         writer.WriteAmount(Stake);
+        writer.WriteByte((byte)Encryption);
     }
 }
 

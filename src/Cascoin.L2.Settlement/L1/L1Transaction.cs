@@ -117,7 +117,8 @@ public sealed class L1Transaction
     public static L1Transaction Read(ref SpanReader reader)
     {
         var kind = reader.ReadByte();
-        if (kind > (byte)L1TransactionKind.ProveStep)
+        // Every defined kind, not a named last one: a new kind must not be refused on the wire alone.
+        if (!Enum.IsDefined((L1TransactionKind)kind))
             throw new DecodeException($"unknown L1 transaction kind {kind}");
         var nonce = reader.ReadUInt64();
         var fee = reader.ReadAmount();

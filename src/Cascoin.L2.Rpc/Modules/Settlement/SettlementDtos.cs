@@ -1,3 +1,4 @@
+using Cascoin.L2.Chain.Transactions;
 using Cascoin.L2.Primitives;
 using Cascoin.L2.Settlement.Contracts;
 
@@ -29,6 +30,9 @@ public sealed record ChainInfoDto(
     /// <summary>For the chain this node derives from L1 (-l2sync=l1): the share of the anchored blocks re-executed, 0..1; else null.</summary>
     public double? VerificationProgress { get; init; }
 
+    /// <summary>The encrypted mempool: off, optional or required.</summary>
+    public string Encryption { get; init; } = "off";
+
     public static ChainInfoDto Of(ChainRecord chain, ContractContext context, NetworkParameters network) => new(
         chain.ChainId, chain.Name, chain.Status.ToString().ToUpperInvariant(), chain.Deployer.ToBase58(network), chain.BlockTimeMs,
         chain.GasLimit, chain.ChallengePeriod, chain.DeployHeight,
@@ -37,7 +41,10 @@ public sealed record ChainInfoDto(
             var stake = context.State.GetStake(chain.ChainId, s);
             return new SequencerDto(s.ToBase58(network), stake.Bonded, stake.Unbonding, context.ScoreOf(s), context.IsEligibleSequencer(chain, s));
         }).ToList(),
-        chain.AnchorCount, chain.LastAnchorHeight, chain.LastAnchoredBlock, chain.L1MessageCount, chain.ForcedCount, chain.Locked, chain.WithdrawnToday);
+        chain.AnchorCount, chain.LastAnchorHeight, chain.LastAnchoredBlock, chain.L1MessageCount, chain.ForcedCount, chain.Locked, chain.WithdrawnToday)
+    {
+        Encryption = chain.Encryption.Name(),
+    };
 }
 
 public sealed record SequencerDto(string Address, Amount Bonded, Amount Unbonding, byte Score, bool Eligible);

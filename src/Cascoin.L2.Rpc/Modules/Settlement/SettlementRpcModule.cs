@@ -14,7 +14,8 @@ public interface ISettlementRpc
     [RpcMethod("l2_deploy", "Deploys an L2 chain on the settlement chain, signed by this node's sequencer key, which bonds the minimum stake. The chain id is known at once; the chain exists once mined.",
         Returns = "{ chainid, txid }")]
     DeployResultDto Deploy([RpcParam("the chain's name")] string name, [RpcParam("block time in ms (default 100)")] ulong blocktime = 100,
-        [RpcParam("block gas limit, 1000000..30000000 (default 30000000: a full block must fit one anchor)")] ulong gaslimit = 30_000_000, [RpcParam("challenge period in L1 blocks (default: the network's)")] ulong? challengeperiod = null);
+        [RpcParam("block gas limit, 1000000..30000000 (default 30000000: a full block must fit one anchor)")] ulong gaslimit = 30_000_000, [RpcParam("challenge period in L1 blocks (default: the network's)")] ulong? challengeperiod = null,
+        [RpcParam("the encrypted mempool: \"off\" (default), \"optional\" (envelopes beside plain transactions) or \"required\" (user transactions only in envelopes)")] string encryption = "off");
 
     [RpcMethod("l2_getchaininfo", "Describes a deployed L2 chain (default: the one this node runs); for this node's chain anchoringhalted says why no anchor is posted, if so.", Returns = "{ chainid, name, status, sequencers, anchors, locked, ..., anchoringhalted }")]
     ChainInfoDto GetChainInfo([RpcParam("the chain id (default: this node's)")] ulong? chainid = null);
@@ -78,9 +79,10 @@ public sealed class SettlementRpcModule(SettlementCommands commands, SettlementQ
 {
     private readonly NetworkParameters _network = node?.Network ?? throw new ArgumentNullException(nameof(node));
 
-    public DeployResultDto Deploy(string name, ulong blocktime = 100, ulong gaslimit = 30_000_000, ulong? challengeperiod = null)
+    public DeployResultDto Deploy(string name, ulong blocktime = 100, ulong gaslimit = 30_000_000, ulong? challengeperiod = null, string encryption = "off")
     {
-        var (chainId, txid) = commands.Deploy(name, blocktime, gaslimit, challengeperiod).OrThrow();
+        var policy = EncryptionPolicies.Parse(encryption ?? "") ?? throw RpcException.InvalidParameter($"encryption must be off, optional or required, not \"{encryption}\"");
+        var (chainId, txid) = commands.Deploy(name, blocktime, gaslimit, challengeperiod, policy).OrThrow();
         return new DeployResultDto(chainId, txid.ToString());
     }
 
