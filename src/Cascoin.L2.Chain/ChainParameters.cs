@@ -55,6 +55,9 @@ public sealed record ChainParameters
     /// </summary>
     public Amount MaxWithdrawalPerTransaction { get; init; } = Amount.FromCas(10_000);
 
+    /// <summary>Whether the chain keeps an encrypted mempool (its registry record; off for the development chain).</summary>
+    public Transactions.EncryptionPolicy Encryption { get; init; }
+
     /// <summary>Largest encoded transaction accepted (bytes).</summary>
     public int MaxTransactionBytes { get; init; } = Transactions.Transaction.MaxEncodedSize;
 

@@ -25,7 +25,7 @@ public sealed record StoredTransaction(Transaction Transaction, Block Block, int
 /// write batch, and the state version of a block is its number, so a restart resumes exactly at
 /// the last committed block. One writer at a time; readers never wait for it.
 /// </summary>
-public sealed class L2Blockchain
+public sealed partial class L2Blockchain
 {
     private readonly NodeDatabase _database;
     private readonly StateManager _state;
@@ -221,6 +221,13 @@ public sealed class L2Blockchain
                 throw new InvalidOperationException($"an L1 queue entry did not apply: {rejection}");
             included.Add(queued);
         }
+        // The envelopes of earlier blocks next, as far as their keys are here: nothing of this block's own applies before them.
+        foreach (var opening in Openings())
+        {
+            if (execution.TryApply(opening) is not null)
+                break;
+            included.Add(opening);
+        }
         foreach (var transaction in candidates)
         {
             if (execution.TryApply(transaction) is { } rejection)
@@ -348,7 +355,12 @@ public sealed class L2Blockchain
     {
         var settlement = Settlement;
         return new BlockExecution(Parameters, number, baseFee, producer, sharers, _state.GetAccount, _state.GetRecord,
-            settlement is null ? null : settlement.GetQueued) { L1AnchorHeight = l1AnchorHeight, InjectFault = number == FaultyAt };
+            settlement is null ? null : settlement.GetQueued)
+        {
+            L1AnchorHeight = l1AnchorHeight,
+            InjectFault = number == FaultyAt,
+            EpochKeys = settlement is null ? null : settlement.EpochKey,
+        };
     }
 
     /// <summary>Regtest fault injection (-l2faultyroot): the L2 block this node executes wrongly (<see cref="BlockExecution.InjectFault"/>), producing or validating.</summary>

@@ -29,5 +29,6 @@ public static class P2PCommands
         (ShardMessages.GetShard, nameof(ShardMessages)),
         (ShardMessages.Shard, nameof(ShardMessages)),
         (Encryption.EncryptionMessages.Dkg, nameof(Encryption.DkgMessage)),
+        (Encryption.DecryptionShareMessage.Command, nameof(Encryption.DecryptionShareMessage)),
     ];
 }

@@ -23,6 +23,9 @@ public enum PeerOffence
 
     /// <summary>A DKG message that does not decode, is not signed by the member it names, or carries a malformed payload.</summary>
     BadDkgMessage,
+
+    /// <summary>Decryption shares whose proof does not check against the member's verification key, or a share message that does not decode.</summary>
+    BadDecryptionShare,
 }
 
 /// <summary>
@@ -40,6 +43,7 @@ public static class PeerPenalties
         PeerOffence.VoteFromOutsideTheSet => 5,
         PeerOffence.Flood => 1,
         PeerOffence.BadDkgMessage => 20,
+        PeerOffence.BadDecryptionShare => 20,
         PeerOffence.EmptySync => 0, // a peer may have lost the blocks to a reorganization: it is only not asked again
         _ => throw new ArgumentOutOfRangeException(nameof(offence), offence, "no penalty for this offence"),
     };

@@ -3,7 +3,7 @@ using Cascoin.L2.Primitives;
 
 namespace Cascoin.L2.Settlement;
 
-/// <summary>One L2 chain's view of its settlement layer: the confirmed L1 tip and the chain's L1 queues.</summary>
+/// <summary>One L2 chain's view of its settlement layer: the confirmed L1 tip, the chain's L1 queues and its epoch keys.</summary>
 public sealed class SettlementLayerView : ISettlementView
 {
     private readonly IL1Client _l1;
@@ -33,6 +33,9 @@ public sealed class SettlementLayerView : ISettlementView
             return null;
         return new L1BlockReference(header.Height, header.Hash, header.Timestamp);
     }
+
+    public EpochKeyInfo? EpochKey(ulong epoch) =>
+        _l1.GetEpochKey(_chainId, epoch) is { } record ? new EpochKeyInfo(record.Epoch, record.Key, record.CommittedHeight) : null;
 
     public L1Message? GetQueued(L1MessageKind kind, ulong sequence) => _l1.GetQueued(_chainId, kind, sequence);
 }

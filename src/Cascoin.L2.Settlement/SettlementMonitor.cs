@@ -409,7 +409,8 @@ public sealed class SettlementMonitor
         return affected;
     }
 
-    /// <summary>Queue entries are not replayed: the next block re-reads them from the L1 as it is now.</summary>
+    /// <summary>Queue entries are not replayed: the next block re-reads them from the L1 as it is now; nor are openings, which the leader makes again for the envelopes.</summary>
     private static bool IsUserTransaction(Chain.Transactions.Transaction transaction) =>
-        transaction.Type is not (Chain.Transactions.TransactionType.Deposit or Chain.Transactions.TransactionType.L1ToL2Message or Chain.Transactions.TransactionType.ForcedInclusion);
+        transaction.Type is not (Chain.Transactions.TransactionType.Deposit or Chain.Transactions.TransactionType.L1ToL2Message or Chain.Transactions.TransactionType.ForcedInclusion
+            or Chain.Transactions.TransactionType.Decryption);
 }

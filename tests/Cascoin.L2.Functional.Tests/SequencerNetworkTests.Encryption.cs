@@ -1,14 +1,25 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
+using Cascoin.L2.Chain.Transactions;
+using Cascoin.L2.Primitives;
 using Cascoin.L2.TestKit;
 
 namespace Cascoin.L2.Functional.Tests;
 
-/// <summary>The encrypted mempool on real processes (doc/encrypted-mempool.md, issue 15).</summary>
+/// <summary>
+/// The encrypted mempool on real processes (doc/encrypted-mempool.md, issue 15): three staked
+/// sequencers make the epoch key together and commit it on L1; encrypted transfers are ordered as
+/// ciphertext (all a full node sees until the block is final) and executed a block later; a sequencer
+/// that withholds its shares does not stop them, one that sends bad shares is refused and scored; a
+/// fourth staker starts a new epoch whose key the four hold.
+/// </summary>
 public sealed partial class SequencerNetworkTests
 {
+    private const int FullNode = Sequencers;
+
     [Fact]
-    public async Task Sequencers_make_the_epoch_key_together_and_a_new_member_starts_a_new_epoch()
+    public async Task Encrypted_transfers_are_ordered_blind_and_opened_by_the_sequencers_key_even_with_a_withholding_or_lying_member()
     {
         var watch = Stopwatch.StartNew();
         await DeployWithFourSequencersAsync(staked: 3, encryption: "optional");
@@ -23,10 +34,26 @@ public sealed partial class SequencerNetworkTests
         Assert.Equal(_sequencerAddresses.Take(3).Order(StringComparer.Ordinal), first.GetProperty("members").EnumerateArray().Select(m => m.GetString()!));
         foreach (var i in Enumerable.Range(0, 3))
             Assert.Contains("its key is committed", Node(i).ReadLog(), StringComparison.Ordinal);
-        // The full node and the unstaked node learn the key from the settlement chain, as users do.
-        Assert.Equal(first.GetProperty("key").GetString(), (await Json(Node(Sequencers), "l2_getencryptionkey")).GetProperty("key").GetString());
+        // The full node learns the key from the settlement chain, as users do.
+        Assert.Equal(first.GetProperty("key").GetString(), (await Json(Node(FullNode), "l2_getencryptionkey")).GetProperty("key").GetString());
         output.WriteLine($"epoch 1 committed at L1 height {first.GetProperty("committedheight")}: {watch.ElapsedMilliseconds} ms");
 
+        var (alice, bob) = await FundAliceAsync();
+        await EncryptedTransfersAsync(alice, bob, 3, expectBob: 3m, watchBlind: true);
+        output.WriteLine($"3 encrypted transfers executed: {watch.ElapsedMilliseconds} ms");
+
+        await RestartAsync(2, "-l2withholdshares");
+        await EncryptedTransfersAsync(alice, bob, 2, expectBob: 5m);
+        Assert.DoesNotContain(Running.Where(i => i != 2), i => Node(i).ReadLog().Contains("Refused the decryption shares", StringComparison.Ordinal));
+        output.WriteLine($"a withholding sequencer did not stop 2 more: {watch.ElapsedMilliseconds} ms");
+
+        await RestartAsync(2, "-l2badshares");
+        for (var round = 0; round < 4 && !Running.Where(i => i is 0 or 1).Any(i => Node(i).ReadLog().Contains("Refused the decryption shares of member", StringComparison.Ordinal)); round++)
+            await EncryptedTransfersAsync(alice, bob, 2, expectBob: 7m + 2 * round);
+        Assert.Contains(Running.Where(i => i is 0 or 1), i => Node(i).ReadLog().Contains("Refused the decryption shares of member", StringComparison.Ordinal));
+        output.WriteLine($"bad shares refused and scored, transfers still executed: {watch.ElapsedMilliseconds} ms");
+
+        await RestartAsync(2);
         await StakeAsync(3);
         var second = await EpochKeyAsync(2);
         Assert.Equal(4, second.GetProperty("members").GetArrayLength());
@@ -34,8 +61,59 @@ public sealed partial class SequencerNetworkTests
         Assert.NotEqual(first.GetProperty("key").GetString(), second.GetProperty("key").GetString());
         Assert.True(second.GetProperty("setheight").GetUInt64() > first.GetProperty("setheight").GetUInt64());
         Assert.Contains("its key is committed", Node(3).ReadLog(), StringComparison.Ordinal);
-        output.WriteLine($"epoch 2 with the new member committed at L1 height {second.GetProperty("committedheight")}: {watch.ElapsedMilliseconds} ms");
+        var bobNow = (await Json(Node(0), "l2_getbalance", bob)).GetDecimal();
+        await EncryptedTransfersAsync(alice, bob, 1, expectBob: bobNow + 1m, epoch: 2);
+        output.WriteLine($"epoch 2 with the new member committed at L1 height {second.GetProperty("committedheight")}, and used: {watch.ElapsedMilliseconds} ms");
         _dir.Succeeded();
+    }
+
+    /// <summary>A deposit of 100 CAS to a new wallet address of node 0 (alice), minted on L2; bob is another.</summary>
+    private async Task<(string Alice, string Bob)> FundAliceAsync()
+    {
+        var alice = await Cli(Node(0), "getnewaddress");
+        var bob = await Cli(Node(0), "getnewaddress");
+        await Cli(Node(0), "l2_deposit", _chainId, "100", alice);
+        await Json(Node(0), "generate", "1");
+        await TestWait.UntilAsync(() => Json(Node(FullNode), "l2_getbalance", alice), b => b.GetDecimal() == 100m, "the deposit is minted and reaches the full node");
+        return (alice, bob);
+    }
+
+    /// <summary>
+    /// Sends <paramref name="count"/> encrypted transfers of 1 CAS from alice to bob through node 0 and
+    /// waits until every running node shows bob at <paramref name="expectBob"/>; with
+    /// <paramref name="watchBlind"/>, checks that the full node held each envelope as ciphertext only.
+    /// </summary>
+    private async Task EncryptedTransfersAsync(string alice, string bob, int count, decimal expectBob, bool watchBlind = false, ulong epoch = 1)
+    {
+        var network = NetworkParameters.Regtest;
+        var recipient = Address.Parse(bob, network).ToArray();
+        for (var n = 0; n < count; n++)
+        {
+            var envelopeId = await Cli(Node(0), "l2_sendencryptedtransaction", alice, bob, "1");
+            var held = await TestWait.UntilAsync(() => Json(Node(FullNode), "l2_gettransaction", envelopeId), t => t.ValueKind == JsonValueKind.Object,
+                "the envelope reaches the full node");
+            Assert.Equal("envelope", held.GetProperty("type").GetString());
+            var envelope = Transaction.Decode(Convert.FromHexString(held.GetProperty("hex").GetString()!));
+            Assert.Equal(epoch, Envelope.Parse(envelope)!.Value.Epoch);
+            if (watchBlind)
+            {
+                // The recipient and the amount are nowhere in what the full node holds: only the sender, fees and ciphertext.
+                Assert.Equal(Address.Zero, envelope.To);
+                Assert.Equal(Amount.Zero, envelope.Value);
+                Assert.DoesNotContain(Convert.ToHexStringLower(recipient), Convert.ToHexStringLower(envelope.ToBytes()), StringComparison.Ordinal);
+            }
+            await CliCalls.ReceiptAsync(Node(0), envelopeId, "the envelope is ordered in a final block");
+        }
+        foreach (var i in Running)
+            await TestWait.UntilAsync(() => Json(Node(i), "l2_getbalance", bob), b => b.GetDecimal() == expectBob, $"node {i} executes the opened transfers");
+    }
+
+    private async Task RestartAsync(int index, params string[] extra)
+    {
+        await Node(index).DisposeAsync();
+        _nodes[index] = null;
+        await StartAsync(index, onChain: true, extra);
+        await L1ConvergedAsync();
     }
 
     /// <summary>Mines settlement blocks at the L2 chain's pace until epoch <paramref name="epoch"/>'s key is on L1 and every node sees it.</summary>
@@ -44,7 +122,7 @@ public sealed partial class SequencerNetworkTests
         // A run takes 7 phases of 2 blocks; it starts at a multiple of 10 and its record is mined a few blocks later.
         for (var blocks = 0; blocks < 45; blocks++)
         {
-            var record = await Node(0).CliAsync("l2_getencryptionkey", _chainId, epoch.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var record = await Node(0).CliAsync("l2_getencryptionkey", _chainId, epoch.ToString(CultureInfo.InvariantCulture));
             if (record.ExitCode == 0)
             {
                 await L1ConvergedAsync();

@@ -30,7 +30,7 @@ public sealed record BlockOutcome(
 /// same transactions give the same changes, receipts and fees on every machine. The producer
 /// offers candidates and skips the refused ones; a validator requires every one to apply.
 /// </summary>
-public sealed class BlockExecution
+public sealed partial class BlockExecution
 {
     private readonly ChainParameters _parameters;
     private readonly Func<Address, AccountState> _parentState;
@@ -126,6 +126,10 @@ public sealed class BlockExecution
             throw new InvalidOperationException("the block is already finished");
         if (transaction.Type is TransactionType.Deposit or TransactionType.L1ToL2Message or TransactionType.ForcedInclusion)
             return ApplyQueued(transaction);
+        if (transaction.Type == TransactionType.Decryption)
+            return ApplyDecryption(transaction);
+        if (WaitingFromEarlierBlocks() is { } waiting)
+            return waiting;
         if (ApplyUser(transaction, out var receipt) is { } rejection)
             return rejection;
         _receipts.Add(receipt!);
@@ -133,16 +137,19 @@ public sealed class BlockExecution
     }
 
     /// <summary>A user transaction: every rule of SPEC §5; on success its receipt (not yet added).</summary>
-    private TxRejection? ApplyUser(Transaction transaction, out Receipt? receipt)
+    private TxRejection? ApplyUser(Transaction transaction, out Receipt? receipt, bool carried = false)
     {
         receipt = null;
-        var stateless = TransactionRules.CheckStateless(transaction, _parameters);
+        var stateless = TransactionRules.CheckStateless(transaction, _parameters, carried);
         if (stateless is not null)
             return stateless;
         var sender = transaction.Sender!.Value;
-        var intrinsic = IntrinsicGas.Of(transaction);
-        if (GasUsed + intrinsic > _parameters.BlockGasLimit)
-            return new TxRejection(TxRejectReason.BlockFull, $"block gas used {GasUsed} + {intrinsic} exceeds the limit {_parameters.BlockGasLimit}");
+        // An envelope pays for its whole gas limit now: its own bytes and its contents' execution in a later block.
+        var gas = transaction.Type == TransactionType.Envelope ? transaction.GasLimit : IntrinsicGas.Of(transaction);
+        if (GasUsed + gas > _parameters.BlockGasLimit)
+            return new TxRejection(TxRejectReason.BlockFull, $"block gas used {GasUsed} + {gas} exceeds the limit {_parameters.BlockGasLimit}");
+        if (transaction.Type == TransactionType.Envelope && EpochError(Envelope.Parse(transaction)!.Value.Epoch) is { } epochError)
+            return epochError;
 
         var account = GetAccount(sender);
         var effectiveBaseFee = FeeMarket.EffectiveBaseFee(BaseFee, account.HatScore, _parameters);
@@ -164,13 +171,24 @@ public sealed class BlockExecution
             return new TxRejection(TxRejectReason.InsufficientFunds, $"balance {account.Balance} is below value + gas limit × max fee");
 
         var price = FeeMarket.GasPrice(effectiveBaseFee, transaction.MaxFeePerGas, transaction.MaxPriorityFeePerGas);
-        var fee = Amount.FromSat(checked((long)(intrinsic * price)));
+        var fee = Amount.FromSat(checked((long)(gas * price)));
         var debited = account with
         {
             Balance = account.Balance - transaction.Value - fee,
             Nonce = account.Nonce + 1,
             LastActivity = Number,
         };
+        if (Effect(transaction, sender, debited) is { } refused)
+            return refused;
+        GasUsed += gas;
+        _fees += fee;
+        receipt = new Receipt(transaction.Id, ReceiptStatus.Success, gas, GasUsed, price, fee);
+        return null;
+    }
+
+    /// <summary>What a user transaction does, its sender's account already <paramref name="debited"/> (value, fee, nonce); a rejection changes nothing.</summary>
+    private TxRejection? Effect(Transaction transaction, Address sender, AccountState debited)
+    {
         if (transaction.Type == TransactionType.L2ToL1Message && transaction.Value != Amount.Zero)
             return new TxRejection(TxRejectReason.Malformed, "an L2→L1 message carries no value: withdraw value with a withdrawal");
         if (transaction.Type == TransactionType.Transfer)
@@ -190,14 +208,16 @@ public sealed class BlockExecution
             _withdrawn += transaction.Value;
             _records[BridgeKeys.Withdrawal(transaction.Id)] = new WithdrawalRecord(sender, transaction.To, transaction.Value, Number).ToBytes();
         }
+        else if (transaction.Type == TransactionType.Envelope)
+        {
+            _changes[sender] = debited;
+            Enqueue(transaction, sender);
+        }
         else
         {
             _changes[sender] = debited;
             _records[BridgeKeys.Message(transaction.Id)] = new L2MessageRecord(sender, transaction.To, Number, transaction.Data.ToArray()).ToBytes();
         }
-        GasUsed += intrinsic;
-        _fees += fee;
-        receipt = new Receipt(transaction.Id, ReceiptStatus.Success, intrinsic, GasUsed, price, fee);
         return null;
     }
 
@@ -266,7 +286,7 @@ public sealed class BlockExecution
                     forced = null!;
                     status = ReceiptStatus.Failed;
                 }
-                if (status == ReceiptStatus.Success && ApplyUser(forced, out inner) is not null)
+                if (status == ReceiptStatus.Success && ApplyUser(forced, out inner, carried: true) is not null)
                     status = ReceiptStatus.Failed;
                 cursor = cursor with { Forced = cursor.Forced + 1 };
                 break;

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using Cascoin.L2.Crypto;
 using Cascoin.L2.Crypto.Threshold;
 using Cascoin.L2.Primitives;
@@ -5,80 +6,106 @@ using Cascoin.L2.Primitives;
 namespace Cascoin.L2.Chain.Transactions;
 
 /// <summary>
-/// An encrypted transaction (doc/encrypted-mempool.md): a plain header that pays the fee and orders
-/// the envelope — chain, key epoch, the sender's account nonce it consumes, gas limit, fee caps — and
-/// the signed transaction's bytes threshold-encrypted to that epoch's key, with the header as the
-/// ciphertext's label (the sender's proof of randomness binds it, so a ciphertext cannot move to
-/// another header). The sender signs the header and the ciphertext's SHA-256 (its commitment), and
-/// is recovered from the signature.
-/// Bytes: version u8 (1) ‖ chain u64 ‖ epoch u64 ‖ nonce u64 ‖ gas limit u64 ‖ max fee u64 ‖
-/// max priority fee u64 ‖ ciphertext (CompactSize ‖ bytes) ‖ signature 65, little-endian.
-/// The id is SHA-256d of the whole.
+/// An encrypted transaction (doc/encrypted-mempool.md): a transaction of type
+/// <see cref="TransactionType.Envelope"/> whose plain fields pay the fee and order it — the sender's
+/// nonce it consumes, the gas limit (the envelope's own bytes and, a block later, its contents'
+/// execution), the fee caps — and whose data is the key epoch (u64, little-endian) followed by the
+/// signed inner transaction threshold-encrypted to that epoch's key. The ciphertext's label is
+/// <see cref="Label"/>: chain, sender, nonce, epoch, gas limit and fee caps, so the sender's proof of
+/// randomness binds the ciphertext to this sender's envelope. A copy under another sender's signature
+/// is not well formed, so nobody can get a pending envelope decrypted early by re-sending it as theirs.
+/// To and value are zero. The leader orders envelopes without reading them; after the block is final
+/// the sequencers' decryption shares open them, and the next block executes the contents in order.
 /// </summary>
-public sealed record Envelope(ulong ChainId, ulong Epoch, ulong Nonce, ulong GasLimit, ulong MaxFeePerGas, ulong MaxPriorityFeePerGas, byte[] Ciphertext, byte[] Signature)
+public static class Envelope
 {
-    public const byte Version = 1;
+    public const int EpochSize = 8;
 
-    /// <summary>The header: version and the six integers.</summary>
-    public const int HeaderSize = 1 + 6 * 8;
+    /// <summary>What an envelope reserves for its contents at least, beyond its own intrinsic gas: a plain transfer.</summary>
+    public const ulong MinContentsGas = IntrinsicGas.Base;
 
-    /// <summary>The largest ciphertext: a transaction of the largest size, encrypted.</summary>
-    public const int MaxCiphertextBytes = Transaction.MaxEncodedSize + ThresholdEncryption.Overhead;
+    private static ReadOnlySpan<byte> LabelDomain => "cascoin-l2-envelope-label-v1"u8;
 
-    private static ReadOnlySpan<byte> SigningDomain => "CascoinL2/envelope/v1"u8;
-
-    /// <summary>The header's bytes: what the ciphertext is bound to (its label).</summary>
-    public byte[] Header
+    /// <summary>The ciphertext's label: what the sender's proof of randomness binds it to.</summary>
+    public static byte[] Label(ulong chainId, Address sender, ulong nonce, ulong epoch, ulong gasLimit, ulong maxFeePerGas, ulong maxPriorityFeePerGas)
     {
-        get
-        {
-            var writer = new SpanWriter(HeaderSize);
-            writer.WriteByte(Version);
-            writer.WriteUInt64(ChainId);
-            writer.WriteUInt64(Epoch);
-            writer.WriteUInt64(Nonce);
-            writer.WriteUInt64(GasLimit);
-            writer.WriteUInt64(MaxFeePerGas);
-            writer.WriteUInt64(MaxPriorityFeePerGas);
-            return writer.ToArray();
-        }
+        var writer = new SpanWriter(LabelDomain.Length + Address.Size + 48);
+        writer.WriteBytes(LabelDomain);
+        writer.WriteUInt64(chainId);
+        writer.WriteAddress(sender);
+        writer.WriteUInt64(nonce);
+        writer.WriteUInt64(epoch);
+        writer.WriteUInt64(gasLimit);
+        writer.WriteUInt64(maxFeePerGas);
+        writer.WriteUInt64(maxPriorityFeePerGas);
+        return writer.ToArray();
     }
 
-    /// <summary>The ciphertext's commitment: what the leader orders the envelope by, before anyone can read it.</summary>
-    public Hash256 Commitment => new(Hashes.Sha256(Ciphertext));
+    /// <summary>The label of <paramref name="envelope"/> as sent by <paramref name="sender"/>.</summary>
+    public static byte[] LabelOf(Transaction envelope, Address sender, ulong epoch)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        return Label(envelope.ChainId, sender, envelope.Nonce, epoch, envelope.GasLimit, envelope.MaxFeePerGas, envelope.MaxPriorityFeePerGas);
+    }
 
-    /// <summary>SHA-256d(domain ‖ header ‖ commitment): what the sender signs.</summary>
-    public Hash256 SigningHash => new(Hashes.Sha256d([.. SigningDomain, .. Header, .. Commitment.ToArray()]));
-
-    public Hash256 Id => new(Hashes.Sha256d(ToBytes()));
-
-    /// <summary>The signer, or null when the signature does not recover.</summary>
-    public Address? Sender => Blocks.SignatureSigners.Recover(Signature, SigningHash.ToArray());
-
-    /// <summary>
-    /// Encrypts <paramref name="transaction"/> (signed by <paramref name="key"/>, whose nonce the
-    /// envelope carries) to epoch <paramref name="epoch"/>'s key and signs the envelope.
-    /// </summary>
-    public static Envelope Seal(Transaction transaction, ulong epoch, byte[] epochKey, ulong gasLimit, ulong maxFeePerGas, ulong maxPriorityFeePerGas, PrivateKey key)
+    /// <summary>The key epoch and ciphertext of an envelope, or null when the transaction is not one or its data is too short.</summary>
+    public static (ulong Epoch, byte[] Ciphertext)? Parse(Transaction transaction)
     {
         ArgumentNullException.ThrowIfNull(transaction);
-        ArgumentNullException.ThrowIfNull(key);
-        var unsigned = new Envelope(transaction.ChainId, epoch, transaction.Nonce, gasLimit, maxFeePerGas, maxPriorityFeePerGas, [], new byte[RecoverableSignature.Size]);
-        var ciphered = unsigned with { Ciphertext = ThresholdEncryption.Encrypt(epochKey, transaction.ToBytes(), unsigned.Header) };
-        return ciphered with { Signature = key.SignRecoverable(ciphered.SigningHash.ToArray()).ToArray() };
+        if (transaction.Type != TransactionType.Envelope || transaction.DataLength < EpochSize + ThresholdEncryption.Overhead)
+            return null;
+        var data = transaction.Data;
+        return (BinaryPrimitives.ReadUInt64LittleEndian(data), data[EpochSize..].ToArray());
     }
 
-    /// <summary>Whether the ciphertext is well formed under this header: sequencers order and decrypt only such envelopes.</summary>
-    public bool IsWellFormed => ThresholdEncryption.IsWellFormed(Ciphertext, Header);
+    /// <summary>A gas limit that covers the envelope of <paramref name="inner"/> (its bytes, all priced as non-zero) and the inner transaction's own gas limit.</summary>
+    public static ulong GasFor(Transaction inner)
+    {
+        ArgumentNullException.ThrowIfNull(inner);
+        return IntrinsicGas.Base + IntrinsicGas.NonZeroByte * (ulong)(EpochSize + ThresholdEncryption.Overhead + inner.Size) + inner.GasLimit;
+    }
 
     /// <summary>
-    /// The transaction inside, given its decrypted bytes: null when they are not a transaction, or one
-    /// that may not ride in this envelope (another chain, another sender, another nonce). Such an
-    /// envelope still pays its fee; its contents do nothing.
+    /// Encrypts <paramref name="inner"/> (signed by <paramref name="key"/>; the envelope consumes its
+    /// nonce) to epoch <paramref name="epoch"/>'s key and signs the envelope with its fee caps; the gas
+    /// limit is <see cref="GasFor"/>.
     /// </summary>
-    public Transaction? Open(byte[] plaintext)
+    public static Transaction Seal(Transaction inner, ulong epoch, byte[] epochKey, ulong maxFeePerGas, ulong maxPriorityFeePerGas, PrivateKey key)
     {
-        ArgumentNullException.ThrowIfNull(plaintext);
+        ArgumentNullException.ThrowIfNull(inner);
+        ArgumentNullException.ThrowIfNull(key);
+        var sender = Address.FromPublicKey(key.PublicKey.AsSpan());
+        var gasLimit = GasFor(inner);
+        var ciphertext = ThresholdEncryption.Encrypt(epochKey, inner.ToBytes(), Label(inner.ChainId, sender, inner.Nonce, epoch, gasLimit, maxFeePerGas, maxPriorityFeePerGas));
+        var data = new byte[EpochSize + ciphertext.Length];
+        BinaryPrimitives.WriteUInt64LittleEndian(data, epoch);
+        ciphertext.CopyTo(data, EpochSize);
+        return Transaction.Sign(Transaction.CreateUnsigned(TransactionType.Envelope, inner.ChainId, inner.Nonce, Address.Zero, Amount.Zero,
+            maxFeePerGas, maxPriorityFeePerGas, gasLimit, data), key);
+    }
+
+    /// <summary>
+    /// Whether the envelope's ciphertext is well formed under its label (its sender's proof of
+    /// randomness checks): sequencers order and decrypt only such envelopes. Checked once per object.
+    /// </summary>
+    public static bool IsWellFormed(Transaction envelope)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        return envelope.WellFormedEnvelope ??= envelope.Sender is { } sender && Parse(envelope) is var (epoch, ciphertext)
+            && ThresholdEncryption.IsWellFormed(ciphertext, LabelOf(envelope, sender, epoch));
+    }
+
+    /// <summary>
+    /// The transaction inside, given the decrypted bytes (null: the ciphertext did not open): null when
+    /// they are not a transaction that may ride in this envelope — a user transaction of the same chain,
+    /// by the same sender, with the envelope's nonce, within the gas the envelope reserved for it. Such
+    /// an envelope has paid its fee; its contents do nothing.
+    /// </summary>
+    public static Transaction? Open(Transaction envelope, Address sender, byte[]? plaintext)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        if (plaintext is null)
+            return null;
         Transaction inner;
         try
         {
@@ -88,27 +115,10 @@ public sealed record Envelope(ulong ChainId, ulong Epoch, ulong Nonce, ulong Gas
         {
             return null;
         }
-        return inner.ChainId == ChainId && inner.Nonce == Nonce && inner.Sender is { } sender && sender == Sender ? inner : null;
-    }
-
-    public byte[] ToBytes()
-    {
-        var writer = new SpanWriter(HeaderSize + 5 + Ciphertext.Length + RecoverableSignature.Size);
-        writer.WriteBytes(Header);
-        writer.WriteVarBytes(Ciphertext);
-        writer.WriteBytes(Signature);
-        return writer.ToArray();
-    }
-
-    /// <exception cref="DecodeException">on bytes that are not an envelope (its signature and ciphertext are not checked here).</exception>
-    public static Envelope Decode(ReadOnlySpan<byte> bytes)
-    {
-        var reader = new SpanReader(bytes);
-        if (reader.ReadByte() != Version)
-            throw new DecodeException("unknown envelope version");
-        var envelope = new Envelope(reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadUInt64(),
-            reader.ReadVarBytes(MaxCiphertextBytes), reader.ReadBytes(RecoverableSignature.Size));
-        reader.EnsureEnd();
-        return envelope;
+        var reserved = envelope.GasLimit - Math.Min(envelope.GasLimit, IntrinsicGas.Of(envelope));
+        return inner.Type is TransactionType.Transfer or TransactionType.Withdrawal or TransactionType.L2ToL1Message
+            && inner.ChainId == envelope.ChainId && inner.Nonce == envelope.Nonce && inner.GasLimit <= reserved && inner.Sender == sender
+            ? inner
+            : null;
     }
 }

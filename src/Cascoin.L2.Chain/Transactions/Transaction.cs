@@ -32,6 +32,15 @@ public sealed class Transaction
     /// <summary>The recovered sender (null inside: no valid signature), published as one reference so threads never see half of it.</summary>
     private System.Runtime.CompilerServices.StrongBox<Address?>? _sender;
 
+    /// <summary>For an envelope: whether its ciphertext is well formed, once checked (<see cref="Envelope.IsWellFormed"/>).</summary>
+    internal bool? WellFormedEnvelope
+    {
+        get => _wellFormed?.Value;
+        set => _wellFormed = value is { } known ? new(known) : null;
+    }
+
+    private System.Runtime.CompilerServices.StrongBox<bool>? _wellFormed;
+
     public Transaction(TransactionType type, ulong chainId, ulong nonce, Address to, Amount value, ulong maxFeePerGas,
         ulong maxPriorityFeePerGas, ulong gasLimit, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
     {
@@ -187,7 +196,7 @@ public sealed class Transaction
     public static Transaction Read(ref SpanReader reader)
     {
         var typeByte = reader.ReadByte();
-        if (typeByte > (byte)TransactionType.ContractCall)
+        if (!Enum.IsDefined((TransactionType)typeByte))
             throw new DecodeException($"unknown transaction type {typeByte}");
         var chainId = reader.ReadUInt64();
         var nonce = reader.ReadUInt64();

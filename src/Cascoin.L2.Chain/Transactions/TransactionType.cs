@@ -26,4 +26,10 @@ public enum TransactionType : byte
 
     /// <summary>Reserved until a VM exists.</summary>
     ContractCall = 7,
+
+    /// <summary>An encrypted transaction (<see cref="Transactions.Envelope"/>): pays its fee and consumes its nonce when ordered; its contents run a block later.</summary>
+    Envelope = 8,
+
+    /// <summary>System: the key that opens an ordered envelope, and the execution of its contents (<see cref="Transactions.Decryption"/>). Made by the leader, never signed by a user.</summary>
+    Decryption = 9,
 }

@@ -21,6 +21,15 @@ public enum TxRejectReason
     SenderQueueFull,
     BlockFull,
     OverLimit,
+
+    /// <summary>Envelopes of earlier blocks wait to be opened: a block opens them before its own transactions.</summary>
+    AwaitingDecryption,
+
+    /// <summary>An envelope for a key epoch not committed yet as of the block's L1 reference.</summary>
+    EpochNotReady,
+
+    /// <summary>An envelope for a key epoch two or more epochs old.</summary>
+    EpochExpired,
 }
 
 /// <summary>A refusal: the reason and a message for people, e.g. "nonce too low: account nonce is 5, transaction has 3".</summary>
@@ -47,6 +56,9 @@ public sealed record TxRejection(TxRejectReason Reason, string Message)
         TxRejectReason.SenderQueueFull => "too-many-pending-from-sender",
         TxRejectReason.BlockFull => "block-gas-exhausted",
         TxRejectReason.OverLimit => "withdrawal-over-limit",
+        TxRejectReason.AwaitingDecryption => "awaiting-decryption",
+        TxRejectReason.EpochNotReady => "key-epoch-not-ready",
+        TxRejectReason.EpochExpired => "key-epoch-expired",
         _ => Reason.ToString(),
     };
 
@@ -56,7 +68,8 @@ public sealed record TxRejection(TxRejectReason Reason, string Message)
     /// next block) may still bring. Producers drop lasting refusals from the mempool; the others
     /// stay, and the mempool's revalidation after the block removes what truly cannot pay.
     /// </summary>
-    public bool IsLasting => Reason is not (TxRejectReason.BlockFull or TxRejectReason.RateLimited or TxRejectReason.InsufficientFunds);
+    public bool IsLasting => Reason is not (TxRejectReason.BlockFull or TxRejectReason.RateLimited or TxRejectReason.InsufficientFunds
+        or TxRejectReason.AwaitingDecryption or TxRejectReason.EpochNotReady);
 
     public override string ToString() => $"{Code}: {Message}";
 }

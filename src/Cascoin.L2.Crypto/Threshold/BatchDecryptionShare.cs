@@ -62,7 +62,29 @@ public static class BatchDecryptionShare
     /// unchecked, and only when a key commitment does not match are the proofs checked and the invalid
     /// batches skipped. The result is always the one the true keys give.
     /// </summary>
-    public static byte[]?[]? Combine(ThresholdKey key, CiphertextBatch block, IEnumerable<byte[]> batches)
+    public static byte[]?[]? Combine(ThresholdKey key, CiphertextBatch block, IEnumerable<byte[]> batches) =>
+        Opened(key, block, batches) is { } opened ? opened.Select(o => o.Plaintext).ToArray() : null;
+
+    /// <summary>
+    /// The combined secret S_i (33 bytes) of every ciphertext, as <see cref="Combine"/> finds them: null
+    /// where checked shares give a secret that the ciphertext's key commitment does not match (the
+    /// sender wrote a false one; only individually checked shares prove that); null in all when fewer
+    /// than t batches check. A node that holds S_i lets anyone open ciphertext i with
+    /// <see cref="ThresholdEncryption.OpenWith"/>.
+    /// </summary>
+    public static byte[]?[]? CombineSecrets(ThresholdKey key, CiphertextBatch block, IEnumerable<byte[]> batches) =>
+        Opened(key, block, batches) is { } opened ? opened.Select(o => o.KeyMatches ? o.Secret : null).ToArray() : null;
+
+    /// <summary>The members of the batches <see cref="Combine"/> would skip: those whose proofs do not check (for the senders' scores).</summary>
+    public static IReadOnlyList<int> Invalid(ThresholdKey key, CiphertextBatch block, IEnumerable<byte[]> batches)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(block);
+        ArgumentNullException.ThrowIfNull(batches);
+        return batches.Where(b => SharesOf(key, block, b) is null).Select(b => b.Length >= 2 ? BinaryPrimitives.ReadUInt16BigEndian(b) : -1).ToList();
+    }
+
+    private static (byte[] Secret, bool KeyMatches, byte[]? Plaintext)[]? Opened(ThresholdKey key, CiphertextBatch block, IEnumerable<byte[]> batches)
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(block);
@@ -93,20 +115,20 @@ public static class BatchDecryptionShare
     /// as soon as a key commitment does not match, as a share may be wrong. Checked: a commitment that
     /// does not match is the sender's (it wrote a false one), and that plaintext is null.
     /// </summary>
-    private static byte[]?[]? Open(CiphertextBatch block, Dictionary<int, ECPoint[]> shares, bool optimistic)
+    private static (byte[] Secret, bool KeyMatches, byte[]? Plaintext)[]? Open(CiphertextBatch block, Dictionary<int, ECPoint[]> shares, bool optimistic)
     {
         var members = shares.Keys.ToList();
         var lambdas = members.Select(j => Group.LagrangeAtZero(j, members)).ToArray();
-        var plaintexts = new byte[]?[block.Count];
-        for (var i = 0; i < plaintexts.Length; i++)
+        var opened = new (byte[], bool, byte[]?)[block.Count];
+        for (var i = 0; i < opened.Length; i++)
         {
             var secret = ECAlgorithms.SumOfMultiplies(members.Select(j => shares[j][i]).ToArray(), lambdas).Normalize();
             var (matches, plaintext) = ThresholdEncryption.Open(block.Ciphertexts[i], block.Labels[i], secret, block.Points[i]);
             if (!matches && optimistic)
                 return null;
-            plaintexts[i] = plaintext;
+            opened[i] = (secret.IsInfinity ? [] : Group.Encode(secret), matches, plaintext);
         }
-        return plaintexts;
+        return opened;
     }
 
     /// <summary>The D_i of a batch of <paramref name="count"/> shares, unchecked; null when one is not a point.</summary>

@@ -29,7 +29,19 @@ public sealed class CiphertextBatch
     internal ECPoint[] Points { get; }
 
     /// <summary>The batch, or null when there is no ciphertext, the labels do not pair with them, or one is not well formed (no member makes a share of such a ciphertext).</summary>
-    public static CiphertextBatch? Of(IReadOnlyList<byte[]> ciphertexts, IReadOnlyList<byte[]> labels, byte[] context)
+    public static CiphertextBatch? Of(IReadOnlyList<byte[]> ciphertexts, IReadOnlyList<byte[]> labels, byte[] context) =>
+        Build(ciphertexts, labels, context, (ciphertext, label) => ThresholdEncryption.PointOf(ciphertext, label));
+
+    /// <summary>
+    /// The batch of ciphertexts that were checked to be well formed when they were ordered (a block's
+    /// envelopes): only their points are decoded, their proofs are not checked again; null when one
+    /// does not even hold a point.
+    /// </summary>
+    public static CiphertextBatch? OfOrdered(IReadOnlyList<byte[]> ciphertexts, IReadOnlyList<byte[]> labels, byte[] context) =>
+        Build(ciphertexts, labels, context, (ciphertext, _) =>
+            ciphertext.Length < ThresholdEncryption.Overhead ? null : Group.Decode(ciphertext.AsSpan(0, Group.PointSize)));
+
+    private static CiphertextBatch? Build(IReadOnlyList<byte[]> ciphertexts, IReadOnlyList<byte[]> labels, byte[] context, Func<byte[], byte[], ECPoint?> pointOf)
     {
         ArgumentNullException.ThrowIfNull(ciphertexts);
         ArgumentNullException.ThrowIfNull(labels);
@@ -39,7 +51,7 @@ public sealed class CiphertextBatch
         var points = new ECPoint[ciphertexts.Count];
         for (var i = 0; i < points.Length; i++)
         {
-            if (ThresholdEncryption.PointOf(ciphertexts[i], labels[i]) is not { } u)
+            if (pointOf(ciphertexts[i], labels[i]) is not { } u)
                 return null;
             points[i] = u;
         }

@@ -121,6 +121,41 @@ public static class ThresholdEncryption
         return valid.Count < key.Threshold ? null : Open(ciphertext, label, Interpolate(valid), u).Plaintext;
     }
 
+    /// <summary>
+    /// The ciphertext opened with the combined secret S (33 bytes, as <see cref="BatchDecryptionShare.CombineSecrets"/>
+    /// gives it): whether S is its key (the key commitment matches: nobody can find another S that
+    /// does), and the plaintext, or null when the AEAD does not authenticate. The ciphertext must be
+    /// well formed (checked when it was ordered); its proof is not checked again.
+    /// </summary>
+    public static (bool KeyMatches, byte[]? Plaintext) OpenWith(ReadOnlySpan<byte> ciphertext, ReadOnlySpan<byte> label, ReadOnlySpan<byte> secret)
+    {
+        if (ciphertext.Length < Overhead || Group.Decode(ciphertext[..Group.PointSize]) is not { } u || Group.Decode(secret) is not { } s)
+            return (false, null);
+        return Open(ciphertext, label, s, u);
+    }
+
+    /// <summary>
+    /// The combined secret S (33 bytes) of t valid shares of distinct members, checked one by one (the
+    /// proof that a ciphertext's key commitment is false: S from checked shares that does not match it);
+    /// null when fewer than t shares check.
+    /// </summary>
+    public static byte[]? CheckedSecret(ThresholdKey key, ReadOnlySpan<byte> ciphertext, ReadOnlySpan<byte> label, IEnumerable<byte[]> shares)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(shares);
+        if (PointOf(ciphertext, label) is not { } u)
+            return null;
+        var valid = new Dictionary<int, ECPoint>();
+        foreach (var share in shares)
+        {
+            if (valid.Count == key.Threshold)
+                break;
+            if (ShareIndex(share) is { } index && !valid.ContainsKey(index) && ShareOf(key, u, share) is { } d)
+                valid[index] = d;
+        }
+        return valid.Count < key.Threshold ? null : Group.Encode(Interpolate(valid));
+    }
+
     /// <summary>Σ λ_j·D_j over the given members' points: the secret's point when they are t valid shares.</summary>
     internal static ECPoint Interpolate(IReadOnlyDictionary<int, ECPoint> shares)
     {

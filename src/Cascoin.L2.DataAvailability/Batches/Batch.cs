@@ -128,7 +128,7 @@ public sealed record Batch(ulong ChainId, ulong FirstBlock, IReadOnlyList<BatchB
         for (var i = 0; i < n; i++)
         {
             var type = reader.ReadByte();
-            if (type > (byte)TransactionType.ContractCall)
+            if (!Enum.IsDefined((TransactionType)type))
                 throw new DecodeException($"unknown transaction type {type}");
             types[i] = (TransactionType)type;
         }

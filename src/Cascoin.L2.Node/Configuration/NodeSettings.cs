@@ -31,6 +31,11 @@ public sealed record NodeSettings
     /// <summary>-l2equivocate (regtest only): propose a conflicting second block whenever this node leads.</summary>
     public bool L2Equivocate { get; init; }
 
+    /// <summary>-l2withholdshares and -l2badshares (regtest only): how this sequencer misbehaves with its decryption shares.</summary>
+    public bool L2WithholdShares { get; init; }
+
+    public bool L2BadShares { get; init; }
+
     /// <summary>-l2leadertimeout: leader silence before failover on a deployed chain.</summary>
     public TimeSpan L2LeaderTimeout { get; init; } = TimeSpan.FromSeconds(2);
     public string? L2GenesisPath { get; init; }
@@ -145,6 +150,10 @@ public sealed record NodeSettings
             throw new ConfigurationException("-l2faultyroot is a regtest fault injection: it makes the node sign wrong state roots, which are slashed");
         if (equivocate && network.Name != "regtest")
             throw new ConfigurationException("-l2equivocate is a regtest fault injection: it makes the node double sign, which is slashed");
+        var withhold = s.GetFlag("l2withholdshares", false);
+        var badShares = s.GetFlag("l2badshares", false);
+        if ((withhold || badShares) && network.Name != "regtest")
+            throw new ConfigurationException("-l2withholdshares and -l2badshares are regtest fault injections: they make the node misbehave with its decryption shares");
         var sync = NullIfEmpty(s.GetText("l2sync")) ?? "p2p";
         if (sync is not ("p2p" or "l1"))
             throw new ConfigurationException($"-l2sync={sync}: expected p2p or l1");
@@ -170,6 +179,8 @@ public sealed record NodeSettings
             L2BlockTimeMs = s.GetText("l2blocktime") is null ? null : s.GetInteger("l2blocktime", 0),
             L2LeaderTimeout = TimeSpan.FromMilliseconds(s.GetInteger("l2leadertimeout", 2000)),
             L2Equivocate = equivocate,
+            L2WithholdShares = withhold,
+            L2BadShares = badShares,
             L2FaultyRoot = faultyRoot,
             L2Challenge = s.GetFlag("l2challenge", false),
             L2GenesisPath = genesis,

@@ -120,6 +120,10 @@ public static class ChainServices
                     settings.EffectiveL2ChainId, provider.GetRequiredService<SequencerNetwork>().Registry, provider.GetRequiredService<PrivateKey>(),
                     new EpochShareStore(provider.GetRequiredService<NodeDatabase>()), settings.Network, provider.GetRequiredService<TimeProvider>(),
                     provider.GetRequiredService<ILogger<EpochKeyNetwork>>()));
+                services.AddSingleton(provider => new EnvelopeOpener(provider.GetRequiredService<Network.P2PNode>(), provider.GetRequiredService<L2Blockchain>(),
+                    provider.GetRequiredService<IL1Client>(), provider.GetRequiredService<EpochKeyNetwork>(),
+                    new EnvelopeOpenerOptions { Withhold = settings.L2WithholdShares, Corrupt = settings.L2BadShares }, provider.GetRequiredService<TimeProvider>(),
+                    provider.GetRequiredService<ILogger<EnvelopeOpener>>()));
             }
         }
         return AddProduction(services, settings);
@@ -169,6 +173,7 @@ public static class ChainServices
                 BlockTime = TimeSpan.FromMilliseconds(record.BlockTimeMs),
                 BlockGasLimit = record.GasLimit,
                 MaxWithdrawalPerTransaction = l1!.Parameters.MaxWithdrawalPerTransaction,
+                Encryption = record.Encryption,
             };
         }
         return settings.L2BlockTimeMs is { } blockTime ? parameters with { BlockTime = TimeSpan.FromMilliseconds(blockTime) } : parameters;

@@ -32,23 +32,25 @@ public static class NetworkServices
                 provider.GetService<L2Blockchain>() is { HasGenesis: true } l2 ? l2.Head.Number : 0),
         });
         services.AddHostedService(provider => new P2PService(provider.GetRequiredService<P2PNode>(), provider.GetService<L1Relay>(), provider.GetService<L2Relay>(),
-            provider.GetService<Sequencing.Consensus.SequencerNetwork>(), provider.GetService<ShardRelay>(), provider.GetService<EpochKeyNetwork>(), settings));
+            provider.GetService<Sequencing.Consensus.SequencerNetwork>(), provider.GetService<ShardRelay>(), provider.GetService<EpochKeyNetwork>(),
+            provider.GetService<EnvelopeOpener>(), settings));
         return services;
     }
 }
 
 /// <summary>
 /// Starts the P2P transport with the node (and the relays of the settlement chain and of a deployed
-/// L2 chain, and the epoch keys' DKG runs), asks peers for missing L2 blocks every second, and closes
+/// L2 chain, the epoch keys' DKG runs and the envelopes' decryption shares), asks peers for missing L2 blocks every second, and closes
 /// every connection when it stops.
 /// </summary>
 public sealed class P2PService(P2PNode p2p, L1Relay? l1Relay, L2Relay? l2Relay, Sequencing.Consensus.SequencerNetwork? sequencers, ShardRelay? shards,
-    EpochKeyNetwork? epochKeys, NodeSettings settings)
+    EpochKeyNetwork? epochKeys, EnvelopeOpener? opener, NodeSettings settings)
     : IHostedService, IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private Task _sync = Task.CompletedTask;
     private Task _keys = Task.CompletedTask;
+    private Task _opening = Task.CompletedTask;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -58,6 +60,7 @@ public sealed class P2PService(P2PNode p2p, L1Relay? l1Relay, L2Relay? l2Relay, 
         sequencers?.Start();
         shards?.Start();
         epochKeys?.Start();
+        opener?.Start();
         try
         {
             p2p.Start();
@@ -70,6 +73,8 @@ public sealed class P2PService(P2PNode p2p, L1Relay? l1Relay, L2Relay? l2Relay, 
             _sync = SyncLoopAsync(l2Relay, _stop.Token);
         if (epochKeys is not null)
             _keys = epochKeys.RunAsync(_stop.Token);
+        if (opener is not null)
+            _opening = opener.RunAsync(_stop.Token);
         return Task.CompletedTask;
     }
 
@@ -78,6 +83,7 @@ public sealed class P2PService(P2PNode p2p, L1Relay? l1Relay, L2Relay? l2Relay, 
         await _stop.CancelAsync();
         await _sync;
         await _keys;
+        await _opening;
         await p2p.DisposeAsync();
     }
 

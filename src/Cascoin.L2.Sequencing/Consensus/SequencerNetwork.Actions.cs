@@ -58,9 +58,14 @@ public sealed partial class SequencerNetwork
         if (BlockedReason() is not null || _chain.ProductionBlockedReason(NowMs) is not null)
             return;
         var solo = state.Weights.Count == 1;
-        var hasWork = _pool.Count > 0 || _chain.HasQueuedEntries();
+        var waiting = _chain.Envelopes.Waiting > 0;
+        var hasWork = _pool.Count > 0 || _chain.HasQueuedEntries() || waiting;
         var idleFor = _time.GetElapsedTime(state.StartedAt);
         if (!hasWork && (solo ? idleFor < _options.SoloHeartbeat : round == 0 && idleFor < _options.LeaderTimeout / 2))
+            return;
+        // Envelopes of the parent wait for their shares (sent once it is final): a block without their
+        // openings could hold none of its own transactions, so the leader waits for them a while.
+        if (waiting && round == 0 && idleFor < _options.LeaderTimeout / 2 && _chain.OpeningsPending())
             return;
         if (!solo && !ReachesMajority(state))
             return; // partition rule (logged by the tick)

@@ -33,4 +33,21 @@ public sealed class L2Wallet(L2Blockchain chain, TxPool pool, KeyWallet wallet, 
         var transaction = Transaction.Sign(unsigned, key);
         return pool.Add(transaction, chain.GetAccount, chain.NextBaseFee) is { } rejection ? SettlementError.Rejected(rejection) : transaction.Id;
     }
+
+    /// <summary>
+    /// A transfer from <paramref name="from"/> sealed in an envelope to <paramref name="epochKey"/>: the
+    /// inner transfer and the envelope share the sender's next pending nonce; the envelope's fee cap is a
+    /// wallet's (twice the next base fee, tip 1) and its gas limit covers both. Returns the envelope's id.
+    /// </summary>
+    public Outcome<Hash256> SendSealed(Address from, Address to, Amount value, Contracts.EpochKeyRecord epochKey)
+    {
+        ArgumentNullException.ThrowIfNull(epochKey);
+        if (wallet.GetKey(from) is not { } key)
+            return new SettlementError(SettlementErrorKind.UnknownKey, $"Private key for address {from.ToBase58(network)} is not known");
+        var nonce = pool.PendingNonce(from, chain.GetAccount(from));
+        var maxFee = checked(2 * chain.NextBaseFee + 1);
+        var inner = Transaction.Sign(Transaction.CreateUnsigned(TransactionType.Transfer, chain.Parameters.ChainId, nonce, to, value, maxFee, 1, IntrinsicGas.Base), key);
+        var envelope = Envelope.Seal(inner, epochKey.Epoch, epochKey.PublicKey, maxFee, 1, key);
+        return pool.Add(envelope, chain.GetAccount, chain.NextBaseFee) is { } rejection ? SettlementError.Rejected(rejection) : envelope.Id;
+    }
 }

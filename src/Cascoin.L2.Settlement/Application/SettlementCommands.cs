@@ -24,6 +24,10 @@ public sealed class SettlementCommands(L1Wallet l1Wallet, SettlementQueries quer
         l1Wallet.Send(sequencer, new DeployChainCall(name, blockTimeMs, gasLimit, challengePeriod ?? L1.Parameters.DefaultChallengePeriod, L1.Parameters.MinimumSequencerStake, encryption))
             .Then(txid => Outcome.Of<(ulong, Hash256)>((Registry.ChainIdOf(txid), txid)));
 
+    /// <summary>A transfer from <paramref name="from"/> sealed to the newest epoch key of this node's chain and added to the mempool; the envelope's id.</summary>
+    public Outcome<Hash256> SendEncrypted(Address from, Address to, Amount amount) => RunningChain.Then(wallet =>
+        queries.EpochKey(wallet.Chain.Parameters.ChainId).Then(key => wallet.SendSealed(from, to, amount, key)));
+
     public Outcome<Hash256> Stake(ulong chainId, Amount amount) => l1Wallet.Send(sequencer, new BondCall(chainId, amount));
 
     public Outcome<Hash256> Unstake(ulong chainId, Amount amount) => l1Wallet.Send(sequencer, new UnbondCall(chainId, amount));

@@ -30,9 +30,9 @@ public sealed class SettlementQueries(L1Chain l1, L2Blockchain? l2 = null)
 
     /// <summary>
     /// Epoch <paramref name="epoch"/>'s encryption key of a chain (default: the newest), as the registry
-    /// records it. This version's sequencers do not yet run the key generation that commits one.
+    /// records it once the sequencers' key generation committed it.
     /// </summary>
-    public Outcome<EpochKeyRecord> EpochKey(ulong chainId, ulong? epoch = null) => Chain(chainId).Then(_ =>
+    public Outcome<EpochKeyRecord> EpochKey(ulong chainId, ulong? epoch = null) => Chain(chainId).Then(chain =>
     {
         var state = l1.StateAtTip();
         var record = epoch is { } number ? EpochKeys.Get(state, chainId, number) : EpochKeys.Latest(state, chainId);
@@ -40,7 +40,9 @@ public sealed class SettlementQueries(L1Chain l1, L2Blockchain? l2 = null)
             ? Outcome.Of(record)
             : new SettlementError(SettlementErrorKind.NotFound, epoch is { } missing
                 ? $"chain {chainId} has no encryption key of epoch {missing}"
-                : $"chain {chainId} has no committed encryption key: the sequencers' key generation does not run in this version, so encrypted transactions are not supported yet");
+                : chain.Encryption == L2.Chain.Transactions.EncryptionPolicy.Off
+                    ? $"chain {chainId} was deployed without an encrypted mempool (l2_deploy … encryption): it has no encryption key"
+                    : $"chain {chainId} has no committed encryption key yet: its sequencers commit one within about {l1.Parameters.EpochKeyRunInterval + 7 * l1.Parameters.EpochKeyPhaseBlocks} L1 blocks of a change of their set");
     });
 
     public IReadOnlyList<ChainRecord> Chains()

@@ -13,6 +13,9 @@ public sealed record EpochKeyRecord(ulong ChainId, ulong Epoch, ulong SetHeight,
 {
     private const byte Version = 1;
 
+    /// <summary>The key as shares are checked and combined against it: every member (1..n) holds a share.</summary>
+    public Crypto.Threshold.ThresholdKey Key => new(PublicKey, Threshold, [.. Enumerable.Range(1, Members.Count)], VerificationKeys);
+
     public byte[] ToBytes()
     {
         var writer = new SpanWriter(128 + Members.Count * 60);

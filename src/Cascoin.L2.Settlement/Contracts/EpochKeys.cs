@@ -39,6 +39,8 @@ public static class EpochKeys
             return L1Refusal.UnknownChain(call.ChainId);
         if (chain.Status is not (ChainStatus.Active or ChainStatus.Paused))
             return L1Refusal.Closed(call.ChainId, chain.Status, "it takes no new encryption key");
+        if (chain.Encryption == Chain.Transactions.EncryptionPolicy.Off)
+            return Bad($"chain {call.ChainId} was deployed without an encrypted mempool: it takes no encryption key");
         var latest = Latest(context.State, call.ChainId);
         if (call.Epoch != (latest?.Epoch ?? 0) + 1)
             return Bad($"the next epoch of chain {call.ChainId} is {(latest?.Epoch ?? 0) + 1}, not {call.Epoch}");

@@ -28,6 +28,8 @@ public sealed class L1BindingTests
 
         public L1BlockReference? ConfirmedBlock(ulong height) => height <= ConfirmedTip.Height ? _blocks[(int)height] : null;
 
+        public EpochKeyInfo? EpochKey(ulong epoch) => null;
+
         public L1Message? GetQueued(L1MessageKind kind, ulong sequence) => null;
     }
 

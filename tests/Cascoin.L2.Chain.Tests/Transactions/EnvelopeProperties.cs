@@ -8,11 +8,11 @@ using FsCheck.Xunit;
 namespace Cascoin.L2.Chain.Tests.Transactions;
 
 /// <summary>
-/// Envelopes (doc/encrypted-mempool.md) for random transactions and fee headers: the bytes round
-/// trip; the sender is the signer; t members' shares give back the very transaction inside; a changed
-/// header field or a signature by another key moves the sender, and a changed header or a ciphertext
-/// from another envelope is no longer well formed; a transaction of another sender, nonce or chain
-/// opens to nothing; random bytes are refused with a decode error, never thrown otherwise.
+/// Envelopes (doc/encrypted-mempool.md) for random transactions and fee caps: the bytes round trip as
+/// a transaction; the sender is the signer; t members' shares give back the very transaction inside;
+/// the same envelope with a changed field, or re-signed by another key (a thief who wants a pending
+/// envelope opened early as its own), or with another envelope's ciphertext, is not well formed; a
+/// transaction of another sender, nonce or chain, or one over the reserved gas, opens to nothing.
 /// </summary>
 public sealed class EnvelopeProperties
 {
@@ -28,43 +28,46 @@ public sealed class EnvelopeProperties
         random.NextBytes(data);
         var nonce = (ulong)random.Next(0, 1_000);
         var inner = Tx.Make(TransactionType.Transfer, sender, nonce, TestKeys.Outsider(random.Next(10)), random.Next(1, 1_000_000), 10, 1, 21_000 + 16 * (ulong)data.Length, data: data);
-        var envelope = Envelope.Seal(inner, 1, key.PublicKey, 50_000, (ulong)random.Next(10, 100), (ulong)random.Next(0, 10), sender);
+        var envelope = Envelope.Seal(inner, 1, key.PublicKey, (ulong)random.Next(10, 100), (ulong)random.Next(0, 10), sender);
 
-        var decoded = Envelope.Decode(envelope.ToBytes());
-        Assert.Equal(envelope.ToBytes(), decoded.ToBytes());
+        var decoded = Transaction.Decode(envelope.ToBytes());
         Assert.Equal(envelope.Id, decoded.Id);
+        Assert.Equal(TransactionType.Envelope, decoded.Type);
         Assert.Equal(TestKeys.AddressOf(sender), decoded.Sender);
-        Assert.True(decoded.IsWellFormed);
-        Assert.Equal(Tx.ChainId, decoded.ChainId);
-        Assert.Equal(nonce, decoded.Nonce);
+        Assert.True(Envelope.IsWellFormed(decoded));
+        Assert.Equal((Tx.ChainId, nonce, 1UL), (decoded.ChainId, decoded.Nonce, Envelope.Parse(decoded)!.Value.Epoch));
+        Assert.Null(TransactionRules.CheckStateless(decoded, TestChains.Default with { Encryption = EncryptionPolicy.Optional }));
 
         var plaintext = Decrypt(decoded, key, shares.OrderBy(_ => random.Next()).Take(key.Threshold));
-        Assert.Equal(inner.Id, decoded.Open(plaintext!)!.Id);
+        Assert.Equal(inner.Id, Envelope.Open(decoded, decoded.Sender!.Value, plaintext)!.Id);
 
-        // A header field changed: the signature names someone else, and the ciphertext no longer belongs.
-        var changed = random.Next(6) switch
+        // The same data under a changed field, re-signed by the sender: the label moved, the proof of randomness fails.
+        var changed = random.Next(4) switch
         {
-            0 => decoded with { ChainId = decoded.ChainId + 1 },
-            1 => decoded with { Epoch = decoded.Epoch + 1 },
-            2 => decoded with { Nonce = decoded.Nonce + 1 },
-            3 => decoded with { GasLimit = decoded.GasLimit + 1 },
-            4 => decoded with { MaxFeePerGas = decoded.MaxFeePerGas + 1 },
-            _ => decoded with { MaxPriorityFeePerGas = decoded.MaxPriorityFeePerGas + 1 },
+            0 => Resign(decoded, sender, nonce: decoded.Nonce + 1),
+            1 => Resign(decoded, sender, gasLimit: decoded.GasLimit + 1),
+            2 => Resign(decoded, sender, maxFee: decoded.MaxFeePerGas + 1),
+            _ => Resign(decoded, sender, tip: decoded.MaxPriorityFeePerGas + 1),
         };
-        Assert.NotEqual(decoded.Sender, changed.Sender);
-        Assert.False(changed.IsWellFormed);
-        // Re-signed by another key over the same contents: another sender, whose nonce the inner transaction does not carry.
+        Assert.False(Envelope.IsWellFormed(changed));
+        // A thief re-signs the pending envelope as its own to get it opened first: its label names the thief, so it is not well formed.
         var thief = TestKeys.Key(60);
-        var stolen = decoded with { Signature = thief.SignRecoverable(decoded.SigningHash.ToArray()).ToArray() };
+        var stolen = Resign(decoded, thief);
         Assert.Equal(TestKeys.AddressOf(thief), stolen.Sender);
-        Assert.Null(stolen.Open(plaintext!));
-        // Another envelope's ciphertext under this header.
-        var other = Envelope.Seal(inner, 1, key.PublicKey, 50_000, 10, 1, sender);
-        Assert.False((decoded with { Ciphertext = other.Ciphertext }).IsWellFormed);
-        // Contents that may not ride in this envelope: another nonce, another chain, not a transaction.
-        Assert.Null(decoded.Open(Tx.Make(TransactionType.Transfer, sender, nonce + 1, TestKeys.Outsider(1), 1, 10, 1, 21_000).ToBytes()));
-        Assert.Null(decoded.Open(Tx.Make(TransactionType.Transfer, sender, nonce, TestKeys.Outsider(1), 1, 10, 1, 21_000, chainId: Tx.ChainId + 1).ToBytes()));
-        Assert.Null(decoded.Open(data));
+        Assert.False(Envelope.IsWellFormed(stolen));
+        Assert.Equal(TxRejectReason.Malformed, TransactionRules.CheckStateless(stolen, TestChains.Default with { Encryption = EncryptionPolicy.Optional })!.Reason);
+        // Even opened, its contents are another sender's: nothing.
+        Assert.Null(Envelope.Open(stolen, stolen.Sender!.Value, plaintext));
+        // Another envelope's ciphertext under this one's fields.
+        var other = Envelope.Seal(inner, 1, key.PublicKey, decoded.MaxFeePerGas, decoded.MaxPriorityFeePerGas, sender);
+        Assert.False(Envelope.IsWellFormed(Resign(decoded, sender, data: [.. decoded.Data[..Envelope.EpochSize], .. Envelope.Parse(other)!.Value.Ciphertext[..33], .. Envelope.Parse(decoded)!.Value.Ciphertext[33..]])));
+        // Contents that may not ride in this envelope: another nonce, another chain, more gas than reserved, not a transaction.
+        var owner = decoded.Sender!.Value;
+        Assert.Null(Envelope.Open(decoded, owner, Tx.Make(TransactionType.Transfer, sender, nonce + 1, TestKeys.Outsider(1), 1, 10, 1, 21_000).ToBytes()));
+        Assert.Null(Envelope.Open(decoded, owner, Tx.Make(TransactionType.Transfer, sender, nonce, TestKeys.Outsider(1), 1, 10, 1, 21_000, chainId: Tx.ChainId + 1).ToBytes()));
+        Assert.Null(Envelope.Open(decoded, owner, Tx.Make(TransactionType.Transfer, sender, nonce, TestKeys.Outsider(1), 1, 10, 1, decoded.GasLimit).ToBytes()));
+        Assert.Null(Envelope.Open(decoded, owner, data));
+        Assert.Null(Envelope.Open(decoded, owner, null));
     }
 
     [Property(MaxTest = 300)]
@@ -72,8 +75,10 @@ public sealed class EnvelopeProperties
     {
         try
         {
-            var envelope = Envelope.Decode(bytes ?? []);
-            Assert.Equal(bytes, envelope.ToBytes());
+            var transaction = Transaction.Decode(bytes ?? []);
+            Assert.Equal(bytes, transaction.ToBytes());
+            _ = Envelope.Parse(transaction);
+            _ = Envelope.IsWellFormed(transaction);
         }
         catch (DecodeException)
         {
@@ -81,11 +86,19 @@ public sealed class EnvelopeProperties
         }
     }
 
-    private static byte[]? Decrypt(Envelope envelope, ThresholdKey key, IEnumerable<KeyShare> shares) =>
-        ThresholdEncryption.Combine(key, envelope.Ciphertext, envelope.Header, shares.Select(s => ThresholdEncryption.CreateShare(s, envelope.Ciphertext, envelope.Header)!));
+    private static Transaction Resign(Transaction envelope, PrivateKey key, ulong? nonce = null, ulong? gasLimit = null, ulong? maxFee = null, ulong? tip = null, byte[]? data = null) =>
+        Transaction.Sign(Transaction.CreateUnsigned(TransactionType.Envelope, envelope.ChainId, nonce ?? envelope.Nonce, envelope.To, envelope.Value,
+            maxFee ?? envelope.MaxFeePerGas, tip ?? envelope.MaxPriorityFeePerGas, gasLimit ?? envelope.GasLimit, data ?? envelope.Data.ToArray()), key);
+
+    private static byte[]? Decrypt(Transaction envelope, ThresholdKey key, IEnumerable<KeyShare> shares)
+    {
+        var (epoch, ciphertext) = Envelope.Parse(envelope)!.Value;
+        var label = Envelope.LabelOf(envelope, envelope.Sender!.Value, epoch);
+        return ThresholdEncryption.Combine(key, ciphertext, label, shares.Select(s => ThresholdEncryption.CreateShare(s, ciphertext, label)!));
+    }
 
     /// <summary>An honest DKG among <paramref name="n"/> members: the key and every member's share.</summary>
-    private static (ThresholdKey Key, List<KeyShare> Shares) Dkg(int n)
+    internal static (ThresholdKey Key, List<KeyShare> Shares) Dkg(int n)
     {
         var members = Enumerable.Range(0, n).Select(i => TestKeys.Key(100 + i)).ToList();
         var publicKeys = members.Select(m => m.PublicKey.ToArray()).ToList();

@@ -150,7 +150,7 @@ public sealed class TransactionTests
     }
 
     [Theory]
-    [InlineData(8)]
+    [InlineData(10)]
     [InlineData(0x7f)]
     [InlineData(0xff)]
     public void An_unknown_type_byte_is_a_decode_error(byte type)

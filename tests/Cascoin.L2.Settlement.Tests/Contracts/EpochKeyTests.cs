@@ -21,7 +21,7 @@ public sealed class EpochKeyTests
     [Fact]
     public void A_key_signed_by_more_than_two_thirds_of_the_set_is_recorded_and_every_forgery_is_refused()
     {
-        StakedChain.Run(nameof(A_key_signed_by_more_than_two_thirds_of_the_set_is_recorded_and_every_forgery_is_refused), (l1, chainId) =>
+        StakedChain.Run(nameof(A_key_signed_by_more_than_two_thirds_of_the_set_is_recorded_and_every_forgery_is_refused), Chain.Transactions.EncryptionPolicy.Optional, (l1, chainId) =>
         {
             foreach (var other in Others)
             {
@@ -72,7 +72,7 @@ public sealed class EpochKeyTests
             Assert.Equal(record.ToBytes(), new Application.SettlementQueries(l1.Chain, null).EpochKey(chainId).Value.ToBytes());
 
             // The recorded key works: encrypted to it, decrypted by any three members' shares checked against the recorded keys.
-            var recorded = new ThresholdKey(record.PublicKey, record.Threshold, [1, 2, 3, 4], record.VerificationKeys);
+            var recorded = record.Key;
             var ciphertext = ThresholdEncryption.Encrypt(recorded.PublicKey, "transfer"u8, "header"u8);
             var shares = key.Shares.Skip(1).Select(s => ThresholdEncryption.CreateShare(s, ciphertext, "header"u8)!).ToList();
             Assert.Equal("transfer"u8.ToArray(), ThresholdEncryption.Combine(recorded, ciphertext, "header"u8, shares));
@@ -82,6 +82,19 @@ public sealed class EpochKeyTests
             Assert.Contains("set height", Refusal(Signed(Call(epoch: 2), keys[0], keys[1], keys[2])), StringComparison.Ordinal);
         }, Others);
     }
+
+    [Fact]
+    public void A_chain_without_an_encrypted_mempool_takes_no_key() =>
+        StakedChain.Run(nameof(A_chain_without_an_encrypted_mempool_takes_no_key), (l1, chainId) =>
+        {
+            var setHeight = l1.Height;
+            l1.Mine();
+            var key = Dkg([StakedChain.Sequencer], chainId);
+            var call = new EpochKeyCall(chainId, 1, setHeight, key.PublicKey, key.VerificationKeys, [1], []);
+            call = call with { Signatures = [StakedChain.Sequencer.SignRecoverable(call.Digest.ToArray()).ToArray()] };
+            Assert.Contains("without an encrypted mempool", l1.Execute(StakedChain.Sequencer, call).Error, StringComparison.Ordinal);
+            Assert.Contains("deployed without an encrypted mempool", new Application.SettlementQueries(l1.Chain, null).EpochKey(chainId).Error!.Message, StringComparison.Ordinal);
+        });
 
     /// <summary>A DKG among the members, every one honest: the key, its verification keys and the shares.</summary>
     private static (byte[] PublicKey, IReadOnlyList<byte[]> VerificationKeys, List<KeyShare> Shares) Dkg(List<PrivateKey> members, ulong chainId)

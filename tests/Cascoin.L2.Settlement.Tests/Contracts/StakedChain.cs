@@ -15,12 +15,15 @@ internal static class StakedChain
     /// Funds the sequencer and <paramref name="alsoFunded"/>, deploys the chain and runs <paramref name="test"/> with its id.
     /// Funding comes first: mining for it later would reach the emergency window.
     /// </summary>
-    public static void Run(string name, Action<L1Node, ulong> test, params PrivateKey[] alsoFunded) =>
+    public static void Run(string name, Action<L1Node, ulong> test, params PrivateKey[] alsoFunded) => Run(name, Chain.Transactions.EncryptionPolicy.Off, test, alsoFunded);
+
+    /// <summary>As <see cref="Run(string, Action{L1Node, ulong}, PrivateKey[])"/>, the chain deployed with the encrypted mempool <paramref name="encryption"/>.</summary>
+    public static void Run(string name, Chain.Transactions.EncryptionPolicy encryption, Action<L1Node, ulong> test, params PrivateKey[] alsoFunded) =>
         L1Node.Run(name, l1 =>
         {
             l1.Fund([Sequencer, .. alsoFunded], 2);
             l1.Submit(Sequencer, new SetReputationCall(SequencerAddress, 60));
-            var deploy = l1.Submit(Sequencer, new DeployChainCall("staking", 100, 30_000_000, 10, l1.Parameters.MinimumSequencerStake));
+            var deploy = l1.Submit(Sequencer, new DeployChainCall("staking", 100, 30_000_000, 10, l1.Parameters.MinimumSequencerStake, encryption));
             l1.Mine();
             var chainId = Registry.ChainIdOf(deploy.Id);
             Assert.Equal(ChainStatus.Active, l1.Chain.StateAtTip().GetChain(chainId)!.Status);

@@ -83,6 +83,7 @@ public sealed class BlockSteps
             address => Read(StateKeys.ForAccount(address)) is { } bytes ? AccountState.FromBytes(bytes) : AccountState.Empty, Read, frame.L1Queue)
         {
             L1AnchorHeight = frame.L1AnchorHeight,
+            EpochKeys = frame.EpochKeys,
         };
         // Up to a refused transaction (its reads included): the steps after it are never proven.
         if (transactions.All(t => execution.TryApply(t) is null))

@@ -72,6 +72,7 @@ public sealed record DisputedBlock(BlockFrame Frame, BlockHeader Header, IReadOn
         {
             BlockTime = TimeSpan.FromMilliseconds(chain.BlockTimeMs),
             BlockGasLimit = chain.GasLimit,
+            Encryption = chain.Encryption,
         };
         // The parent's set decides who shares the block's fees: fixed by the grandparent's L1 reference, or the chain's first set for block 1.
         ulong? setHeight = parent.Number switch
@@ -92,7 +93,11 @@ public sealed record DisputedBlock(BlockFrame Frame, BlockHeader Header, IReadOn
         var state = context.State;
         L1Message? Queued(L1MessageKind kind, ulong sequence) =>
             kind == L1MessageKind.Forced ? state.GetForced(chain.ChainId, sequence) : state.GetL1Message(chain.ChainId, sequence);
-        var frame = new BlockFrame(parameters, number, header.BaseFee, header.Sequencer, header.L1AnchorHeight, sharers, parent.StateRoot, Queued);
+        var frame = new BlockFrame(parameters, number, header.BaseFee, header.Sequencer, header.L1AnchorHeight, sharers, parent.StateRoot, Queued)
+        {
+            // The verification keys a step that opens an envelope by shares is checked against: the ones L1 recorded.
+            EpochKeys = epoch => EpochKeys.Get(state, chain.ChainId, epoch) is { } key ? new EpochKeyInfo(key.Epoch, key.Key, key.CommittedHeight) : null,
+        };
         return (new DisputedBlock(frame, header, evidence.TransactionIds), null);
     }
 

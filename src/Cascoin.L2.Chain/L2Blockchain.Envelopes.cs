@@ -1,0 +1,44 @@
+using Cascoin.L2.Chain.Execution;
+using Cascoin.L2.Chain.Transactions;
+
+namespace Cascoin.L2.Chain;
+
+/// <summary>The encrypted mempool's side of the chain: the envelopes waiting at the head, and their openings as the next block takes them.</summary>
+public sealed partial class L2Blockchain
+{
+    /// <summary>
+    /// Set by the sequencing layer on a chain with an encrypted mempool: the openings
+    /// (<see cref="TransactionType.Decryption"/>) of the given waiting envelopes that this node can make
+    /// now, in order — a prefix of them, as far as their decryption shares have arrived.
+    /// </summary>
+    public Func<IReadOnlyList<(ulong Sequence, QueuedEnvelope Envelope)>, IReadOnlyList<Transaction>>? OpenEnvelopes { get; set; }
+
+    /// <summary>The envelope queue's cursor at the head.</summary>
+    public EnvelopeCursor Envelopes => GetRecord(EnvelopeKeys.Cursor) is { } bytes ? EnvelopeCursor.FromBytes(bytes) : default;
+
+    /// <summary>The envelopes ordered and not yet opened at the head, in order.</summary>
+    public IReadOnlyList<(ulong Sequence, QueuedEnvelope Envelope)> WaitingEnvelopes()
+    {
+        var cursor = Envelopes;
+        var waiting = new List<(ulong, QueuedEnvelope)>((int)Math.Min(cursor.Waiting, 100_000));
+        for (var sequence = cursor.Opened; sequence < cursor.Next; sequence++)
+        {
+            if (GetRecord(EnvelopeKeys.Entry(sequence)) is not { } bytes)
+                throw new Cascoin.L2.Storage.DatabaseCorruptionException($"envelope {sequence} waits to be opened but is not in the state");
+            waiting.Add((sequence, QueuedEnvelope.FromBytes(bytes)));
+        }
+        return waiting;
+    }
+
+    /// <summary>Whether envelopes wait at the head whose openings this node cannot make yet (their shares have not all arrived).</summary>
+    public bool OpeningsPending()
+    {
+        if (Envelopes.Waiting == 0)
+            return false;
+        var waiting = WaitingEnvelopes();
+        return (OpenEnvelopes?.Invoke(waiting).Count ?? 0) < waiting.Count;
+    }
+
+    private IReadOnlyList<Transaction> Openings() =>
+        OpenEnvelopes is { } open && Envelopes.Waiting > 0 ? open(WaitingEnvelopes()) : [];
+}
