@@ -57,6 +57,7 @@ internal sealed class E2eBenchmark : IBenchmark
         // and each L2 block references a recent L1 block (an anchor's last block may be at most 20
         // L1 blocks old on regtest, so a backlog that waits for a burst of L1 blocks can never be anchored).
         new("l1blocktime", "with --nodes ≥ 2: node 0 mines a settlement block every <s> seconds (-l1blocktime)", "2"),
+        new("encrypted", "with --nodes ≥ 2: 1 deploys the chain with an encrypted mempool and sends every transfer sealed in an envelope to the sequencers' epoch key; finality is when its opening executes it", "0"),
         new("rebuild", "with --nodes ≥ 2: 1 anchors everything after the load and times a new node rebuilding the L2 from L1 alone (-l2sync=l1)", "0"),
         new("cascoind", "path of cascoind.dll (default: the Release build of this checkout)", ""),
         new("datadir", "data directory for the node (default: a new temporary directory, deleted afterwards)", ""),
@@ -103,19 +104,38 @@ internal sealed class E2eBenchmark : IBenchmark
                 return;
             }
 
-            var perAccount = Amount.FromSat(((txCount + accountCount - 1) / accountCount) * ((long)IntrinsicGas.Base * (long)NetworkMaxFeePerGas + TransferValue.Sat) + 1_000_000);
+            var encrypted = arguments.GetInt("encrypted", 0, 1) == 1;
+            // An envelope pays for its gas limit when ordered: its own bytes and the transfer inside.
+            var gasPerTransfer = encrypted ? Envelope.GasFor(SignOne(keys, addresses, 0, 1, NetworkMaxFeePerGas)) : IntrinsicGas.Base;
+            var perAccount = Amount.FromSat(((txCount + accountCount - 1) / accountCount) * ((long)gasPerTransfer * (long)NetworkMaxFeePerGas + TransferValue.Sat) + 1_000_000);
             var funding = BridgeFunding.Plan(accountCount, perAccount);
             var l1BlockTime = arguments.GetInt("l1blocktime", 1, 3600);
             using var network = await SequencerNetworkSetup.StartAsync(daemon, directory, nodeCount, funding.L1Blocks, [.. chainArguments], progress,
-                [$"-l1blocktime={l1BlockTime}"]);
+                [$"-l1blocktime={l1BlockTime}"], encrypted ? "optional" : "off");
             await funding.FundAsync(network, keys, addresses, progress);
+            Func<int, ulong, Transaction> sign = (i, maxFee) => SignOne(keys, addresses, i, network.ChainId, maxFee);
+            if (encrypted)
+            {
+                var (epoch, epochKey) = await network.EpochKeyAsync(TimeSpan.FromMinutes(5));
+                progress.WriteLine($"e2e: the sequencers committed the key of epoch {epoch}; sealing every transfer to it");
+                sign = (i, maxFee) => Envelope.Seal(SignOne(keys, addresses, i, network.ChainId, maxFee), epoch, epochKey, maxFee, PriorityFeePerGas, keys[i % keys.Length]);
+            }
             progress.WriteLine($"e2e: signing {txCount} transfers from {accountCount} accounts");
-            var signed = Sign(keys, addresses, txCount, network.ChainId, NetworkMaxFeePerGas);
+            var signed = new Transaction[txCount];
+            Parallel.For(0, txCount, i => signed[i] = sign(i, NetworkMaxFeePerGas));
             var networkVerifyRate = MeasureVerification(signed);
             progress.WriteLine($"e2e: submitting over {connections} connections to {nodeCount} nodes in batches of {batchSize}");
-            var measured = await SubmitAndWatchAsync(network.Nodes, signed, accountCount, connections, batchSize, new Load(offered, inflight), progress,
-                (i, maxFee) => SignOne(keys, addresses, i, network.ChainId, maxFee));
+            var measured = await SubmitAndWatchAsync(network.Nodes, signed, accountCount, connections, batchSize, new Load(offered, inflight), progress, sign, encrypted);
             WriteResult(result, nodeCount, accountCount, txCount, measured, networkVerifyRate, finality: true, inflight);
+            result.WriteBoolean("encrypted", encrypted);
+            if (encrypted)
+            {
+                var ordered = measured.OrderedMs!;
+                Array.Sort(ordered);
+                // Ordered: the envelope is in a final block (nobody can read it yet); final: its opening executed the transfer.
+                result.WriteNumber("ordered_p50_ms", Math.Round(Percentile(ordered, 0.50), 1));
+                result.WriteNumber("ordered_p99_ms", Math.Round(Percentile(ordered, 0.99), 1));
+            }
             if (arguments.GetInt("rebuild", 0, 1) == 1)
             {
                 var rebuild = await L1Rebuild.MeasureAsync(network, daemon, directory, progress);
@@ -212,15 +232,24 @@ internal sealed class E2eBenchmark : IBenchmark
         return JsonSerializer.Serialize(new Dictionary<string, object> { ["alloc"] = alloc });
     }
 
-    private sealed record Outcome(TimeSpan Elapsed, double[] ConfirmMs, int Blocks);
+    /// <param name="OrderedMs">With envelopes: from submission to the envelope's final block (the transfer runs when it is opened, later).</param>
+    private sealed record Outcome(TimeSpan Elapsed, double[] ConfirmMs, int Blocks, double[]? OrderedMs = null);
 
     /// <summary>How transactions are offered: <paramref name="Rate"/> per second (0: unpaced), at most <paramref name="InFlight"/> uncommitted at once (0: unbounded).</summary>
     private sealed record Load(int Rate, int InFlight);
 
     /// <param name="resign">Signs transfer i again with another fee cap (a wallet's answer to a base fee above the cap it signed with).</param>
+    /// <param name="envelopes">
+    /// The transactions are envelopes: one counts as confirmed when a later block opens it. Openings
+    /// come in the order the envelopes were ordered, so the watcher pairs each opening (a block's
+    /// transaction that is not one of the run's) with the oldest envelope not opened yet; during the
+    /// load nothing else sends transactions.
+    /// </param>
     private static async Task<Outcome> SubmitAndWatchAsync(IReadOnlyList<RegtestNode> nodes, Transaction[] transactions, int accounts, int connections, int batchSize, Load load,
-        TextWriter progress, Func<int, ulong, Transaction> resign)
+        TextWriter progress, Func<int, ulong, Transaction> resign, bool envelopes = false)
     {
+        var ordered = new long[transactions.Length];
+        var waitingToOpen = new Queue<int>();
         var index = new System.Collections.Concurrent.ConcurrentDictionary<string, int>(Environment.ProcessorCount, transactions.Length);
         long baseFee = 0;
         var resigned = 0;
@@ -253,9 +282,22 @@ internal sealed class E2eBenchmark : IBenchmark
                     var found = 0;
                     foreach (var id in block.GetProperty("tx").EnumerateArray())
                     {
-                        if (index.TryGetValue(id.GetString()!, out var i) && confirmed[i] == 0)
+                        if (index.TryGetValue(id.GetString()!, out var i))
                         {
-                            confirmed[i] = now;
+                            if (!envelopes && confirmed[i] == 0)
+                            {
+                                confirmed[i] = now;
+                                found++;
+                            }
+                            else if (envelopes && ordered[i] == 0)
+                            {
+                                ordered[i] = now;
+                                waitingToOpen.Enqueue(i);
+                            }
+                        }
+                        else if (envelopes && waitingToOpen.TryDequeue(out var opened))
+                        {
+                            confirmed[opened] = now;
                             found++;
                         }
                     }
@@ -321,7 +363,8 @@ internal sealed class E2eBenchmark : IBenchmark
         var last = confirmed.Max();
         var toMs = 1000.0 / Stopwatch.Frequency;
         var latencies = confirmed.Select((c, i) => (c - submitted[i]) * toMs).ToArray();
-        return new Outcome(TimeSpan.FromSeconds((last - start) / (double)Stopwatch.Frequency), latencies, blocksWithTransactions);
+        return new Outcome(TimeSpan.FromSeconds((last - start) / (double)Stopwatch.Frequency), latencies, blocksWithTransactions,
+            envelopes ? ordered.Select((o, i) => (o - submitted[i]) * toMs).ToArray() : null);
     }
 
     /// <summary>The error of a JSON-RPC reply, or null when it succeeded.</summary>

@@ -1,5 +1,6 @@
 using Cascoin.L2.Chain.Execution;
 using Cascoin.L2.Chain.Transactions;
+using Cascoin.L2.Primitives;
 
 namespace Cascoin.L2.Chain;
 
@@ -16,8 +17,24 @@ public sealed partial class L2Blockchain
     /// <summary>The envelope queue's cursor at the head.</summary>
     public EnvelopeCursor Envelopes => GetRecord(EnvelopeKeys.Cursor) is { } bytes ? EnvelopeCursor.FromBytes(bytes) : default;
 
-    /// <summary>The envelopes ordered and not yet opened at the head, in order.</summary>
+    private (Hash256 Head, IReadOnlyList<(ulong, QueuedEnvelope)> Waiting)? _waiting;
+
+    /// <summary>The envelopes ordered and not yet opened at the head, in order (read from the state once per head).</summary>
     public IReadOnlyList<(ulong Sequence, QueuedEnvelope Envelope)> WaitingEnvelopes()
+    {
+        // Under the write lock, so the head and the records read are of one state.
+        lock (_writeLock)
+        {
+            var head = Head.Hash;
+            if (_waiting is { } known && known.Head == head)
+                return known.Waiting;
+            var waiting = ReadWaiting();
+            _waiting = (head, waiting);
+            return waiting;
+        }
+    }
+
+    private List<(ulong, QueuedEnvelope)> ReadWaiting()
     {
         var cursor = Envelopes;
         var waiting = new List<(ulong, QueuedEnvelope)>((int)Math.Min(cursor.Waiting, 100_000));

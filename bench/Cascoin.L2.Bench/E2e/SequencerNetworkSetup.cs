@@ -29,13 +29,14 @@ internal sealed class SequencerNetworkSetup : IDisposable
 
     /// <param name="l1Blocks">Blocks node 0 mines first: rewards mature after 100, 50 CAS each, and fund the deposits.</param>
     /// <param name="firstNodeArguments">Given to node 0 alone once the chain is deployed (its L1 miner, say).</param>
+    /// <param name="encryption">The chain's encrypted mempool: off, optional or required (l2_deploy).</param>
     public static async Task<SequencerNetworkSetup> StartAsync(string daemon, string directory, int count, int l1Blocks, IReadOnlyList<string> chainArguments, TextWriter progress,
-        IReadOnlyList<string>? firstNodeArguments = null)
+        IReadOnlyList<string>? firstNodeArguments = null, string encryption = "off")
     {
         var setup = new SequencerNetworkSetup(daemon, directory, count, progress);
         try
         {
-            await setup.DeployAsync(l1Blocks);
+            await setup.DeployAsync(l1Blocks, encryption);
             for (var i = 0; i < count; i++)
             {
                 setup._nodes[i]!.Dispose();
@@ -52,12 +53,12 @@ internal sealed class SequencerNetworkSetup : IDisposable
         }
     }
 
-    private async Task DeployAsync(int l1Blocks)
+    private async Task DeployAsync(int l1Blocks, string encryption)
     {
         await StartNodeAsync(0, []);
         using var first = Client(0);
         await first.CallAsync("generate", l1Blocks);
-        ChainId = (await first.CallAsync("l2_deploy", "bench")).GetProperty("chainid").GetUInt64();
+        ChainId = (await first.CallAsync("l2_deploy", "bench", 100, 30_000_000, null, encryption)).GetProperty("chainid").GetUInt64();
         await first.CallAsync("generate", 1);
         var sequencers = new List<string> { (await first.CallAsync("l2_getchaininfo", ChainId)).GetProperty("deployer").GetString()! };
         for (var i = 1; i < _nodes.Length; i++)
@@ -73,8 +74,8 @@ internal sealed class SequencerNetworkSetup : IDisposable
             await first.CallAsync("sendtoaddress", address, 20);
             await first.CallAsync("generate", 1);
             await L1ConvergedAsync();
-            await node.CallAsync("l2_stake", ChainId, 10);
-            await WaitAsync(async () => (await first.CallAsync("getrawmempool")).GetArrayLength() == 1, "the stake reaches node 0");
+            var stake = (await node.CallAsync("l2_stake", ChainId, 10)).GetString();
+            await WaitAsync(async () => (await first.CallAsync("getrawmempool")).EnumerateArray().Any(t => t.GetString() == stake), "the stake reaches node 0");
             await first.CallAsync("generate", 1);
             await L1ConvergedAsync();
         }
@@ -90,6 +91,26 @@ internal sealed class SequencerNetworkSetup : IDisposable
     {
         var peers = _nodes.Where(n => n is not null).Select(n => $"-addnode=127.0.0.1:{n!.P2PPort}");
         _nodes[index] = await RegtestNode.StartAsync(_daemon, Path.Combine(_directory, $"n{index}"), [.. peers, .. arguments], _progress);
+    }
+
+    /// <summary>Waits (up to <paramref name="timeout"/>) until the chain's sequencers committed an epoch key on L1; returns its epoch and key.</summary>
+    public async Task<(ulong Epoch, byte[] Key)> EpochKeyAsync(TimeSpan timeout)
+    {
+        using var first = Client(0);
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            try
+            {
+                var record = await first.CallAsync("l2_getencryptionkey", ChainId);
+                return (record.GetProperty("epoch").GetUInt64(), Convert.FromHexString(record.GetProperty("key").GetString()!));
+            }
+            catch (InvalidOperationException) when (DateTime.UtcNow < deadline)
+            {
+                // Not committed yet: the DKG run follows the settlement blocks.
+                await Task.Delay(500);
+            }
+        }
     }
 
     public RpcClient Client(int index)

@@ -8,9 +8,10 @@ namespace Cascoin.L2.Chain.Execution;
 
 /// <summary>
 /// Envelopes (doc/encrypted-mempool.md): an envelope pays its fee and consumes its nonce in the block
-/// that orders it, and joins the queue of envelopes waiting for their keys. A later block opens the
-/// waiting envelopes of earlier blocks first, in queue order, before any transaction of its own, so
-/// no plaintext can jump the order and nobody who read a plaintext can act before it. Each opening
+/// that orders it, and joins the queue of envelopes waiting for their keys. Later blocks open them in
+/// queue order, first; a plain transaction is taken only once no envelope of an earlier block waits,
+/// so no plaintext can jump the order and nobody who read a plaintext can act before it. (New
+/// envelopes may be ordered meanwhile: they are blind, and open after the earlier ones.) Each opening
 /// (<see cref="TransactionType.Decryption"/>) is checked here without any share: the secret must match
 /// the envelope's key commitment, or t checked shares must prove that it cannot.
 /// </summary>
@@ -56,7 +57,7 @@ public sealed partial class BlockExecution
     private QueuedEnvelope? Queued(ulong sequence) =>
         GetRecord(EnvelopeKeys.Entry(sequence)) is { } bytes ? QueuedEnvelope.FromBytes(bytes) : null;
 
-    /// <summary>Why a user transaction must wait: envelopes of earlier blocks are not opened yet.</summary>
+    /// <summary>Why a plain user transaction must wait: envelopes of earlier blocks are not opened yet.</summary>
     private TxRejection? WaitingFromEarlierBlocks()
     {
         if (_earlierOpened)
@@ -109,20 +110,21 @@ public sealed partial class BlockExecution
         }
         _records[EnvelopeKeys.Entry(opening.Sequence)] = null;
         _records[EnvelopeKeys.Cursor] = (cursor with { Opened = cursor.Opened + 1 }).ToBytes();
-        var inner = Envelope.Open(queued.Envelope, queued.Sender, plaintext);
+        var inner = Envelope.Open(queued.Envelope, plaintext);
         var status = inner is not null && ApplyCarried(inner, queued.Sender) is null ? ReceiptStatus.Success : ReceiptStatus.Failed;
         _receipts.Add(new Receipt(transaction.Id, status, inner is null ? 0 : IntrinsicGas.Of(inner), GasUsed, 0, Amount.Zero));
         return null;
     }
 
     /// <summary>
-    /// The contents of an opened envelope: its fee and nonce were paid when it was ordered, and its gas
-    /// counted then; the user rules that remain (type, funds, the effect itself) apply. Null when applied.
+    /// The contents of an opened envelope (<see cref="Envelope.Open"/> checked its type, chain, nonce and
+    /// gas): its fee and nonce were paid when it was ordered, and its gas counted then; the rules that
+    /// remain (the withdrawal limit, funds, the effect itself) apply. Null when applied.
     /// </summary>
     private TxRejection? ApplyCarried(Transaction inner, Address sender)
     {
-        if (TransactionRules.CheckStateless(inner, _parameters, carried: true) is { } stateless)
-            return stateless;
+        if (inner.Type == TransactionType.Withdrawal && inner.Value > _parameters.MaxWithdrawalPerTransaction)
+            return new TxRejection(TxRejectReason.OverLimit, $"withdrawal of {inner.Value} CAS is above the limit of {_parameters.MaxWithdrawalPerTransaction} CAS per transaction");
         var account = GetAccount(sender);
         if (inner.Value > account.Balance)
             return new TxRejection(TxRejectReason.InsufficientFunds, $"balance {account.Balance} is below the value {inner.Value}");

@@ -128,7 +128,9 @@ public sealed partial class BlockExecution
             return ApplyQueued(transaction);
         if (transaction.Type == TransactionType.Decryption)
             return ApplyDecryption(transaction);
-        if (WaitingFromEarlierBlocks() is { } waiting)
+        // A plain transaction after a plaintext someone could read before this block: front-running. An
+        // envelope is blind and opens after every earlier one, so it may be ordered meanwhile.
+        if (transaction.Type != TransactionType.Envelope && WaitingFromEarlierBlocks() is { } waiting)
             return waiting;
         if (ApplyUser(transaction, out var receipt) is { } rejection)
             return rejection;

@@ -66,9 +66,9 @@ public static class Envelope
     }
 
     /// <summary>
-    /// Encrypts <paramref name="inner"/> (signed by <paramref name="key"/>; the envelope consumes its
-    /// nonce) to epoch <paramref name="epoch"/>'s key and signs the envelope with its fee caps; the gas
-    /// limit is <see cref="GasFor"/>.
+    /// Encrypts <paramref name="inner"/> (the envelope consumes its nonce; it need not be signed) to epoch
+    /// <paramref name="epoch"/>'s key and signs the envelope with <paramref name="key"/> and its fee caps;
+    /// the gas limit is <see cref="GasFor"/>.
     /// </summary>
     public static Transaction Seal(Transaction inner, ulong epoch, byte[] epochKey, ulong maxFeePerGas, ulong maxPriorityFeePerGas, PrivateKey key)
     {
@@ -97,11 +97,13 @@ public static class Envelope
 
     /// <summary>
     /// The transaction inside, given the decrypted bytes (null: the ciphertext did not open): null when
-    /// they are not a transaction that may ride in this envelope — a user transaction of the same chain,
-    /// by the same sender, with the envelope's nonce, within the gas the envelope reserved for it. Such
-    /// an envelope has paid its fee; its contents do nothing.
+    /// they are not a transaction that may ride in this envelope — a user transaction of the same chain
+    /// with the envelope's nonce, within the gas the envelope reserved for it. Such an envelope has paid
+    /// its fee; its contents do nothing. The contents are the sender's: its signature over the envelope
+    /// covers the ciphertext, and the ciphertext's label names it, so the inner signature is not
+    /// checked (wallets leave it empty: an unsigned transaction can never be replayed in the clear).
     /// </summary>
-    public static Transaction? Open(Transaction envelope, Address sender, byte[]? plaintext)
+    public static Transaction? Open(Transaction envelope, byte[]? plaintext)
     {
         ArgumentNullException.ThrowIfNull(envelope);
         if (plaintext is null)
@@ -117,7 +119,7 @@ public static class Envelope
         }
         var reserved = envelope.GasLimit - Math.Min(envelope.GasLimit, IntrinsicGas.Of(envelope));
         return inner.Type is TransactionType.Transfer or TransactionType.Withdrawal or TransactionType.L2ToL1Message
-            && inner.ChainId == envelope.ChainId && inner.Nonce == envelope.Nonce && inner.GasLimit <= reserved && inner.Sender == sender
+            && inner.ChainId == envelope.ChainId && inner.Nonce == envelope.Nonce && inner.GasLimit <= reserved
             ? inner
             : null;
     }

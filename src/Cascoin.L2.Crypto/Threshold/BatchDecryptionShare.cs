@@ -30,7 +30,9 @@ public static class BatchDecryptionShare
         ArgumentNullException.ThrowIfNull(block);
         var x = Group.DecodeScalar(share.Secret) ?? throw new ArgumentException("the key share is not a scalar", nameof(share));
         var shares = block.Points.Select(u => Group.Multiply(u, x)).ToArray();
-        var (uSum, dSum) = Aggregate(block.Points, shares, block.Context, share.Index);
+        // D* = x·U*: one multiplication instead of a second multi-scalar sum (the verifier, without x, does the sum).
+        var uSum = ECAlgorithms.SumOfMultiplies(block.Points, Weights(block.Points, shares, block.Context, share.Index)).Normalize();
+        var dSum = Group.Multiply(uSum, x);
         var output = new byte[6 + shares.Length * Group.PointSize + DleqProof.Size];
         BinaryPrimitives.WriteUInt16BigEndian(output, checked((ushort)share.Index));
         BinaryPrimitives.WriteUInt32BigEndian(output.AsSpan(2), (uint)shares.Length);
@@ -154,8 +156,15 @@ public static class BatchDecryptionShare
         return DleqProof.Verify(batch[(6 + shares.Length * Group.PointSize)..], y, uSum, dSum, ProofTag, ProofContext(block.Context, member)) ? shares : null;
     }
 
-    /// <summary>U* = Σ ρ_i·U_i and D* = Σ ρ_i·D_i, with ρ_i the first 16 bytes of SHA-256(seed ‖ i) and the seed a hash of everything.</summary>
+    /// <summary>U* = Σ ρ_i·U_i and D* = Σ ρ_i·D_i (<see cref="Weights"/>).</summary>
     private static (ECPoint U, ECPoint D) Aggregate(ECPoint[] points, ECPoint[] shares, byte[] context, int member)
+    {
+        var weights = Weights(points, shares, context, member);
+        return (ECAlgorithms.SumOfMultiplies(points, weights).Normalize(), ECAlgorithms.SumOfMultiplies(shares, weights).Normalize());
+    }
+
+    /// <summary>ρ_i: the first 16 bytes of SHA-256(seed ‖ i), the seed a hash of the tag, the context, the member and every U_i and D_i.</summary>
+    private static BigInteger[] Weights(ECPoint[] points, ECPoint[] shares, byte[] context, int member)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData(System.Text.Encoding.ASCII.GetBytes(ProofTag));
@@ -171,7 +180,7 @@ public static class BatchDecryptionShare
             BinaryPrimitives.WriteInt32BigEndian(input[32..], i);
             weights[i] = new BigInteger(1, SHA256.HashData(input)[..16]);
         }
-        return (ECAlgorithms.SumOfMultiplies(points, weights).Normalize(), ECAlgorithms.SumOfMultiplies(shares, weights).Normalize());
+        return weights;
     }
 
     private static byte[] ProofContext(byte[] context, int member) => [.. context, (byte)(member >> 8), (byte)member];

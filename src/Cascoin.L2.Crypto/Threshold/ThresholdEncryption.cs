@@ -48,7 +48,7 @@ public static class ThresholdEncryption
         var u = Group.Base(r);
         var output = new byte[Overhead + plaintext.Length];
         var body = output.AsSpan(BodyStart);
-        var (key, commitment) = Keys(Group.Multiply(y, r), u);
+        var (key, commitment) = Keys(Group.Encode(Group.Multiply(y, r)), Group.Encode(u));
         commitment.CopyTo(body);
         var sealedPart = body[CommitmentSize..];
         using (var aead = new ChaCha20Poly1305(key))
@@ -129,9 +129,11 @@ public static class ThresholdEncryption
     /// </summary>
     public static (bool KeyMatches, byte[]? Plaintext) OpenWith(ReadOnlySpan<byte> ciphertext, ReadOnlySpan<byte> label, ReadOnlySpan<byte> secret)
     {
-        if (ciphertext.Length < Overhead || Group.Decode(ciphertext[..Group.PointSize]) is not { } u || Group.Decode(secret) is not { } s)
+        // No point is decoded: the key is HKDF over the encodings, so only the true S's canonical
+        // encoding can match the key commitment (the ciphertext's U was checked when it was ordered).
+        if (ciphertext.Length < Overhead || secret.Length != Group.PointSize || secret[0] is not (2 or 3))
             return (false, null);
-        return Open(ciphertext, label, s, u);
+        return Open(ciphertext, label, secret, ciphertext[..Group.PointSize]);
     }
 
     /// <summary>
@@ -171,10 +173,12 @@ public static class ThresholdEncryption
     /// commitment matches), and the plaintext, or null when the key is not its key or the AEAD does not
     /// authenticate under it (the sender's fault: a well-formed ciphertext of garbage).
     /// </summary>
-    internal static (bool KeyMatches, byte[]? Plaintext) Open(ReadOnlySpan<byte> ciphertext, ReadOnlySpan<byte> label, ECPoint s, ECPoint u)
+    internal static (bool KeyMatches, byte[]? Plaintext) Open(ReadOnlySpan<byte> ciphertext, ReadOnlySpan<byte> label, ECPoint s, ECPoint u) =>
+        s.IsInfinity ? (false, null) : Open(ciphertext, label, Group.Encode(s), Group.Encode(u));
+
+    /// <summary>As <see cref="Open(ReadOnlySpan{byte}, ReadOnlySpan{byte}, ECPoint, ECPoint)"/>, with S and U as their 33-byte encodings.</summary>
+    private static (bool KeyMatches, byte[]? Plaintext) Open(ReadOnlySpan<byte> ciphertext, ReadOnlySpan<byte> label, ReadOnlySpan<byte> s, ReadOnlySpan<byte> u)
     {
-        if (s.IsInfinity)
-            return (false, null);
         var (key, commitment) = Keys(s, u);
         var body = ciphertext[BodyStart..];
         if (!CryptographicOperations.FixedTimeEquals(body[..CommitmentSize], commitment))
@@ -230,9 +234,10 @@ public static class ThresholdEncryption
     /// two keys to two plaintexts. The commitment pins the key, so nodes that combined different shares
     /// can never read different plaintexts.
     /// </summary>
-    private static (byte[] Key, byte[] Commitment) Keys(ECPoint s, ECPoint u)
+    private static (byte[] Key, byte[] Commitment) Keys(ReadOnlySpan<byte> s, ReadOnlySpan<byte> u)
     {
-        var derived = HKDF.DeriveKey(HashAlgorithmName.SHA256, Group.Encode(s), 64, Group.Encode(u), KeyInfo.ToArray());
-        return (derived[..32], derived[32..]);
+        Span<byte> derived = stackalloc byte[64];
+        HKDF.DeriveKey(HashAlgorithmName.SHA256, s, derived, u, KeyInfo);
+        return (derived[..32].ToArray(), derived[32..].ToArray());
     }
 }

@@ -63,10 +63,6 @@ public sealed partial class SequencerNetwork
         var idleFor = _time.GetElapsedTime(state.StartedAt);
         if (!hasWork && (solo ? idleFor < _options.SoloHeartbeat : round == 0 && idleFor < _options.LeaderTimeout / 2))
             return;
-        // Envelopes of the parent wait for their shares (sent once it is final): a block without their
-        // openings could hold none of its own transactions, so the leader waits for them a while.
-        if (waiting && round == 0 && idleFor < _options.LeaderTimeout / 2 && _chain.OpeningsPending())
-            return;
         if (!solo && !ReachesMajority(state))
             return; // partition rule (logged by the tick)
         state.BuildRound = null;
@@ -83,6 +79,8 @@ public sealed partial class SequencerNetwork
             var started = _time.GetTimestamp();
             var candidates = _pool.SelectForBlock(_chain.NextBaseFee, _chain.GetAccount);
             var selected = _time.GetElapsedTime(started);
+            if (AwaitOpenings(state, round, candidates))
+                return;
             var produced = _chain.Produce(candidates, NowMs, _key);
             _logger.LogDebug("Built L2 block {Height} {Hash} ({Count} of {Candidates} candidates) in {Ms:F1} ms ({Selection:F1} ms selecting), {Into:F1} ms into the height",
                 state.Height, produced.Block.Hash, produced.Block.Transactions.Count, candidates.Count, _time.GetElapsedTime(started).TotalMilliseconds,
@@ -103,6 +101,25 @@ public sealed partial class SequencerNetwork
             lock (_lock)
                 state.Building = false;
         }
+    }
+
+    /// <summary>
+    /// Plain transactions wait while envelopes of earlier blocks are not opened (front-running), and the
+    /// openings wait for the shares that each sequencer sends once the parent is final: with plain
+    /// candidates, a round-0 leader gives the shares up to half a leader timeout before it builds
+    /// without them (it builds again at the next tick). Envelopes alone never wait: they open in order.
+    /// </summary>
+    private bool AwaitOpenings(HeightState state, int round, IReadOnlyList<Chain.Transactions.Transaction> candidates)
+    {
+        if (round != 0 || _time.GetElapsedTime(state.StartedAt) >= _options.LeaderTimeout / 2
+            || !candidates.Any(t => t.Type != Chain.Transactions.TransactionType.Envelope) || !_chain.OpeningsPending())
+            return false;
+        lock (_lock)
+        {
+            state.Building = false;
+            state.BuildRound = round;
+        }
+        return true;
     }
 
     /// <summary>Transactions the block refused for a lasting reason leave the mempool (they would be offered forever).</summary>

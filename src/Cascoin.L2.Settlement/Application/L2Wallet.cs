@@ -46,7 +46,8 @@ public sealed class L2Wallet(L2Blockchain chain, TxPool pool, KeyWallet wallet, 
             return new SettlementError(SettlementErrorKind.UnknownKey, $"Private key for address {from.ToBase58(network)} is not known");
         var nonce = pool.PendingNonce(from, chain.GetAccount(from));
         var maxFee = checked(2 * chain.NextBaseFee + 1);
-        var inner = Transaction.Sign(Transaction.CreateUnsigned(TransactionType.Transfer, chain.Parameters.ChainId, nonce, to, value, maxFee, 1, IntrinsicGas.Base), key);
+        // Unsigned: the envelope's signature covers it, and unsigned it can never be replayed in the clear.
+        var inner = Transaction.CreateUnsigned(TransactionType.Transfer, chain.Parameters.ChainId, nonce, to, value, maxFee, 1, IntrinsicGas.Base);
         var envelope = Envelope.Seal(inner, epochKey.Epoch, epochKey.PublicKey, maxFee, 1, key);
         return pool.Add(envelope, chain.GetAccount, chain.NextBaseFee) is { } rejection ? SettlementError.Rejected(rejection) : envelope.Id;
     }
