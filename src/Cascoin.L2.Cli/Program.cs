@@ -26,7 +26,9 @@ if (loaded.HelpRequested || loaded.VersionRequested)
         "Usage:  cascoin-cli [options] <command> [params]  Send command to cascoind\n" +
         "or:     cascoin-cli [options] -named <command> [name=value]...  Send command with named arguments\n" +
         "or:     cascoin-cli [options] help  List commands\n" +
-        "or:     cascoin-cli [options] help <command>  Get help for a command\n\n" +
+        "or:     cascoin-cli [options] help <command>  Get help for a command\n" +
+        "or:     cascoin-cli [options] " + OfflineEnvelope.Usage + "\n" +
+        "        Build an encrypted transfer here, with no node: prints the raw envelope for l2_sendrawtransaction\n\n" +
         "Arguments that parse as JSON are sent as JSON (numbers, true/false, arrays, objects); others as strings.",
         CommonOptions.All.Concat(CliOptions.All)));
     return 0;
@@ -45,6 +47,10 @@ if (arguments.Count == 0)
 }
 
 var method = arguments[0];
+// The one command that asks no node: an envelope built and signed here.
+if (method == OfflineEnvelope.Command)
+    return OfflineEnvelope.Run(arguments.Skip(1).ToList(), loaded.Network, Console.Out, Console.Error);
+
 if (settings.GetFlag("l2", false) && !method.StartsWith("l2_", StringComparison.OrdinalIgnoreCase))
     method = "l2_" + method;
 

@@ -41,15 +41,17 @@ public sealed partial class SequencerNetworkTests
         var (alice, bob) = await FundAliceAsync();
         await EncryptedTransfersAsync(alice, bob, 3, expectBob: 3m, watchBlind: true);
         output.WriteLine($"3 encrypted transfers executed: {watch.ElapsedMilliseconds} ms");
+        await OfflineEnvelopeAsync(alice, bob, first);
+        output.WriteLine($"an envelope built offline by cascoin-cli executed: {watch.ElapsedMilliseconds} ms");
 
         await RestartAsync(2, "-l2withholdshares");
-        await EncryptedTransfersAsync(alice, bob, 2, expectBob: 5m);
+        await EncryptedTransfersAsync(alice, bob, 2, expectBob: 6m);
         Assert.DoesNotContain(Running.Where(i => i != 2), i => Node(i).ReadLog().Contains("Refused the decryption shares", StringComparison.Ordinal));
         output.WriteLine($"a withholding sequencer did not stop 2 more: {watch.ElapsedMilliseconds} ms");
 
         await RestartAsync(2, "-l2badshares");
         for (var round = 0; round < 4 && !Running.Where(i => i is 0 or 1).Any(i => Node(i).ReadLog().Contains("Refused the decryption shares of member", StringComparison.Ordinal)); round++)
-            await EncryptedTransfersAsync(alice, bob, 2, expectBob: 7m + 2 * round);
+            await EncryptedTransfersAsync(alice, bob, 2, expectBob: 8m + 2 * round);
         Assert.Contains(Running.Where(i => i is 0 or 1), i => Node(i).ReadLog().Contains("Refused the decryption shares of member", StringComparison.Ordinal));
         output.WriteLine($"bad shares refused and scored, transfers still executed: {watch.ElapsedMilliseconds} ms");
 
@@ -106,6 +108,28 @@ public sealed partial class SequencerNetworkTests
         }
         foreach (var i in Running)
             await TestWait.UntilAsync(() => Json(Node(i), "l2_getbalance", bob), b => b.GetDecimal() == expectBob, $"node {i} executes the opened transfers");
+    }
+
+    /// <summary>
+    /// cascoin-cli sealtransaction on the full node's machine, with no node asked: alice's key, her
+    /// pending nonce and the epoch key as any wallet reads them; the raw envelope goes to the full node.
+    /// </summary>
+    private async Task OfflineEnvelopeAsync(string alice, string bob, JsonElement epochKey)
+    {
+        var wif = await Cli(Node(0), "dumpprivkey", alice);
+        var nonce = (await Json(Node(0), "l2_gettransactioncount", alice, "pending")).GetUInt64().ToString(CultureInfo.InvariantCulture);
+        var key = epochKey.GetProperty("key").GetString()!;
+        var epoch = epochKey.GetProperty("epoch").GetUInt64().ToString(CultureInfo.InvariantCulture);
+        var refused = await Node(FullNode).CliAsync("sealtransaction", wif, bob, "1", nonce, _chainId, epoch, "02" + new string('0', 64));
+        Assert.True(refused.ExitCode == 1 && refused.Stderr.StartsWith("error: epochkey is not", StringComparison.Ordinal), refused.ToString());
+        var raw = await Cli(Node(FullNode), "sealtransaction", wif, bob, "1", nonce, _chainId, epoch, key, "1000");
+        var envelope = Transaction.Decode(Convert.FromHexString(raw));
+        Assert.Equal(TransactionType.Envelope, envelope.Type);
+        var id = await Cli(Node(FullNode), "l2_sendrawtransaction", raw);
+        Assert.Equal(envelope.Id.ToString(), id);
+        await CliCalls.ReceiptAsync(Node(FullNode), id, "the offline envelope is ordered");
+        foreach (var i in Running)
+            await TestWait.UntilAsync(() => Json(Node(i), "l2_getbalance", bob), b => b.GetDecimal() == 4m, $"node {i} executes the offline envelope's transfer");
     }
 
     private async Task RestartAsync(int index, params string[] extra)
