@@ -40,8 +40,11 @@ public sealed partial class BlockExecution
     private TxRejection? EpochError(ulong epoch)
     {
         var reference = L1AnchorHeight ?? ulong.MaxValue;
-        if (EpochKey(epoch) is not { } key || key.CommittedHeight > reference)
-            return new TxRejection(TxRejectReason.EpochNotReady, $"no key of epoch {epoch} is committed on the settlement chain as of L1 block {reference}");
+        // Unknown: lasting, so an envelope sealed to a made-up epoch leaves the mempool instead of waiting there for good.
+        if (EpochKey(epoch) is not { } key)
+            return new TxRejection(TxRejectReason.UnknownEpoch, $"the settlement chain has no key of epoch {epoch}: seal to the newest key (l2_getencryptionkey)");
+        if (key.CommittedHeight > reference)
+            return new TxRejection(TxRejectReason.EpochNotReady, $"the key of epoch {epoch} is committed at L1 block {key.CommittedHeight}, after this block's L1 reference {reference}");
         if (EpochKey(epoch + 2) is { } newer && newer.CommittedHeight <= reference)
             return new TxRejection(TxRejectReason.EpochExpired, $"epoch {epoch}'s key is two epochs old: seal to the newest key (l2_getencryptionkey)");
         return null;

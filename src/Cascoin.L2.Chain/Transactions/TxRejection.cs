@@ -30,6 +30,9 @@ public enum TxRejectReason
 
     /// <summary>An envelope for a key epoch two or more epochs old.</summary>
     EpochExpired,
+
+    /// <summary>An envelope for a key epoch the settlement chain has no key of.</summary>
+    UnknownEpoch,
 }
 
 /// <summary>A refusal: the reason and a message for people, e.g. "nonce too low: account nonce is 5, transaction has 3".</summary>
@@ -59,6 +62,7 @@ public sealed record TxRejection(TxRejectReason Reason, string Message)
         TxRejectReason.AwaitingDecryption => "awaiting-decryption",
         TxRejectReason.EpochNotReady => "key-epoch-not-ready",
         TxRejectReason.EpochExpired => "key-epoch-expired",
+        TxRejectReason.UnknownEpoch => "unknown-key-epoch",
         _ => Reason.ToString(),
     };
 

@@ -179,9 +179,19 @@ public sealed class EnvelopeExecutionTests
         var required = NewBlock(Optional with { Encryption = EncryptionPolicy.Required });
         Assert.Equal(TxRejectReason.UnsupportedType, required.TryApply(Tx.Transfer(AliceKey, 0, Bob, 1))!.Reason);
         Assert.Null(required.TryApply(envelope));
-        // An unknown or not yet committed epoch: the envelope waits (its keys cannot be made yet).
-        var early = Envelope.Seal(Tx.Transfer(AliceKey, 1, Bob, 1), 2, Key.PublicKey, 20, 2, AliceKey);
-        Assert.Equal(TxRejectReason.EpochNotReady, required.TryApply(early)!.Reason);
+        // An epoch the settlement chain has no key of: refused for good (it leaves the mempool).
+        var madeUp = Envelope.Seal(Tx.Transfer(AliceKey, 1, Bob, 1), 2, Key.PublicKey, 20, 2, AliceKey);
+        Assert.Equal(TxRejectReason.UnknownEpoch, required.TryApply(madeUp)!.Reason);
+        Assert.True(required.TryApply(madeUp)!.IsLasting);
+        // A key committed after the block's L1 reference: the envelope waits (a later block takes it).
+        var early = new BlockExecution(Optional, _number, BaseFee, Producer, [], _state.Get, k => _records.GetValueOrDefault(k))
+        {
+            L1AnchorHeight = 39,
+            EpochKeys = e => e == 1 ? new EpochKeyInfo(1, Key, 40) : null,
+        };
+        var rejection = early.TryApply(Seal(Tx.Transfer(AliceKey, 0, Bob, 1)))!;
+        Assert.Equal(TxRejectReason.EpochNotReady, rejection.Reason);
+        Assert.False(rejection.IsLasting);
     }
 
     /// <summary>Alice's envelope over <paramref name="inner"/> (or a given ciphertext) at another envelope nonce.</summary>
