@@ -110,15 +110,21 @@ public static class ThresholdEncryption
         }
         if (first.Count == key.Threshold && Open(ciphertext, label, Interpolate(first), u) is { KeyMatches: true } quick)
             return quick.Plaintext;
+        return CheckedShares(key, u, all) is { } valid ? Open(ciphertext, label, Interpolate(valid), u).Plaintext : null;
+    }
+
+    /// <summary>The D_j of the first t shares of distinct members whose proofs check, or null when fewer than t do.</summary>
+    private static Dictionary<int, ECPoint>? CheckedShares(ThresholdKey key, ECPoint u, IEnumerable<byte[]> shares)
+    {
         var valid = new Dictionary<int, ECPoint>();
-        foreach (var share in all)
+        foreach (var share in shares)
         {
             if (valid.Count == key.Threshold)
                 break;
             if (ShareIndex(share) is { } index && !valid.ContainsKey(index) && ShareOf(key, u, share) is { } d)
                 valid[index] = d;
         }
-        return valid.Count < key.Threshold ? null : Open(ciphertext, label, Interpolate(valid), u).Plaintext;
+        return valid.Count < key.Threshold ? null : valid;
     }
 
     /// <summary>
@@ -145,17 +151,7 @@ public static class ThresholdEncryption
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(shares);
-        if (PointOf(ciphertext, label) is not { } u)
-            return null;
-        var valid = new Dictionary<int, ECPoint>();
-        foreach (var share in shares)
-        {
-            if (valid.Count == key.Threshold)
-                break;
-            if (ShareIndex(share) is { } index && !valid.ContainsKey(index) && ShareOf(key, u, share) is { } d)
-                valid[index] = d;
-        }
-        return valid.Count < key.Threshold ? null : Group.Encode(Interpolate(valid));
+        return PointOf(ciphertext, label) is { } u && CheckedShares(key, u, shares) is { } valid ? Group.Encode(Interpolate(valid)) : null;
     }
 
     /// <summary>Σ λ_j·D_j over the given members' points: the secret's point when they are t valid shares.</summary>

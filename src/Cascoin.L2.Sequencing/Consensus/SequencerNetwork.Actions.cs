@@ -58,8 +58,8 @@ public sealed partial class SequencerNetwork
         if (BlockedReason() is not null || _chain.ProductionBlockedReason(NowMs) is not null)
             return;
         var solo = state.Weights.Count == 1;
-        var waiting = _chain.Envelopes.Waiting > 0;
-        var hasWork = _pool.Count > 0 || _chain.HasQueuedEntries() || waiting;
+        // Waiting envelopes are work once their openings can be made: a block without them would be empty.
+        var hasWork = _pool.Count > 0 || _chain.HasQueuedEntries() || _chain.Envelopes.Waiting > 0 && !_chain.OpeningsPending();
         var idleFor = _time.GetElapsedTime(state.StartedAt);
         if (!hasWork && (solo ? idleFor < _options.SoloHeartbeat : round == 0 && idleFor < _options.LeaderTimeout / 2))
             return;

@@ -35,8 +35,8 @@ public sealed record EnvelopeOpenerOptions
 /// </summary>
 public sealed class EnvelopeOpener
 {
-    /// <summary>Blocks whose shares are kept: well beyond the few an opening waits for.</summary>
-    private const int KeptBlocks = 256;
+    /// <summary>Blocks whose shares are kept (an opening waits a block or two; what waits longer is sent again).</summary>
+    private const int KeptBlocks = 64;
 
     private readonly P2PNode _p2p;
     private readonly L2Blockchain _chain;
@@ -71,7 +71,7 @@ public sealed class EnvelopeOpener
         _p2p.Register(DecryptionShareMessage.Command, OnMessageAsync);
         _chain.BlockCommitted += (block, _) =>
         {
-            if (block.Transactions.Any(t => t.Type == TransactionType.Envelope))
+            if (block.Transactions.Any(t => t.Type == TransactionType.Envelope) || _chain.Envelopes.Waiting > 0)
                 _final.Writer.TryWrite(block);
         };
         _chain.OpenEnvelopes = Openings;
@@ -91,6 +91,7 @@ public sealed class EnvelopeOpener
                 try
                 {
                     Share(block);
+                    ShareAgainIfStuck(block.Number);
                 }
                 catch (Exception ex) when (ex is not OutOfMemoryException)
                 {
@@ -122,6 +123,25 @@ public sealed class EnvelopeOpener
         }
     }
 
+    /// <summary>
+    /// Envelopes that still wait several blocks after theirs (too few members sent shares, or this
+    /// node's kept shares were evicted while they waited): this member sends its batch for that block
+    /// again every few blocks, so the openings heal once t members are back.
+    /// </summary>
+    private void ShareAgainIfStuck(ulong head)
+    {
+        if (_chain.WaitingEnvelopes() is not [var (_, oldest), ..] || oldest.Block + ResendAfter > head || (head - oldest.Block) % ResendAfter != 0)
+            return;
+        if (_chain.GetBlock(oldest.Block) is { } stuck)
+        {
+            _logger.LogInformation("Envelopes of L2 block {Number} still wait to be opened {Blocks} blocks later: sending this member's shares again", stuck.Number, head - stuck.Number);
+            Share(stuck);
+        }
+    }
+
+    /// <summary>Blocks after which a member sends its shares of still-waiting envelopes again.</summary>
+    private const ulong ResendAfter = 8;
+
     private static IEnumerable<(ulong Epoch, List<Transaction> Envelopes)> EnvelopesByEpoch(Block block) =>
         block.Transactions.Where(t => t.Type == TransactionType.Envelope)
             .GroupBy(t => Envelope.Parse(t)!.Value.Epoch)
@@ -134,22 +154,8 @@ public sealed class EnvelopeOpener
 
     private Task OnMessageAsync(Peer peer, byte[] payload)
     {
-        if (!_flood.TryTake(peer))
-        {
-            _p2p.Misbehaving(peer, PeerPenalties.Points(PeerOffence.Flood), "decryption share flood");
-            return Task.CompletedTask;
-        }
-        DecryptionShareMessage message;
-        try
-        {
-            message = DecryptionShareMessage.Decode(payload);
-        }
-        catch (DecodeException ex)
-        {
-            _p2p.Misbehaving(peer, PeerPenalties.Points(PeerOffence.BadDecryptionShare), $"a decryption share message that does not decode: {ex.Message}");
-            return Task.CompletedTask;
-        }
-        if (message.ChainId != ChainId)
+        if (PeerMessages.Read(_p2p, _flood, peer, payload, b => DecryptionShareMessage.Decode(b), PeerOffence.BadDecryptionShare, "decryption share message") is not { } message
+            || message.ChainId != ChainId)
             return Task.CompletedTask;
         // Not relayed: each member sends its own shares to its peers (the sequencers reach one another),
         // so a share that fails its proof is always charged to the peer that made it, never to a relay.

@@ -181,22 +181,8 @@ public sealed class EpochKeyNetwork
 
     private Task OnMessageAsync(Peer peer, byte[] payload)
     {
-        if (!_flood.TryTake(peer))
-        {
-            _p2p.Misbehaving(peer, PeerPenalties.Points(PeerOffence.Flood), "DKG message flood");
-            return Task.CompletedTask;
-        }
-        DkgMessage message;
-        try
-        {
-            message = DkgMessage.Decode(payload);
-        }
-        catch (DecodeException ex)
-        {
-            _p2p.Misbehaving(peer, PeerPenalties.Points(PeerOffence.BadDkgMessage), $"a DKG message that does not decode: {ex.Message}");
-            return Task.CompletedTask;
-        }
-        if (message.ChainId != _chainId || !Remember(new Hash256(Hashes.Sha256(payload))))
+        if (PeerMessages.Read(_p2p, _flood, peer, payload, b => DkgMessage.Decode(b), PeerOffence.BadDkgMessage, "DKG message") is not { } message
+            || message.ChainId != _chainId || !Remember(new Hash256(Hashes.Sha256(payload))))
             return Task.CompletedTask;
         string? refusal = null;
         var counts = false;
