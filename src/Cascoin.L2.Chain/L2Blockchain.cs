@@ -399,7 +399,12 @@ public sealed partial class L2Blockchain
             var unlimited = Parameters with { BlockGasLimit = ulong.MaxValue, RateLimitPerBlock = int.MaxValue, HighScoreRateLimit = int.MaxValue };
             var settlement = Settlement;
             var execution = new BlockExecution(unlimited, parent.Number + 1, NextBaseFee, Address.Zero, [], _state.GetAccount, _state.GetRecord,
-                settlement is null ? null : settlement.GetQueued) { L1AnchorHeight = anchorHeight };
+                settlement is null ? null : settlement.GetQueued)
+            {
+                L1AnchorHeight = anchorHeight,
+                EpochKeys = settlement is null ? null : settlement.EpochKey,
+                WaitForOpenings = false,
+            };
             foreach (var queued in QueuedEntries(execution.Cursor, anchorHeight, int.MaxValue))
                 execution.TryApply(queued);
             return transactions.Select(execution.TryApply).ToList();

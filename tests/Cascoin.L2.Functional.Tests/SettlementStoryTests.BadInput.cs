@@ -45,10 +45,11 @@ public sealed partial class SettlementStoryTests
         await CliFailsAsync(-3, "Amount must be positive", "l2_deposit", chain, "0", users.U);
         await CliFailsAsync(-3, "Invalid amount '0.000000001'", "l2_deposit", chain, "0.000000001", users.U);
 
-        // The encrypted mempool's key: none is committed (the sequencers do not run the key generation yet), and it says so.
-        var noKey = await CliFailsAsync(-5, $"chain {chain} has no committed encryption key", "l2_getencryptionkey", chain);
-        Assert.EndsWith("encrypted transactions are not supported yet", noKey, StringComparison.Ordinal);
+        // The encrypted mempool: this chain was deployed without one, and every way in says so.
+        await CliFailsAsync(-5, $"chain {chain} was deployed without an encrypted mempool", "l2_getencryptionkey", chain);
         await CliFailsAsync(-5, $"chain {chain} has no encryption key of epoch 3", "l2_getencryptionkey", chain, "3");
+        await CliFailsAsync(-5, $"chain {chain} was deployed without an encrypted mempool", "l2_sendencryptedtransaction", users.U, users.V, "1");
+        await CliFailsAsync(-8, "encryption must be off, optional or required, not \"sometimes\"", "l2_deploy", "bad", "100", "30000000", "10", "sometimes");
 
         Assert.Equal(before, await BridgeSnapshotAsync());
         await AssertL2BalancesAsync();

@@ -20,6 +20,13 @@ public sealed partial class BlockExecution
     private readonly Dictionary<ulong, EpochKeyInfo?> _epochKeys = [];
     private bool _earlierOpened;
 
+    /// <summary>
+    /// Whether plain transactions wait for the openings of earlier blocks' envelopes (always, for a
+    /// block). Off only for a simulation that asks whether transactions still hold — nonce order and
+    /// funds — after a revert, not whether this very block could take them.
+    /// </summary>
+    public bool WaitForOpenings { get; init; } = true;
+
     /// <summary>The settlement chain's epoch keys of this chain (null: none; envelopes are refused).</summary>
     public Func<ulong, EpochKeyInfo?>? EpochKeys { get; init; }
 
@@ -63,7 +70,7 @@ public sealed partial class BlockExecution
     /// <summary>Why a plain user transaction must wait: envelopes of earlier blocks are not opened yet.</summary>
     private TxRejection? WaitingFromEarlierBlocks()
     {
-        if (_earlierOpened)
+        if (_earlierOpened || !WaitForOpenings)
             return null;
         var cursor = Envelopes;
         if (cursor.Waiting > 0 && Queued(cursor.Opened) is { } oldest && oldest.Block < Number)

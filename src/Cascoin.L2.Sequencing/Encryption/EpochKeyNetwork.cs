@@ -121,7 +121,7 @@ public sealed class EpochKeyNetwork
             {
                 if (latest is { } committed && committed.Epoch >= run.Epoch)
                     End(committed.SetHeight == run.SetHeight && committed.PublicKey.AsSpan().SequenceEqual(run.Computed?.PublicKey)
-                        ? $"its key is committed at L1 height {committed.CommittedHeight}; this node holds share {run.Index}"
+                        ? $"its key is committed at L1 height {committed.CommittedHeight}; {(run.Share is null ? "this node holds no share of it" : $"this node holds share {run.Index}")}"
                         : $"epoch {committed.Epoch} was committed by another run (set height {committed.SetHeight})");
                 else if (height > run.SetHeight + _l1.Parameters.MaxAnchorL1Age)
                     End($"no record reached L1 before its set height grew too old (computed: {(run.Computed is null ? "no key" : "a key")})", LogLevel.Warning);

@@ -96,6 +96,9 @@ public sealed class EnvelopeExecutionTests
         Assert.Equal(new EnvelopeCursor(1, 1), next.Envelopes);
         // Its contents cannot be replayed in the clear: the envelope consumed the nonce.
         Assert.Equal(TxRejectReason.NonceTooLow, next.TryApply(inner)!.Reason);
+        // A simulation of what still holds after a revert does not wait for openings: the plain transfer holds.
+        var simulation = new BlockExecution(Optional, _number, BaseFee, Producer, [], _state.Get, k => _records.GetValueOrDefault(k)) { WaitForOpenings = false };
+        Assert.Null(simulation.TryApply(Tx.Transfer(AliceKey, 1, Bob, 1)));
         Commit(next);
         Assert.DoesNotContain(EnvelopeKeys.Entry(0), _records.Keys);
     }
