@@ -76,6 +76,8 @@ public sealed class L2SettingsTests
     [InlineData("-l2blocktime=abc")]
     [InlineData("-maxmempooltx=10")]
     [InlineData("-l2genesis=does-not-exist.json")]
+    [InlineData("-l2genesis=\0")] // a NUL is no path: found by the configuration fuzz property
+    [InlineData("-l2withholdshares=maybe")]
     public void Bad_l2_options_stop_the_start(string option)
     {
         using var cfg = new ConfigFixture("l2-bad");

@@ -163,7 +163,14 @@ public sealed record NodeSettings
         var genesis = NullIfEmpty(s.GetText("l2genesis"));
         if (genesis is not null)
         {
-            genesis = Path.GetFullPath(genesis, loaded.NetworkDirectory);
+            try
+            {
+                genesis = Path.GetFullPath(genesis, loaded.NetworkDirectory);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new ConfigurationException($"-l2genesis: not a path ({ex.Message})");
+            }
             if (!File.Exists(genesis))
                 throw new ConfigurationException($"-l2genesis={s.GetText("l2genesis")}: file not found ({genesis})");
         }
