@@ -59,7 +59,8 @@ public sealed partial class SequencerNetwork
             return;
         var solo = state.Weights.Count == 1;
         // Waiting envelopes are work once their openings can be made: a block without them would be empty.
-        var hasWork = _pool.Count > 0 || _chain.HasQueuedEntries() || _chain.Envelopes.Waiting > 0 && !_chain.OpeningsPending();
+        var hasWork = _pool.Count > 0 || _chain.HasQueuedEntries()
+            || _chain.Parameters.Encryption != Chain.Transactions.EncryptionPolicy.Off && _chain.Envelopes.Waiting > 0 && !_chain.OpeningsPending();
         var idleFor = _time.GetElapsedTime(state.StartedAt);
         if (!hasWork && (solo ? idleFor < _options.SoloHeartbeat : round == 0 && idleFor < _options.LeaderTimeout / 2))
             return;

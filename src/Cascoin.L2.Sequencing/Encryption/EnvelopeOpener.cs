@@ -68,6 +68,9 @@ public sealed class EnvelopeOpener
     /// <summary>Registers the P2P handler (before the P2P node starts), follows final blocks and gives the chain its openings.</summary>
     public void Start()
     {
+        // A chain without an encrypted mempool has no envelopes: no share, no state read per block.
+        if (_chain.Parameters.Encryption == EncryptionPolicy.Off)
+            return;
         _p2p.Register(DecryptionShareMessage.Command, OnMessageAsync);
         _chain.BlockCommitted += (block, _) =>
         {
