@@ -25,9 +25,23 @@ public sealed partial class SettlementStoryTests
         await using var derived = new TestNode(directory.Path, [$"-l2chainid={Text(_chainId)}", "-l2sync=l1", $"-addnode=127.0.0.1:{Node.P2PPort}"]);
         await derived.StartAsync();
         // The node first syncs the settlement chain (the L2 chain is not on its empty L1 yet), then restarts its host on the chain: RPC is briefly away.
-        var synced = (await TestWait.UntilAsync(async () => await derived.CliAsync("getblockchaininfo") is { ExitCode: 0 } result ? JsonDocument.Parse(result.Stdout).RootElement.Clone() : (JsonElement?)null,
-            i => i is { } info && info.GetProperty("l2").GetProperty("blocks").GetInt64() == (long)anchored && info.GetProperty("verificationprogress").GetDouble() == 1.0,
-            $"the derived node re-executes L2 blocks 1..{anchored} from {anchors} batches on L1", TimeSpan.FromSeconds(60)))!.Value;
+        ProgramResult? failed = null;
+        JsonElement synced;
+        try
+        {
+            synced = (await TestWait.UntilAsync(async () => await derived.CliAsync("getblockchaininfo") is var result && result.ExitCode == 0 ? JsonDocument.Parse(result.Stdout).RootElement.Clone() : Failed(result),
+                i => i is { } info && info.GetProperty("l2").GetProperty("blocks").GetInt64() == (long)anchored && info.GetProperty("verificationprogress").GetDouble() == 1.0,
+                $"the derived node re-executes L2 blocks 1..{anchored} from {anchors} batches on L1", TimeSpan.FromSeconds(90)))!.Value;
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}\nlast failed call: {failed}\n{derived.Describe()}", ex);
+        }
+        JsonElement? Failed(ProgramResult result)
+        {
+            failed = result;
+            return null;
+        }
         Assert.Equal("l1", synced.GetProperty("l2").GetProperty("sync").GetString());
         Assert.Equal(JsonValueKind.Null, synced.GetProperty("l2").GetProperty("derivationhalted").ValueKind);
         Assert.False(synced.GetProperty("initialblockdownload").GetBoolean());

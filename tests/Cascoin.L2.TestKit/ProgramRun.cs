@@ -25,6 +25,9 @@ public sealed class ProgramRun : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The exit code once <see cref="HasExited"/>.</summary>
+    public int ExitCode => _process.ExitCode;
+
     public string Stdout
     {
         get

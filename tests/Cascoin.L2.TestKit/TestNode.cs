@@ -105,6 +105,14 @@ public sealed class TestNode : IAsyncDisposable
         }
     }
 
+    /// <summary>For a failed wait: whether the daemon still runs (or its exit code), its stderr and the last lines of debug.log.</summary>
+    public string Describe(int lines = 60)
+    {
+        var state = _process is null ? "not started" : _process.HasExited ? $"exited with code {_process.ExitCode}" : "running";
+        var log = ReadLog().Split('\n');
+        return $"cascoind {state}\ndaemon stderr:\n{_process?.Stderr}\nlast {lines} lines of debug.log:\n{string.Join('\n', log.TakeLast(lines))}";
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_process is null)
