@@ -225,6 +225,27 @@ public sealed unsafe class LibSecp256k1 : ISecp256k1Backend, IDisposable
     }
 
     /// <summary>
+    /// The uncompressed form of a 33-byte compressed point (libsecp256k1's square root is several
+    /// times faster than BouncyCastle's); false when it is not a point of the curve.
+    /// </summary>
+    internal bool TryDecompress(ReadOnlySpan<byte> compressed33, Span<byte> uncompressed65)
+    {
+        Secp256k1Format.RequireLength(uncompressed65, 65, nameof(uncompressed65));
+        if (compressed33.Length != Secp256k1Format.CompressedPublicKeySize)
+            return false;
+        var context = Context;
+        var parsed = stackalloc byte[OpaquePublicKeySize];
+        fixed (byte* point = compressed33)
+        {
+            if (_pubkeyParse(context, parsed, point, (nuint)compressed33.Length) != 1)
+                return false;
+        }
+        nuint length = 65;
+        fixed (byte* output = uncompressed65)
+            return _pubkeySerialize(context, output, &length, parsed, EcUncompressed) == 1 && length == 65;
+    }
+
+    /// <summary>
     /// k·P (the threshold schemes' variable-base multiplication): <paramref name="point65"/> an
     /// uncompressed point, <paramref name="scalar32"/> k in 1..n−1, the product written uncompressed.
     /// False when the point does not parse or k is out of range.

@@ -118,6 +118,12 @@ internal static class Group
     {
         if (bytes.Length != PointSize || bytes[0] is not (2 or 3))
             return null;
+        if (Secp256k1Backends.Native is { } native)
+        {
+            // Every envelope, batch and share point is decoded here: libsecp256k1's square root.
+            Span<byte> uncompressed = stackalloc byte[65];
+            return native.TryDecompress(bytes, uncompressed) ? FromUncompressed(uncompressed) : null;
+        }
         try
         {
             var point = Curve.DecodePoint(bytes.ToArray());

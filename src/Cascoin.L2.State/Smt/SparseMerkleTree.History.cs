@@ -41,7 +41,7 @@ public sealed partial class SparseMerkleTree
         RequireRetained(version);
         List<ulong> newer;
         lock (_rootsLock)
-            newer = _roots.Keys.Where(v => v > version).ToList();
+            newer = _roots.Keys.Where(v => v > version).ToList(); // few: a revert undoes recent versions
         if (newer.Count == 0)
             return false;
         Span<byte> valueKey = stackalloc byte[SmtKeys.ValueKeySize];

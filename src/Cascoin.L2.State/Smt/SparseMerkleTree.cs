@@ -19,7 +19,9 @@ public sealed partial class SparseMerkleTree : IDisposable
     private readonly NodeDatabase _database;
     private readonly NodeStore _store;
     private readonly Lock _rootsLock = new();
-    private readonly SortedDictionary<ulong, NodeRef> _roots = [];
+    // A sorted list, not a SortedDictionary: the newest version is read on every state read, and a
+    // SortedDictionary has no O(1) maximum (its Keys.Last() walks every retained version).
+    private readonly SortedList<ulong, NodeRef> _roots = [];
     private readonly Dictionary<Hash256, ulong> _versionByRoot = [];
 
     public SparseMerkleTree(NodeDatabase database, SmtOptions options)
@@ -59,7 +61,7 @@ public sealed partial class SparseMerkleTree : IDisposable
         get
         {
             lock (_rootsLock)
-                return _roots.Count == 0 ? null : _roots.Keys.Last();
+                return _roots.Count == 0 ? null : _roots.Keys[^1];
         }
     }
 
@@ -68,7 +70,7 @@ public sealed partial class SparseMerkleTree : IDisposable
         get
         {
             lock (_rootsLock)
-                return _roots.Count == 0 ? null : _roots.Keys.First();
+                return _roots.Count == 0 ? null : _roots.Keys[0];
         }
     }
 
@@ -80,7 +82,7 @@ public sealed partial class SparseMerkleTree : IDisposable
         get
         {
             lock (_rootsLock)
-                return _roots.Count == 0 ? NodeRef.Empty : _roots[_roots.Keys.Last()];
+                return _roots.Count == 0 ? NodeRef.Empty : _roots.Values[^1];
         }
     }
 
@@ -326,7 +328,7 @@ public sealed partial class SparseMerkleTree : IDisposable
         {
             if (!_roots.ContainsKey(version))
                 throw new ArgumentOutOfRangeException(nameof(version), version,
-                    _roots.Count == 0 ? "the tree has no versions yet" : $"version {version} is not retained (retained: {_roots.Keys.First()}..{_roots.Keys.Last()})");
+                    _roots.Count == 0 ? "the tree has no versions yet" : $"version {version} is not retained (retained: {_roots.Keys[0]}..{_roots.Keys[^1]})");
         }
     }
 
@@ -339,8 +341,8 @@ public sealed partial class SparseMerkleTree : IDisposable
     {
         lock (_rootsLock)
         {
-            foreach (var newer in _roots.Keys.Where(v => v > version).ToList())
-                _roots.Remove(newer);
+            while (_roots.Count > 0 && _roots.Keys[^1] > version)
+                _roots.RemoveAt(_roots.Count - 1);
             RebuildRootIndex();
         }
         _store.ForgetAfter(version);
@@ -351,8 +353,11 @@ public sealed partial class SparseMerkleTree : IDisposable
     {
         lock (_rootsLock)
         {
-            foreach (var older in _roots.Keys.Where(v => v < version).ToList())
-                _roots.Remove(older);
+            // Kept versions are re-added in order (appends), not shifted once per removed version.
+            var kept = _roots.Where(r => r.Key >= version).ToList();
+            _roots.Clear();
+            foreach (var (keptVersion, root) in kept)
+                _roots.Add(keptVersion, root);
             RebuildRootIndex();
         }
     }

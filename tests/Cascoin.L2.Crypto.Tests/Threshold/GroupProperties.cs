@@ -8,7 +8,7 @@ namespace Cascoin.L2.Crypto.Tests.Threshold;
 /// <summary>
 /// The group's multiplications through libsecp256k1 (variable base, and by G) give exactly
 /// BouncyCastle's products, for random points and scalars, including scalars of n and above (reduced) and 0; random
-/// bytes never decode to a point off the curve. Without libsecp256k1 both sides are BouncyCastle, and
+/// bytes never decode to a point off the curve, and decode as BouncyCastle's decoder does. Without libsecp256k1 both sides are BouncyCastle, and
 /// the test says so.
 /// </summary>
 public sealed class GroupProperties(ITestOutputHelper output)
@@ -36,8 +36,24 @@ public sealed class GroupProperties(ITestOutputHelper output)
         var candidate = new byte[Group.PointSize];
         (bytes ?? []).AsSpan(0, Math.Min((bytes ?? []).Length, 32)).CopyTo(candidate.AsSpan(1));
         candidate[0] = odd ? (byte)3 : (byte)2;
-        if (Group.Decode(candidate) is { } point)
+        var decoded = Group.Decode(candidate);
+        if (decoded is { } point)
             Assert.True(point.IsValid());
+        // Through libsecp256k1 when installed: the same point as BouncyCastle's own decoder, or nothing when it refuses.
+        Org.BouncyCastle.Math.EC.ECPoint? reference;
+        try
+        {
+            reference = Group.Curve.DecodePoint(candidate);
+        }
+        catch (ArgumentException)
+        {
+            reference = null;
+        }
+        Assert.Equal(reference is null, decoded is null);
+        if (reference is not null)
+            Assert.Equal(reference.Normalize().GetEncoded(false), decoded!.GetEncoded(false));
+        // x = p is not below the field's modulus: no point, whichever side decodes.
+        Assert.Null(Group.Decode(Convert.FromHexString("02FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEFFFFFC2F")));
         if ((bytes ?? []).Length != Group.PointSize)
             Assert.Null(Group.Decode(bytes ?? []));
     }
