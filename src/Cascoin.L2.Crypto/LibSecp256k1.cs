@@ -46,6 +46,7 @@ public sealed unsafe class LibSecp256k1 : ISecp256k1Backend, IDisposable
     private readonly delegate* unmanaged[Cdecl]<nint, byte*, byte*, int> _signatureParseCompact;
     private readonly delegate* unmanaged[Cdecl]<nint, byte*, byte*, byte*, int> _verify;
     private readonly delegate* unmanaged[Cdecl]<nint, byte*, byte*, int> _tweakMul;
+    private readonly delegate* unmanaged[Cdecl]<nint, byte*, byte**, nuint, int> _pubkeyCombine;
     // int nonce_function(nonce32, msg32, key32, algo16, data, attempt); the exported variable holds it.
     private readonly delegate* unmanaged[Cdecl]<byte*, byte*, byte*, byte*, nint, uint, int> _nonceRfc6979;
 
@@ -67,6 +68,7 @@ public sealed unsafe class LibSecp256k1 : ISecp256k1Backend, IDisposable
         _signatureParseCompact = (delegate* unmanaged[Cdecl]<nint, byte*, byte*, int>)Export(library, "secp256k1_ecdsa_signature_parse_compact");
         _verify = (delegate* unmanaged[Cdecl]<nint, byte*, byte*, byte*, int>)Export(library, "secp256k1_ecdsa_verify");
         _tweakMul = (delegate* unmanaged[Cdecl]<nint, byte*, byte*, int>)Export(library, "secp256k1_ec_pubkey_tweak_mul");
+        _pubkeyCombine = (delegate* unmanaged[Cdecl]<nint, byte*, byte**, nuint, int>)Export(library, "secp256k1_ec_pubkey_combine");
         if (NativeLibrary.TryGetExport(library, "secp256k1_nonce_function_rfc6979", out var nonceVariable))
             _nonceRfc6979 = (delegate* unmanaged[Cdecl]<byte*, byte*, byte*, byte*, nint, uint, int>)*(nint*)nonceVariable;
 
@@ -268,6 +270,63 @@ public sealed unsafe class LibSecp256k1 : ISecp256k1Backend, IDisposable
             return _pubkeySerialize(context, output, &length, parsed, EcUncompressed) == 1 && length == 65;
     }
 
+    /// <summary>
+    /// k₀·G + Σ k_i·P_i (the threshold schemes' multi-scalar sums and proof checks): k₀ in
+    /// <paramref name="baseScalar32"/> (empty or zero: no such term; by the precomputed table of G,
+    /// several times faster than a variable-base product), <paramref name="points65"/> the P_i
+    /// uncompressed, back to back, <paramref name="scalars32"/> the k_i below n, back to back (a zero
+    /// k_i drops its term). Each product is libsecp256k1's constant-time multiplication, about twice as
+    /// fast as BouncyCastle's interleaved sum per term. Null when a point does not parse or a scalar
+    /// is out of range; otherwise whether the sum is a point (false: the point at infinity), written
+    /// uncompressed to <paramref name="sum65"/>.
+    /// </summary>
+    internal bool? TrySumOfProducts(ReadOnlySpan<byte> baseScalar32, ReadOnlySpan<byte> points65, ReadOnlySpan<byte> scalars32, Span<byte> sum65)
+    {
+        Secp256k1Format.RequireLength(sum65, 65, nameof(sum65));
+        var count = points65.Length / 65;
+        if (points65.Length != count * 65 || scalars32.Length != count * 32)
+            return null;
+        var context = Context;
+        if (baseScalar32.Length is not (0 or 32))
+            return null;
+        var opaque = new byte[(count + 1) * OpaquePublicKeySize];
+        var terms = new nint[count + 1];
+        var used = 0;
+        fixed (byte* points = points65)
+        fixed (byte* scalars = scalars32)
+        fixed (byte* baseScalar = baseScalar32)
+        fixed (byte* parsed = opaque)
+        fixed (nint* pointers = terms)
+        {
+            if (baseScalar32.Length == 32 && baseScalar32.IndexOfAnyExcept((byte)0) >= 0)
+            {
+                if (_pubkeyCreate(context, parsed, baseScalar) != 1)
+                    return null;
+                pointers[used++] = (nint)parsed;
+            }
+            for (var i = 0; i < count; i++)
+            {
+                var slot = parsed + used * OpaquePublicKeySize;
+                if (_pubkeyParse(context, slot, points + i * 65, 65) != 1)
+                    return null;
+                if (scalars32.Slice(i * 32, 32).IndexOfAnyExcept((byte)0) < 0)
+                    continue;
+                if (_tweakMul(context, slot, scalars + i * 32) != 1)
+                    return null;
+                pointers[used++] = (nint)slot;
+            }
+            if (used == 0)
+                return false;
+            var sum = stackalloc byte[OpaquePublicKeySize];
+            // combine answers 0 only when the sum is the point at infinity (its inputs are valid keys).
+            if (_pubkeyCombine(context, sum, (byte**)pointers, (nuint)used) != 1)
+                return false;
+            nuint length = 65;
+            fixed (byte* output = sum65)
+                return _pubkeySerialize(context, output, &length, sum, EcUncompressed) == 1 && length == 65 ? true : null;
+        }
+    }
+
     /// <summary>k·G written uncompressed; false when k is not in 1..n−1.</summary>
     internal bool TryMultiplyBase(ReadOnlySpan<byte> scalar32, Span<byte> product65)
     {
@@ -350,7 +409,7 @@ public sealed unsafe class LibSecp256k1 : ISecp256k1Backend, IDisposable
         "secp256k1_ec_pubkey_parse", "secp256k1_ecdsa_sign_recoverable",
         "secp256k1_ecdsa_recoverable_signature_serialize_compact",
         "secp256k1_ecdsa_recoverable_signature_parse_compact", "secp256k1_ecdsa_recover",
-        "secp256k1_ecdsa_signature_parse_compact", "secp256k1_ecdsa_verify", "secp256k1_ec_pubkey_tweak_mul",
+        "secp256k1_ecdsa_signature_parse_compact", "secp256k1_ecdsa_verify", "secp256k1_ec_pubkey_tweak_mul", "secp256k1_ec_pubkey_combine",
     ];
 
     private static nint Export(nint library, string name) => NativeLibrary.GetExport(library, name);

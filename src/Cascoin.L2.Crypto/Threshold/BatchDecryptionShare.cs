@@ -31,7 +31,7 @@ public static class BatchDecryptionShare
         var x = Group.DecodeScalar(share.Secret) ?? throw new ArgumentException("the key share is not a scalar", nameof(share));
         var shares = block.Points.Select(u => Group.Multiply(u, x)).ToArray();
         // D* = x·U*: one multiplication instead of a second multi-scalar sum (the verifier, without x, does the sum).
-        var uSum = ECAlgorithms.SumOfMultiplies(block.Points, Weights(block.Points, shares, block.Context, share.Index)).Normalize();
+        var uSum = Group.SumOfMultiplies(block.Points, Weights(block.Points, shares, block.Context, share.Index));
         var dSum = Group.Multiply(uSum, x);
         var output = new byte[6 + shares.Length * Group.PointSize + DleqProof.Size];
         BinaryPrimitives.WriteUInt16BigEndian(output, checked((ushort)share.Index));
@@ -124,7 +124,7 @@ public static class BatchDecryptionShare
         var opened = new (byte[], bool, byte[]?)[block.Count];
         for (var i = 0; i < opened.Length; i++)
         {
-            var secret = ECAlgorithms.SumOfMultiplies(members.Select(j => shares[j][i]).ToArray(), lambdas).Normalize();
+            var secret = Group.SumOfMultiplies(members.Select(j => shares[j][i]).ToArray(), lambdas);
             var (matches, plaintext) = ThresholdEncryption.Open(block.Ciphertexts[i], block.Labels[i], secret, block.Points[i]);
             if (!matches && optimistic)
                 return null;
@@ -160,7 +160,7 @@ public static class BatchDecryptionShare
     private static (ECPoint U, ECPoint D) Aggregate(ECPoint[] points, ECPoint[] shares, byte[] context, int member)
     {
         var weights = Weights(points, shares, context, member);
-        return (ECAlgorithms.SumOfMultiplies(points, weights).Normalize(), ECAlgorithms.SumOfMultiplies(shares, weights).Normalize());
+        return (Group.SumOfMultiplies(points, weights), Group.SumOfMultiplies(shares, weights));
     }
 
     /// <summary>ρ_i: the first 16 bytes of SHA-256(seed ‖ i), the seed a hash of the tag, the context, the member and every U_i and D_i.</summary>

@@ -25,8 +25,9 @@ internal static class DleqProof
     {
         if (proof.Length != Size || Group.DecodeScalar(proof[..Group.ScalarSize]) is not { } e || Group.DecodeScalar(proof[Group.ScalarSize..]) is not { } z)
             return false;
-        var r1 = Group.Base(z).Subtract(Group.Multiply(a, e)).Normalize();
-        var r2 = Group.Multiply(h, z).Subtract(Group.Multiply(b, e)).Normalize();
+        var minusE = Group.N.Subtract(e);
+        var r1 = Group.SumOfMultiplies(z, [a], [minusE]);
+        var r2 = Group.SumOfMultiplies([h, b], [z, minusE]);
         return !r1.IsInfinity && !r2.IsInfinity && Challenge(tag, a, h, b, r1, r2, context).Equals(e);
     }
 

@@ -93,6 +93,39 @@ internal static class Group
         return FromUncompressed(product);
     }
 
+    /// <summary>
+    /// Σ scalars[i]·points[i] (the batch proofs' U* and D*, a combination's Σ λ_j·D_j): through
+    /// libsecp256k1 when it is installed, else BouncyCastle's interleaved sum. Infinity when the sum is.
+    /// </summary>
+    public static ECPoint SumOfMultiplies(IReadOnlyList<ECPoint> points, IReadOnlyList<BigInteger> scalars) =>
+        SumOfMultiplies(BigInteger.Zero, points, scalars);
+
+    /// <summary>k·G + Σ scalars[i]·points[i] (a proof check's z·G − e·P): k·G by libsecp256k1's table of G when it is installed.</summary>
+    public static ECPoint SumOfMultiplies(BigInteger k, IReadOnlyList<ECPoint> points, IReadOnlyList<BigInteger> scalars)
+    {
+        ArgumentNullException.ThrowIfNull(k);
+        ArgumentNullException.ThrowIfNull(points);
+        ArgumentNullException.ThrowIfNull(scalars);
+        if (points.Count != scalars.Count)
+            throw new ArgumentException("one scalar per point", nameof(scalars));
+        if (Secp256k1Backends.Native is not { } native || points.Any(p => p.IsInfinity))
+            return ECAlgorithms.SumOfMultiplies([G, .. points], [k.Mod(N), .. scalars.Select(s => s.Mod(N))]).Normalize();
+        var encoded = new byte[points.Count * 65];
+        var reduced = new byte[points.Count * ScalarSize];
+        for (var i = 0; i < points.Count; i++)
+        {
+            points[i].Normalize().EncodeTo(false, encoded.AsSpan(i * 65, 65));
+            EncodeScalar(scalars[i].Mod(N)).CopyTo(reduced, i * ScalarSize);
+        }
+        Span<byte> sum = stackalloc byte[65];
+        return native.TrySumOfProducts(EncodeScalar(k.Mod(N)), encoded, reduced, sum) switch
+        {
+            true => FromUncompressed(sum),
+            false => Curve.Infinity,
+            null => throw new InvalidOperationException("libsecp256k1 refused a point of the curve or a scalar in range"),
+        };
+    }
+
     /// <summary>A uniform scalar in 1..n−1 from the system's CSPRNG.</summary>
     public static BigInteger RandomScalar()
     {

@@ -25,7 +25,7 @@ internal static class SchnorrProof
     {
         if (proof.Length != Size || Group.DecodeScalar(proof[..Group.ScalarSize]) is not { } e || Group.DecodeScalar(proof[Group.ScalarSize..]) is not { } z)
             return false;
-        var w = Group.Base(z).Subtract(Group.Multiply(p, e)).Normalize();
+        var w = Group.SumOfMultiplies(z, [p], [Group.N.Subtract(e)]);
         return !w.IsInfinity && Challenge(tag, p, w, message).Equals(e);
     }
 
