@@ -100,6 +100,7 @@ public sealed record SettlementParameters
     /// </summary>
     public Amount FeeFor(L1.L1TransactionKind kind, int payloadLength) =>
         kind is L1.L1TransactionKind.Anchor or L1.L1TransactionKind.Challenge or L1.L1TransactionKind.ProveStep or L1.L1TransactionKind.CommitEpochKey
+            or L1.L1TransactionKind.ReportEarlyShares
             ? MinimumFee + Amount.FromSat(BatchByteFee.Sat * payloadLength)
             : MinimumFee;
 

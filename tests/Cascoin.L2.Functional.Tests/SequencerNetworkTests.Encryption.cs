@@ -12,7 +12,8 @@ namespace Cascoin.L2.Functional.Tests;
 /// sequencers make the epoch key together and commit it on L1; encrypted transfers are ordered as
 /// ciphertext (all a full node sees until the block is final) and executed a block later; a sequencer
 /// that withholds its shares does not stop them, one that sends bad shares is refused and scored; a
-/// fourth staker starts a new epoch whose key the four hold.
+/// fourth staker starts a new epoch whose key the four hold; a member whose shares name no
+/// certificate of their block is reported on L1 and slashed.
 /// </summary>
 public sealed partial class SequencerNetworkTests
 {
@@ -68,8 +69,38 @@ public sealed partial class SequencerNetworkTests
         var bobNow = (await Json(Node(0), "l2_getbalance", bob)).GetDecimal();
         await EncryptedTransfersAsync(alice, bob, 1, expectBob: bobNow + 1m, epoch: 2);
         output.WriteLine($"epoch 2 with the new member committed at L1 height {second.GetProperty("committedheight")}, and used: {watch.ElapsedMilliseconds} ms");
+
+        await EarlySharesSlashedAsync(alice, bob, bobNow + 1m);
+        output.WriteLine($"a member releasing shares with no certificate of their block was reported and slashed on L1: {watch.ElapsedMilliseconds} ms");
         _dir.Succeeded();
     }
+
+    /// <summary>
+    /// Sequencer 2 restarted with -l2earlyshares releases its batches naming no commit certificate, as a
+    /// member that made them before the block was final would: the others refuse them, post the signed
+    /// release to the staking contract, and its stake is slashed; the transfers still execute (three
+    /// honest members of four hold the threshold).
+    /// </summary>
+    private async Task EarlySharesSlashedAsync(string alice, string bob, decimal bobNow)
+    {
+        const int early = 2;
+        // Every release so far (the liar's bad shares too) named a certificate of its block: nobody was reported.
+        Assert.DoesNotContain(Running, i => Node(i).ReadLog().Contains("shares released before finality", StringComparison.Ordinal));
+        var before = await BondedAsync(early);
+        await RestartAsync(early, "-l2earlyshares");
+        await EncryptedTransfersAsync(alice, bob, 2, expectBob: bobNow + 2m, epoch: 2);
+        var after = await TestWait.UntilAsync(async () =>
+        {
+            await Json(Node(0), "generate", "1");
+            await Task.Delay(500);
+            return await BondedAsync(early);
+        }, bonded => bonded < before, "the member that released early shares is slashed", TimeSpan.FromSeconds(120));
+        Assert.Contains(Running.Where(i => i != early), i => Node(i).ReadLog().Contains("Posted the evidence of member", StringComparison.Ordinal));
+        output.WriteLine($"member {early}'s bond went from {before} to {after} CAS");
+    }
+
+    private async Task<decimal> BondedAsync(int index) => (await Json(Node(0), "l2_getchaininfo", _chainId)).GetProperty("sequencers").EnumerateArray()
+        .Single(s => s.GetProperty("address").GetString() == _sequencerAddresses[index]).GetProperty("bonded").GetDecimal();
 
     /// <summary>A deposit of 100 CAS to a new wallet address of node 0 (alice), minted on L2; bob is another.</summary>
     private async Task<(string Alice, string Bob)> FundAliceAsync()

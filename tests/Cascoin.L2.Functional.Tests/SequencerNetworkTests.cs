@@ -273,9 +273,7 @@ public sealed partial class SequencerNetworkTests(ITestOutputHelper output) : IA
     private async Task DoubleSignerSlashedAsync()
     {
         const int byzantine = 1;
-        decimal Bonded(JsonElement info) => info.GetProperty("sequencers").EnumerateArray()
-            .Single(s => s.GetProperty("address").GetString() == _sequencerAddresses[byzantine]).GetProperty("bonded").GetDecimal();
-        var before = Bonded(await Json(Node(0), "l2_getchaininfo", _chainId));
+        var before = await BondedAsync(byzantine);
         await Node(byzantine).DisposeAsync();
         _nodes[byzantine] = null;
         await StartAsync(byzantine, onChain: true, "-l2equivocate");
@@ -285,7 +283,7 @@ public sealed partial class SequencerNetworkTests(ITestOutputHelper output) : IA
         {
             await Json(Node(0), "generate", "1");
             await Task.Delay(500);
-            return Bonded(await Json(Node(0), "l2_getchaininfo", _chainId));
+            return await BondedAsync(byzantine);
         }, bonded => bonded < before, "the double signer's stake is slashed", TimeSpan.FromSeconds(150));
 
         // Each height it equivocated at is its own offence, and several may land in one L1 block: half, then half again.

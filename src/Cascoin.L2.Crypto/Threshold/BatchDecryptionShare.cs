@@ -91,6 +91,8 @@ public static class BatchDecryptionShare
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(block);
         ArgumentNullException.ThrowIfNull(batches);
+        if (!block.CanOpen)
+            throw new ArgumentException("a batch of points only checks proofs; it opens nothing", nameof(block));
         var all = batches.ToList();
         var first = new Dictionary<int, ECPoint[]>();
         foreach (var batch in all)

@@ -41,6 +41,30 @@ public sealed class CiphertextBatch
         Build(ciphertexts, labels, context, (ciphertext, _) =>
             ciphertext.Length < ThresholdEncryption.Overhead ? null : Group.Decode(ciphertext.AsSpan(0, Group.PointSize)));
 
+    /// <summary>
+    /// The points of a block's ciphertexts without the ciphertexts: enough to check a member's batch
+    /// proof (<see cref="BatchDecryptionShare.Verify"/>), as the L1 does with evidence of shares
+    /// released early, but nothing opens with it. Null when one is not a point.
+    /// </summary>
+    public static CiphertextBatch? OfPoints(IReadOnlyList<byte[]> points, byte[] context)
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        ArgumentNullException.ThrowIfNull(context);
+        if (points.Count == 0 || points.Count > BatchDecryptionShare.MaxCiphertexts)
+            return null;
+        var decoded = new ECPoint[points.Count];
+        for (var i = 0; i < decoded.Length; i++)
+        {
+            if (Group.Decode(points[i]) is not { } u)
+                return null;
+            decoded[i] = u;
+        }
+        return new CiphertextBatch([], [], decoded, context);
+    }
+
+    /// <summary>Whether the ciphertexts themselves are here (not a batch of points only), so shares of them can be combined.</summary>
+    public bool CanOpen => Ciphertexts.Count == Count;
+
     private static CiphertextBatch? Build(IReadOnlyList<byte[]> ciphertexts, IReadOnlyList<byte[]> labels, byte[] context, Func<byte[], byte[], ECPoint?> pointOf)
     {
         ArgumentNullException.ThrowIfNull(ciphertexts);

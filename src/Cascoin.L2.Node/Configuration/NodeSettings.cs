@@ -31,10 +31,12 @@ public sealed record NodeSettings
     /// <summary>-l2equivocate (regtest only): propose a conflicting second block whenever this node leads.</summary>
     public bool L2Equivocate { get; init; }
 
-    /// <summary>-l2withholdshares and -l2badshares (regtest only): how this sequencer misbehaves with its decryption shares.</summary>
+    /// <summary>-l2withholdshares, -l2badshares and -l2earlyshares (regtest only): how this sequencer misbehaves with its decryption shares.</summary>
     public bool L2WithholdShares { get; init; }
 
     public bool L2BadShares { get; init; }
+
+    public bool L2EarlyShares { get; init; }
 
     /// <summary>-l2leadertimeout: leader silence before failover on a deployed chain.</summary>
     public TimeSpan L2LeaderTimeout { get; init; } = TimeSpan.FromSeconds(2);
@@ -152,8 +154,9 @@ public sealed record NodeSettings
             throw new ConfigurationException("-l2equivocate is a regtest fault injection: it makes the node double sign, which is slashed");
         var withhold = s.GetFlag("l2withholdshares", false);
         var badShares = s.GetFlag("l2badshares", false);
-        if ((withhold || badShares) && network.Name != "regtest")
-            throw new ConfigurationException("-l2withholdshares and -l2badshares are regtest fault injections: they make the node misbehave with its decryption shares");
+        var earlyShares = s.GetFlag("l2earlyshares", false);
+        if ((withhold || badShares || earlyShares) && network.Name != "regtest")
+            throw new ConfigurationException("-l2withholdshares, -l2badshares and -l2earlyshares are regtest fault injections: they make the node misbehave with its decryption shares");
         var sync = NullIfEmpty(s.GetText("l2sync")) ?? "p2p";
         if (sync is not ("p2p" or "l1"))
             throw new ConfigurationException($"-l2sync={sync}: expected p2p or l1");
@@ -188,6 +191,7 @@ public sealed record NodeSettings
             L2Equivocate = equivocate,
             L2WithholdShares = withhold,
             L2BadShares = badShares,
+            L2EarlyShares = earlyShares,
             L2FaultyRoot = faultyRoot,
             L2Challenge = s.GetFlag("l2challenge", false),
             L2GenesisPath = genesis,

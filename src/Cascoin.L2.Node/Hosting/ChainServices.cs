@@ -121,8 +121,9 @@ public static class ChainServices
                     new EpochShareStore(provider.GetRequiredService<NodeDatabase>()), settings.Network, provider.GetRequiredService<TimeProvider>(),
                     provider.GetRequiredService<ILogger<EpochKeyNetwork>>()));
                 services.AddSingleton(provider => new EnvelopeOpener(provider.GetRequiredService<Network.P2PNode>(), provider.GetRequiredService<L2Blockchain>(),
-                    provider.GetRequiredService<IL1Client>(), provider.GetRequiredService<EpochKeyNetwork>(),
-                    new EnvelopeOpenerOptions { Withhold = settings.L2WithholdShares, Corrupt = settings.L2BadShares }, provider.GetRequiredService<TimeProvider>(),
+                    provider.GetRequiredService<IL1Client>(), provider.GetRequiredService<EpochKeyNetwork>(), provider.GetRequiredService<PrivateKey>(), settings.Network,
+                    new EnvelopeOpenerOptions { Withhold = settings.L2WithholdShares, Corrupt = settings.L2BadShares, Early = settings.L2EarlyShares },
+                    provider.GetRequiredService<TimeProvider>(),
                     provider.GetRequiredService<ILogger<EnvelopeOpener>>()));
             }
         }

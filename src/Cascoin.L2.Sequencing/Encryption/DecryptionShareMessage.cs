@@ -1,3 +1,6 @@
+using Cascoin.L2.Chain.Blocks;
+using Cascoin.L2.Chain.Transactions;
+using Cascoin.L2.Crypto;
 using Cascoin.L2.Crypto.Threshold;
 using Cascoin.L2.Primitives;
 
@@ -18,10 +21,13 @@ public enum DecryptionShareKind : byte
 
 /// <summary>
 /// <c>l2decshare</c>: decryption shares of the envelopes of a final L2 block (doc/encrypted-mempool.md).
-/// The shares carry their own proofs against the members' verification keys on L1; the message is not
-/// signed. Bytes: chain u64 ‖ block u64 ‖ block hash 32 ‖ epoch u64 ‖ kind u8 ‖ envelope index u32
-/// (the position among the block's envelopes of the epoch; 0 for a batch) ‖ share (CompactSize ‖ bytes),
-/// little-endian.
+/// The shares carry their own proofs against the members' verification keys on L1. A batch also
+/// carries the commit certificate its member held for the block and the member's signature over the
+/// release (<see cref="ShareRelease.Digest"/>): evidence on L1 when the certificate does not certify
+/// the block. Bytes: chain u64 ‖ block u64 ‖ block hash 32 ‖ epoch u64 ‖ kind u8 ‖ envelope index u32
+/// (the position among the block's envelopes of the epoch; 0 for a batch) ‖ share (CompactSize ‖
+/// bytes) ‖ certificate (round u32 ‖ CompactSize n ‖ n × 65; empty but for a batch) ‖ signature
+/// (CompactSize ‖ 65 bytes for a batch, 0 otherwise), little-endian.
 /// </summary>
 public sealed record DecryptionShareMessage(ulong ChainId, ulong Block, Hash256 BlockHash, ulong Epoch, DecryptionShareKind Kind, uint Index, byte[] Share)
 {
@@ -30,21 +36,18 @@ public sealed record DecryptionShareMessage(ulong ChainId, ulong Block, Hash256 
     /// <summary>A batch for the most envelopes one batch covers.</summary>
     public const int MaxShareBytes = 6 + BatchDecryptionShare.MaxCiphertexts * 33 + 64;
 
-    /// <summary>The batch context the shares are bound to: chain, block and epoch (a share of one block never counts for another).</summary>
-    public static byte[] Context(ulong chainId, ulong block, Hash256 blockHash, ulong epoch)
-    {
-        var writer = new SpanWriter(64);
-        writer.WriteBytes("cascoin-l2-block-envelopes-v1"u8);
-        writer.WriteUInt64(chainId);
-        writer.WriteUInt64(block);
-        writer.WriteHash256(blockHash);
-        writer.WriteUInt64(epoch);
-        return writer.ToArray();
-    }
+    /// <summary>A batch's: the commit certificate its member held for the block when it made the shares.</summary>
+    public CommitCertificate Certificate { get; init; } = CommitCertificate.Empty;
+
+    /// <summary>A batch's: the member's recoverable signature over <see cref="ReleaseDigest"/>, by its sequencer key.</summary>
+    public byte[] Signature { get; init; } = [];
+
+    /// <summary>What a batch's member signs (<see cref="ShareRelease.Digest"/>).</summary>
+    public Hash256 ReleaseDigest => ShareRelease.Digest(ChainId, Block, BlockHash, Epoch, Share, Certificate.Hash);
 
     public byte[] ToBytes()
     {
-        var writer = new SpanWriter(70 + Share.Length);
+        var writer = new SpanWriter(80 + Share.Length + Signature.Length + Certificate.Signatures.Count * RecoverableSignature.Size);
         writer.WriteUInt64(ChainId);
         writer.WriteUInt64(Block);
         writer.WriteHash256(BlockHash);
@@ -52,6 +55,8 @@ public sealed record DecryptionShareMessage(ulong ChainId, ulong Block, Hash256 
         writer.WriteByte((byte)Kind);
         writer.WriteUInt32(Index);
         writer.WriteVarBytes(Share);
+        Certificate.WriteTo(writer);
+        writer.WriteVarBytes(Signature);
         return writer.ToArray();
     }
 
@@ -63,8 +68,14 @@ public sealed record DecryptionShareMessage(ulong ChainId, ulong Block, Hash256 
         var kind = reader.ReadByte();
         if (kind is < (byte)DecryptionShareKind.Batch or > (byte)DecryptionShareKind.Single)
             throw new DecodeException($"unknown decryption share kind {kind}");
-        var message = new DecryptionShareMessage(chainId, block, hash, epoch, (DecryptionShareKind)kind, reader.ReadUInt32(), reader.ReadVarBytes(MaxShareBytes));
+        var message = new DecryptionShareMessage(chainId, block, hash, epoch, (DecryptionShareKind)kind, reader.ReadUInt32(), reader.ReadVarBytes(MaxShareBytes))
+        {
+            Certificate = CommitCertificate.Read(ref reader),
+            Signature = reader.ReadVarBytes(RecoverableSignature.Size),
+        };
         reader.EnsureEnd();
+        if (message.Signature.Length is not (0 or RecoverableSignature.Size))
+            throw new DecodeException($"a release signature is {RecoverableSignature.Size} bytes, not {message.Signature.Length}");
         return message;
     }
 }

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Cascoin.L2.Chain;
 using Cascoin.L2.Chain.Blocks;
+using Cascoin.L2.Crypto;
 using Cascoin.L2.Chain.Execution;
 using Cascoin.L2.Chain.Transactions;
 using Cascoin.L2.Crypto.Threshold;
@@ -20,6 +21,9 @@ public sealed record EnvelopeOpenerOptions
 
     /// <summary>-l2badshares: send batches whose first share is wrong, as a sequencer that tries to break the decryption would.</summary>
     public bool Corrupt { get; init; }
+
+    /// <summary>-l2earlyshares: release batches that name no certificate, as a member that made them before its block was final would.</summary>
+    public bool Early { get; init; }
 }
 
 /// <summary>
@@ -49,16 +53,20 @@ public sealed class EnvelopeOpener
     private readonly Queue<(Hash256, ulong)> _order = new();
     private readonly Channel<Block> _final = Channel.CreateUnbounded<Block>(new() { SingleReader = true });
     private readonly FloodLimit _flood;
+    private readonly PrivateKey _key;
+    private readonly ShareReleaseCheck _releases;
 
-    public EnvelopeOpener(P2PNode p2p, L2Blockchain chain, IL1Client l1, EpochKeyNetwork keys, EnvelopeOpenerOptions options, TimeProvider time,
-        ILogger<EnvelopeOpener> logger)
+    public EnvelopeOpener(P2PNode p2p, L2Blockchain chain, IL1Client l1, EpochKeyNetwork keys, PrivateKey key, NetworkParameters network, EnvelopeOpenerOptions options,
+        TimeProvider time, ILogger<EnvelopeOpener> logger)
     {
         ArgumentNullException.ThrowIfNull(p2p);
         ArgumentNullException.ThrowIfNull(chain);
         ArgumentNullException.ThrowIfNull(l1);
         ArgumentNullException.ThrowIfNull(keys);
+        ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(options);
-        (_p2p, _chain, _l1, _keys, _options, _logger) = (p2p, chain, l1, keys, options, logger);
+        (_p2p, _chain, _l1, _keys, _key, _options, _logger) = (p2p, chain, l1, keys, key, options, logger);
+        _releases = new ShareReleaseCheck(chain, l1, key, network, logger);
         // Every member's batch per block, relayed once by each peer, and a few single shares.
         _flood = new FloodLimit(4_000, 1_000, time);
     }
@@ -93,6 +101,7 @@ public sealed class EnvelopeOpener
             {
                 try
                 {
+                    CheckKeptReleases(block);
                     Share(block);
                     ShareAgainIfStuck(block.Number);
                 }
@@ -120,7 +129,12 @@ public sealed class EnvelopeOpener
             var bytes = BatchDecryptionShare.Create(share, batch);
             if (_options.Corrupt)
                 bytes[7] ^= 1; // the first D_i: its proof no longer checks
-            var message = new DecryptionShareMessage(ChainId, block.Number, block.Hash, epoch, DecryptionShareKind.Batch, 0, bytes);
+            var message = new DecryptionShareMessage(ChainId, block.Number, block.Hash, epoch, DecryptionShareKind.Batch, 0, bytes)
+            {
+                // The certificate this node committed the block with: its release says the block was final.
+                Certificate = _options.Early ? CommitCertificate.Empty : block.Certificate,
+            };
+            message = message with { Signature = _key.SignRecoverable(message.ReleaseDigest.ToArray()).ToArray() };
             Take(message, null);
             _p2p.Broadcast(DecryptionShareMessage.Command, message.ToBytes());
         }
@@ -153,7 +167,7 @@ public sealed class EnvelopeOpener
     private CiphertextBatch? Batch(Block block, ulong epoch, List<Transaction> envelopes) =>
         CiphertextBatch.OfOrdered(envelopes.Select(e => Envelope.Parse(e)!.Value.Ciphertext).ToList(),
             envelopes.Select(e => Envelope.LabelOf(e, e.Sender!.Value, epoch)).ToList(),
-            DecryptionShareMessage.Context(ChainId, block.Number, block.Hash, epoch));
+            ShareRelease.Context(ChainId, block.Number, block.Hash, epoch));
 
     private Task OnMessageAsync(Peer peer, byte[] payload)
     {
@@ -169,27 +183,82 @@ public sealed class EnvelopeOpener
         return Task.CompletedTask;
     }
 
-    /// <summary>Keeps a batch or single share (unchecked: checked when a combination needs it); true when it is new.</summary>
+    /// <summary>
+    /// Keeps a batch or single share (its proof unchecked: checked when a combination needs it); true
+    /// when it is new. A peer's batch for a block final here has its release checked first; one for a
+    /// block not final here yet is checked when it is (<see cref="CheckKeptReleases"/>).
+    /// </summary>
     private bool Take(DecryptionShareMessage message, Peer? from)
     {
         // Only for blocks this node has or is about to have: junk for made-up blocks cannot evict real shares.
         if (message.Kind == DecryptionShareKind.Batch && message.Share.Length < 2 || message.Block > _chain.Head.Number + 2)
             return false;
         var member = message.Kind == DecryptionShareKind.Batch ? (message.Share[0] << 8) | message.Share[1] : ThresholdEncryption.ShareIndex(message.Share) ?? -1;
-        if (_chain.GetBlock(message.Block) is { } final && final.Hash != message.BlockHash)
+        var final = _chain.GetBlock(message.Block);
+        if (final is not null && final.Hash != message.BlockHash)
         {
             // Shares of a block that is not the final one at its height: released before finality.
             _logger.LogWarning("Decryption shares of member {Member} for L2 block {Number} {Hash}, which is not final (the final block is {Final}): shares released before finality",
                 member, message.Block, message.BlockHash, final.Hash);
             return false;
         }
+        var checkedNow = message.Kind == DecryptionShareKind.Batch && from is not null && final is not null;
+        if (checkedNow && !ReleaseHolds(message, member, final!, from))
+            return false;
         lock (_lock)
         {
             var shares = SharesOf(message.BlockHash, message.Epoch);
-            return message.Kind == DecryptionShareKind.Batch
-                ? shares.Batches.TryAdd(member, (message.Share, from))
-                : shares.Singles.TryAdd((message.Index, member), message.Share);
+            if (message.Kind != DecryptionShareKind.Batch)
+                return shares.Singles.TryAdd((message.Index, member), message.Share);
+            if (!shares.Batches.TryAdd(member, (message.Share, from)))
+                return false;
+            if (from is not null && !checkedNow)
+                shares.Unchecked[member] = message;
+            return true;
         }
+    }
+
+    /// <summary>The releases of peers' batches kept before <paramref name="block"/> was final here, checked now that it is.</summary>
+    private void CheckKeptReleases(Block block)
+    {
+        foreach (var (epoch, _) in EnvelopesByEpoch(block))
+        {
+            List<(int Member, DecryptionShareMessage Message, Peer? From)> kept;
+            lock (_lock)
+            {
+                var shares = SharesOf(block.Hash, epoch);
+                kept = [.. shares.Unchecked.Select(u => (u.Key, u.Value, shares.Batches.TryGetValue(u.Key, out var batch) ? batch.From : null))];
+                shares.Unchecked.Clear();
+            }
+            foreach (var (member, message, from) in kept)
+            {
+                if (!ReleaseHolds(message, member, block, from))
+                {
+                    lock (_lock)
+                        SharesOf(block.Hash, epoch).Batches.Remove(member);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether a peer's batch comes with a release that holds (<see cref="ShareReleaseCheck"/>): an
+    /// unsigned one is dropped and its peer scored; an early one is also reported on L1.
+    /// </summary>
+    private bool ReleaseHolds(DecryptionShareMessage message, int member, Block block, Peer? from)
+    {
+        if (_l1.GetEpochKey(ChainId, message.Epoch) is not { } record || member < 1 || member > record.Members.Count)
+            return true; // not a member's batch: its proof fails when a combination checks it
+        var points = EnvelopesByEpoch(block).FirstOrDefault(e => e.Epoch == message.Epoch).Envelopes?.Select(e => Envelope.Parse(e)!.Value.Ciphertext[..33]).ToList();
+        if (points is null)
+            return true;
+        var outcome = _releases.Check(message, member, block, record, points);
+        if (outcome != ShareReleaseCheck.Outcome.Holds && from is not null)
+        {
+            var reason = outcome == ShareReleaseCheck.Outcome.Unsigned ? "is not signed by its member" : "names a certificate that does not certify the block";
+            _p2p.Misbehaving(from, PeerPenalties.Points(PeerOffence.BadDecryptionShare), $"the release of member {member}'s decryption shares of L2 block {block.Number} {reason}");
+        }
+        return outcome == ShareReleaseCheck.Outcome.Holds;
     }
 
     private BlockShares SharesOf(Hash256 block, ulong epoch)
@@ -328,6 +397,9 @@ public sealed class EnvelopeOpener
         public Dictionary<int, (byte[] Batch, Peer? From)> Batches { get; } = [];
 
         public Dictionary<(uint Index, int Member), byte[]> Singles { get; } = [];
+
+        /// <summary>Peers' batches kept before the block was final here, whose releases are checked when it is.</summary>
+        public Dictionary<int, DecryptionShareMessage> Unchecked { get; } = [];
 
         public HashSet<uint> Requested { get; } = [];
 

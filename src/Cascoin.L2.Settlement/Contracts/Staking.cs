@@ -15,7 +15,7 @@ public sealed class Staking : ISystemContract
 
     public Address Address => SystemAddresses.Staking;
 
-    public IReadOnlyList<L1TransactionKind> Kinds { get; } = [L1TransactionKind.Bond, L1TransactionKind.Unbond, L1TransactionKind.ReportDoubleSign];
+    public IReadOnlyList<L1TransactionKind> Kinds { get; } = [L1TransactionKind.Bond, L1TransactionKind.Unbond, L1TransactionKind.ReportDoubleSign, L1TransactionKind.ReportEarlyShares];
 
     public L1Refusal? Apply(ContractContext context, L1Call request, out string? delivered)
     {
@@ -25,6 +25,7 @@ public sealed class Staking : ISystemContract
             BondCall bond => Bond(context, bond),
             UnbondCall unbond => Unbond(context, unbond),
             DoubleSignCall doubleSign => DoubleSigning.Report(context, doubleSign),
+            EarlySharesCall early => EarlyShares.Report(context, early),
             _ => throw new ArgumentException($"not a staking request: {request.Kind}", nameof(request)),
         };
     }

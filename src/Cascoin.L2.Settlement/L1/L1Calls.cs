@@ -50,6 +50,7 @@ public abstract record L1Call
             L1TransactionKind.Dissect => DissectCall.Read(ref reader),
             L1TransactionKind.ChooseStep => new ChooseStepCall(reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadUInt16()),
             L1TransactionKind.CommitEpochKey => EpochKeyCall.Read(ref reader),
+            L1TransactionKind.ReportEarlyShares => EarlySharesCall.Read(ref reader),
             L1TransactionKind.ProveStep => new ProveStepCall(reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadVarBytes(L1Transaction.MaxPayloadBytes - 32)),
             _ => throw new DecodeException($"unknown L1 transaction kind {kind}"),
         };

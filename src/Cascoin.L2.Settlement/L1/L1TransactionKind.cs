@@ -56,4 +56,7 @@ public enum L1TransactionKind : byte
 
     /// <summary>Registry: an epoch's encryption key for the encrypted mempool, signed by more than 2/3 of the sequencer set.</summary>
     CommitEpochKey = 17,
+
+    /// <summary>Staking: a member's signed release of decryption shares for an L2 block its certificate does not certify; slashes it once per block height.</summary>
+    ReportEarlyShares = 18,
 }

@@ -33,6 +33,10 @@ public static class SettlementKeys
     public static Hash256 DoubleSignSlashed(ulong chainId, Address sequencer, ulong height) =>
         StateKeys.ForNamespace("staking/doublesign", [.. U64AndAddress(chainId, sequencer), .. U64(height)]);
 
+    /// <summary>Set once <paramref name="sequencer"/> was slashed for releasing decryption shares of an unfinal block at L2 height <paramref name="height"/>.</summary>
+    public static Hash256 EarlySharesSlashed(ulong chainId, Address sequencer, ulong height) =>
+        StateKeys.ForNamespace("staking/earlyshares", [.. U64AndAddress(chainId, sequencer), .. U64(height)]);
+
     /// <summary>The miner whose reward of block <paramref name="height"/> is paid at maturity.</summary>
     public static Hash256 PendingReward(ulong height) => StateKeys.ForNamespace("coinbase/pending", U64(height));
 

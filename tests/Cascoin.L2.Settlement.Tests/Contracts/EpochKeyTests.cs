@@ -97,7 +97,7 @@ public sealed class EpochKeyTests
         });
 
     /// <summary>A DKG among the members, every one honest: the key, its verification keys and the shares.</summary>
-    private static (byte[] PublicKey, IReadOnlyList<byte[]> VerificationKeys, List<KeyShare> Shares) Dkg(List<PrivateKey> members, ulong chainId)
+    internal static (byte[] PublicKey, IReadOnlyList<byte[]> VerificationKeys, List<KeyShare> Shares) Dkg(List<PrivateKey> members, ulong chainId)
     {
         var context = BitConverter.GetBytes(chainId);
         var publicKeys = members.Select(m => m.PublicKey.ToArray()).ToList();

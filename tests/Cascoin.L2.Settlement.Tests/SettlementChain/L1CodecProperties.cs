@@ -31,7 +31,11 @@ public sealed class L1CodecProperties
         new ExecuteMessageCall(7, 0, Hash256.Zero, [1], [2]),
         new DeployChainCall("sealed", 100, 30_000_000, 10, Amount.FromCas(10), Chain.Transactions.EncryptionPolicy.Required),
         new EpochKeyCall(7, 1, 5, Key.PublicKey.ToArray(), [Key.PublicKey.ToArray()], [1], [new byte[65]]),
+        new EarlySharesCall(7, 1, 2, SampleHeader(3), SampleHeader(2), [Key.PublicKey.ToArray()], [0, 2, 0, 0, 0, 1], new Chain.Blocks.CommitCertificate(1, [new byte[65]]), new byte[65]),
     ];
+
+    private static Chain.Blocks.BlockHeader SampleHeader(ulong number) =>
+        new(number, Hash256.Zero, Hash256.Zero, Hash256.Zero, Hash256.Zero, Hash256.Zero, TestKeys.Outsider("sequencer"), 1_000, 30_000_000, 0, 10, 5, Hash256.Zero, default);
 
     /// <summary>
     /// Every kind of transaction travels between nodes: a kind the decoder does not know yet is refused on
