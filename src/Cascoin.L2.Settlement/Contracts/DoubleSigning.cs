@@ -31,14 +31,6 @@ public static class DoubleSigning
             return new L1Refusal(L1RefuseReason.BadSignature, $"a signature does not recover over its message's signing hash for chain {first.ChainId}");
         if (signer != other)
             return new L1Refusal(L1RefuseReason.BadEvidence, $"the messages are signed by different sequencers ({signer}, {other})");
-        var key = SettlementKeys.DoubleSignSlashed(first.ChainId, signer, first.Height);
-        if (context.State.IsMarked(key))
-            return new L1Refusal(L1RefuseReason.AlreadyDone, $"sequencer {signer} was already slashed for double signing at L2 height {first.Height}");
-        var stake = context.State.GetStake(first.ChainId, signer);
-        if (stake.Bonded == Amount.Zero && stake.Unbonding == Amount.Zero)
-            return new L1Refusal(L1RefuseReason.NoStake, $"{signer} has no stake on chain {first.ChainId}");
-        Staking.Slash(context, first.ChainId, signer, context.Parameters.DoubleSignSlashPercent);
-        context.State.Mark(key);
-        return null;
+        return Staking.SlashOnce(context, first.ChainId, signer, SettlementKeys.DoubleSignSlashed(first.ChainId, signer, first.Height), $"double signing at L2 height {first.Height}");
     }
 }

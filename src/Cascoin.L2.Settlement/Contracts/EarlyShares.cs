@@ -58,15 +58,8 @@ public static class EarlyShares
         var weights = (context with { State = then, Height = setHeight }).SequencerWeights(chainThen);
         if (CertificateTally.Of(call.Certificate, call.ChainId, header, weights).IsValid)
             return Bad($"the certificate certifies L2 block {header.Number} {header.Hash}: the shares were released after finality");
-        var key = SettlementKeys.EarlySharesSlashed(call.ChainId, member, header.Number);
-        if (context.State.IsMarked(key))
-            return new L1Refusal(L1RefuseReason.AlreadyDone, $"{member} was already slashed for early shares at L2 height {header.Number}");
-        var stake = context.State.GetStake(call.ChainId, member);
-        if (stake.Bonded == Amount.Zero && stake.Unbonding == Amount.Zero)
-            return new L1Refusal(L1RefuseReason.NoStake, $"{member} has no stake on chain {call.ChainId}");
-        Staking.Slash(context, call.ChainId, member, context.Parameters.DoubleSignSlashPercent);
-        context.State.Mark(key);
-        return null;
+        return Staking.SlashOnce(context, call.ChainId, member, SettlementKeys.EarlySharesSlashed(call.ChainId, member, header.Number),
+            $"shares released before finality at L2 height {header.Number}");
     }
 
     private static L1Refusal Bad(string message) => new(L1RefuseReason.BadEvidence, message);

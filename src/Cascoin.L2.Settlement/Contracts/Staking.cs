@@ -91,6 +91,24 @@ public sealed class Staking : ISystemContract
             context.State.SetChain(context.State.GetChain(chain.ChainId)! with { Stakers = stakers });
     }
 
+    /// <summary>
+    /// Slashes <paramref name="sequencer"/> for an offence that counts once (<paramref name="mark"/>
+    /// set afterwards): <see cref="SettlementParameters.DoubleSignSlashPercent"/> of its bond and
+    /// unbonding stake; refused when it was already slashed for it or holds no stake on the chain.
+    /// </summary>
+    public static L1Refusal? SlashOnce(ContractContext context, ulong chainId, Address sequencer, Hash256 mark, string offence)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.State.IsMarked(mark))
+            return new L1Refusal(L1RefuseReason.AlreadyDone, $"sequencer {sequencer} was already slashed for {offence}");
+        var stake = context.State.GetStake(chainId, sequencer);
+        if (stake.Bonded == Amount.Zero && stake.Unbonding == Amount.Zero)
+            return new L1Refusal(L1RefuseReason.NoStake, $"{sequencer} has no stake on chain {chainId}");
+        Slash(context, chainId, sequencer, context.Parameters.DoubleSignSlashPercent);
+        context.State.Mark(mark);
+        return null;
+    }
+
     /// <summary>Burns <paramref name="percent"/> % of <paramref name="sequencer"/>'s bond (and unbonding stake, which stays slashable); returns what was burned.</summary>
     public static Amount Slash(ContractContext context, ulong chainId, Address sequencer, int percent)
     {

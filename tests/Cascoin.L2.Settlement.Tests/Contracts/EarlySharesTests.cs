@@ -24,15 +24,7 @@ public sealed class EarlySharesTests
     {
         StakedChain.Run(nameof(A_release_without_a_certificate_of_its_block_is_slashed_once_and_nothing_else_is), EncryptionPolicy.Optional, (l1, chainId) =>
         {
-            foreach (var other in Others)
-            {
-                l1.Submit(StakedChain.Sequencer, new SetReputationCall(TestKeys.AddressOf(other), 60));
-                l1.Submit(other, new BondCall(chainId, l1.Parameters.MinimumSequencerStake));
-            }
-            l1.Mine();
-            var setHeight = l1.Height;
-            l1.Mine();
-            var keys = Others.Prepend(StakedChain.Sequencer).OrderBy(k => TestKeys.AddressOf(k)).ToList();
+            var (keys, setHeight) = EpochKeyTests.BondMembers(l1, chainId, Others);
             var key = EpochKeyTests.Dkg(keys, chainId);
             var record = new EpochKeyCall(chainId, 1, setHeight, key.PublicKey, key.VerificationKeys, [1, 2, 3, 4], []);
             record = record with { Signatures = keys.Take(3).Select(k => k.SignRecoverable(record.Digest.ToArray()).ToArray()).ToList() };

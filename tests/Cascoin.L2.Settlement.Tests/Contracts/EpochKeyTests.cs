@@ -23,16 +23,7 @@ public sealed class EpochKeyTests
     {
         StakedChain.Run(nameof(A_key_signed_by_more_than_two_thirds_of_the_set_is_recorded_and_every_forgery_is_refused), Chain.Transactions.EncryptionPolicy.Optional, (l1, chainId) =>
         {
-            foreach (var other in Others)
-            {
-                l1.Submit(StakedChain.Sequencer, new SetReputationCall(TestKeys.AddressOf(other), 60));
-                l1.Submit(other, new BondCall(chainId, l1.Parameters.MinimumSequencerStake));
-            }
-            l1.Mine();
-            var setHeight = l1.Height;
-            l1.Mine();
-            // The members in address order, each with its key: what the DKG runs over.
-            var keys = Others.Prepend(StakedChain.Sequencer).OrderBy(k => TestKeys.AddressOf(k)).ToList();
+            var (keys, setHeight) = BondMembers(l1, chainId, Others);
             var key = Dkg(keys, chainId);
             EpochKeyCall Call(ulong epoch = 1, ulong? height = null, IReadOnlyList<byte[]>? verification = null, IReadOnlyList<ushort>? qualified = null) =>
                 new(chainId, epoch, height ?? setHeight, key.PublicKey, verification ?? key.VerificationKeys, qualified ?? [1, 2, 3, 4], []);
@@ -95,6 +86,23 @@ public sealed class EpochKeyTests
             Assert.Contains("without an encrypted mempool", l1.Execute(StakedChain.Sequencer, call).Error, StringComparison.Ordinal);
             Assert.Contains("deployed without an encrypted mempool", new Application.SettlementQueries(l1.Chain, null).EpochKey(chainId).Error!.Message, StringComparison.Ordinal);
         });
+
+    /// <summary>
+    /// Bonds <paramref name="others"/> beside the chain's sequencer and mines past the block they are
+    /// in: the members in address order, each with its key (what a DKG runs over), and the set height.
+    /// </summary>
+    internal static (List<PrivateKey> Keys, ulong SetHeight) BondMembers(L1Node l1, ulong chainId, PrivateKey[] others)
+    {
+        foreach (var other in others)
+        {
+            l1.Submit(StakedChain.Sequencer, new SetReputationCall(TestKeys.AddressOf(other), 60));
+            l1.Submit(other, new BondCall(chainId, l1.Parameters.MinimumSequencerStake));
+        }
+        l1.Mine();
+        var setHeight = l1.Height;
+        l1.Mine();
+        return ([.. others.Prepend(StakedChain.Sequencer).OrderBy(k => TestKeys.AddressOf(k))], setHeight);
+    }
 
     /// <summary>A DKG among the members, every one honest: the key, its verification keys and the shares.</summary>
     internal static (byte[] PublicKey, IReadOnlyList<byte[]> VerificationKeys, List<KeyShare> Shares) Dkg(List<PrivateKey> members, ulong chainId)
