@@ -1,9 +1,9 @@
 using System.Threading.Channels;
 using Cascoin.L2.Chain;
 using Cascoin.L2.Chain.Blocks;
-using Cascoin.L2.Crypto;
 using Cascoin.L2.Chain.Execution;
 using Cascoin.L2.Chain.Transactions;
+using Cascoin.L2.Crypto;
 using Cascoin.L2.Crypto.Threshold;
 using Cascoin.L2.Network;
 using Cascoin.L2.Primitives;
@@ -35,7 +35,11 @@ public sealed record EnvelopeOpenerOptions
 /// first. A batch whose proof fails is dropped and costs its sender peer score; a withheld batch only
 /// waits for another member's. When checked batches give a secret that an envelope's commitment does
 /// not match (its sender wrote a false one), the leader asks for single shares of that envelope, t of
-/// which prove that it opens to nothing. Thread-safe.
+/// which prove that it opens to nothing. Each batch carries its member's signed release naming the
+/// commit certificate it held; a peer's release is checked once the block is final here, and one
+/// whose certificate does not certify the block is reported on L1 (<see cref="ShareReleaseCheck"/>).
+/// (A batch that arrives while the block is being committed may miss that check: a missed report,
+/// never a wrong one.) Thread-safe.
 /// </summary>
 public sealed class EnvelopeOpener
 {
