@@ -56,6 +56,12 @@ public sealed partial class L2Blockchain
         return (OpenEnvelopes?.Invoke(waiting).Count ?? 0) < waiting.Count;
     }
 
+    /// <summary>
+    /// The transaction that opened <paramref name="envelope"/> and ran its contents (its receipt's
+    /// status is theirs), once a block on this chain has; null before, or when a revert undid it.
+    /// </summary>
+    public StoredTransaction? GetOpening(Hash256 envelope) => _blocks.GetOpening(envelope) is { } id ? GetTransaction(id) : null;
+
     private IReadOnlyList<Transaction> Openings() =>
         OpenEnvelopes is { } open && Envelopes.Waiting > 0 ? open(WaitingEnvelopes()) : [];
 }

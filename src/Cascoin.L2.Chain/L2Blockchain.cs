@@ -473,7 +473,7 @@ public sealed partial class L2Blockchain
         using (var batch = _database.CreateBatch())
         {
             _state.Stage(produced.State, batch);
-            _blocks.Stage(produced.Block, produced.Outcome.Receipts, batch);
+            _blocks.Stage(produced.Block, produced.Outcome.Receipts, produced.Outcome.Openings, batch);
             _database.Commit(batch);
         }
         _state.Committed(produced.State);

@@ -122,9 +122,11 @@ public sealed partial class SequencerNetworkTests
     {
         var network = NetworkParameters.Regtest;
         var recipient = Address.Parse(bob, network).ToArray();
+        var sent = new List<string>();
         for (var n = 0; n < count; n++)
         {
             var envelopeId = await Cli(Node(0), "l2_sendencryptedtransaction", alice, bob, "1");
+            sent.Add(envelopeId);
             var held = await TestWait.UntilAsync(() => Json(Node(FullNode), "l2_gettransaction", envelopeId), t => t.ValueKind == JsonValueKind.Object,
                 "the envelope reaches the full node");
             Assert.Equal("envelope", held.GetProperty("type").GetString());
@@ -141,6 +143,15 @@ public sealed partial class SequencerNetworkTests
         }
         foreach (var i in Running)
             await TestWait.UntilAsync(() => Json(Node(i), "l2_getbalance", bob), b => b.GetDecimal() == expectBob, $"node {i} executes the opened transfers");
+        // Each envelope's receipt names the transaction that opened it, in a later block, and says its transfer ran.
+        foreach (var id in sent)
+        {
+            var receipt = await Json(Node(FullNode), "l2_gettransactionreceipt", id);
+            var opening = receipt.GetProperty("opening");
+            Assert.Equal("success", opening.GetProperty("status").GetString());
+            Assert.True(opening.GetProperty("blocknumber").GetUInt64() > receipt.GetProperty("blocknumber").GetUInt64());
+            Assert.Equal("success", (await Json(Node(FullNode), "l2_gettransactionreceipt", opening.GetProperty("txid").GetString()!)).GetProperty("status").GetString());
+        }
     }
 
     /// <summary>

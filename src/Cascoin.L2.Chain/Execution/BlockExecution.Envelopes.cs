@@ -123,6 +123,7 @@ public sealed partial class BlockExecution
         var inner = Envelope.Open(queued.Envelope, plaintext);
         var status = inner is not null && ApplyCarried(inner, queued.Sender) is null ? ReceiptStatus.Success : ReceiptStatus.Failed;
         _receipts.Add(new Receipt(transaction.Id, status, inner is null ? 0 : IntrinsicGas.Of(inner), GasUsed, 0, Amount.Zero));
+        _openings.Add((queued.Envelope.Id, transaction.Id));
         return null;
     }
 

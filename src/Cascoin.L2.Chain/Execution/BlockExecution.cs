@@ -22,6 +22,9 @@ public sealed record BlockOutcome(
 
     /// <summary>CAS minted from L1 deposits in this block.</summary>
     public Amount Deposited { get; init; }
+
+    /// <summary>The envelopes this block opened, each with the id of its opening (not consensus data: the node's index of them).</summary>
+    public IReadOnlyList<(Hash256 Envelope, Hash256 Opening)> Openings { get; init; } = [];
 }
 
 /// <summary>
@@ -36,6 +39,7 @@ public sealed partial class BlockExecution
     private readonly Func<Address, AccountState> _parentState;
     private readonly Dictionary<Address, AccountState> _changes = [];
     private readonly List<Receipt> _receipts = [];
+    private readonly List<(Hash256 Envelope, Hash256 Opening)> _openings = [];
     private readonly IReadOnlyList<FeeSharer> _otherSigners;
     private readonly Func<Hash256, byte[]?> _parentRecords;
     private readonly Func<L1MessageKind, ulong, L1Message?>? _l1Queue;
@@ -312,7 +316,7 @@ public sealed partial class BlockExecution
             Credit(Producer, Amount.OneCas);
         for (var i = 0; i < _otherSigners.Count; i++)
             Credit(_otherSigners[i].Address, split.Others[i]);
-        return new BlockOutcome(_changes, _receipts, GasUsed, split, _withdrawn) { Records = _records, Deposited = _deposited };
+        return new BlockOutcome(_changes, _receipts, GasUsed, split, _withdrawn) { Records = _records, Deposited = _deposited, Openings = _openings };
     }
 
     private void Credit(Address address, Amount amount)

@@ -35,8 +35,19 @@ public sealed class BlockStore
         return BinaryPrimitives.ReadUInt64BigEndian(bytes);
     }
 
-    public void Stage(Block block, IReadOnlyList<Receipt> receipts, DbWriteBatch batch)
+    public void Stage(Block block, IReadOnlyList<Receipt> receipts, DbWriteBatch batch) => Stage(block, receipts, [], batch);
+
+    /// <summary>
+    /// Stages a block's records, with the envelopes it opened: 0x01 ‖ envelope id → opening id in the
+    /// transaction index (33-byte keys beside the 32-byte txids). A revert leaves such a link behind;
+    /// it is read only through the opening's own location (<see cref="GetOpening"/>), which the revert
+    /// removes, and a later opening of the same envelope overwrites it.
+    /// </summary>
+    public void Stage(Block block, IReadOnlyList<Receipt> receipts, IReadOnlyList<(Hash256 Envelope, Hash256 Opening)> openings, DbWriteBatch batch)
     {
+        ArgumentNullException.ThrowIfNull(openings);
+        foreach (var (envelope, opening) in openings)
+            batch.Put(DbColumn.L2Transactions, OpeningKey(envelope), opening.ToArray());
         ArgumentNullException.ThrowIfNull(block);
         ArgumentNullException.ThrowIfNull(receipts);
         ArgumentNullException.ThrowIfNull(batch);
@@ -126,6 +137,20 @@ public sealed class BlockStore
             throw DatabaseCorruptionException.ForRecord(DbColumn.L2Transactions, key, new DecodeException("not a transaction location"));
         return new TransactionLocation(BinaryPrimitives.ReadUInt64BigEndian(bytes), (int)BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(8)));
     }
+
+    /// <summary>The id of the transaction that opened <paramref name="envelope"/>, as last indexed (check its location: a revert may have undone it).</summary>
+    public Hash256? GetOpening(Hash256 envelope)
+    {
+        var key = OpeningKey(envelope);
+        var bytes = _database.Get(DbColumn.L2Transactions, key);
+        if (bytes is null)
+            return null;
+        if (bytes.Length != 32)
+            throw DatabaseCorruptionException.ForRecord(DbColumn.L2Transactions, key, new DecodeException("not an opening's transaction id"));
+        return new Hash256(bytes);
+    }
+
+    private static byte[] OpeningKey(Hash256 envelope) => [1, .. envelope.ToArray()];
 
     public IReadOnlyList<Receipt>? GetReceipts(ulong number)
     {

@@ -43,7 +43,7 @@ public sealed class EnvelopeExecutionTests
             EpochKeys = e => e == 1 ? new EpochKeyInfo(1, Key, 40) : null,
         };
 
-    private void Commit(BlockExecution block)
+    private BlockOutcome Commit(BlockExecution block)
     {
         var outcome = block.Finish();
         _state.Apply(outcome.Changes);
@@ -55,6 +55,7 @@ public sealed class EnvelopeExecutionTests
                 _records[key] = value;
         }
         _number++;
+        return outcome;
     }
 
     private static Transaction Seal(Transaction inner, PrivateKey? key = null) => Envelope.Seal(inner, 1, Key.PublicKey, 20, 2, key ?? AliceKey);
@@ -88,7 +89,8 @@ public sealed class EnvelopeExecutionTests
         var next = NewBlock();
         // Nothing of the next block's own may come before the opening, whoever reads the plaintext first.
         Assert.Equal(TxRejectReason.AwaitingDecryption, next.TryApply(Tx.Transfer(TestKeys.Key(5), 0, Bob, 1))!.Reason);
-        Assert.Null(next.TryApply(Decryption.WithSecret(Tx.ChainId, 0, SecretOf(envelope))));
+        var opening = Decryption.WithSecret(Tx.ChainId, 0, SecretOf(envelope));
+        Assert.Null(next.TryApply(opening));
         Assert.Equal(ReceiptStatus.Success, next.Receipts[^1].Status);
         Assert.Equal(Amount.FromSat(1_000_000), next.GetAccount(Bob).Balance);
         Assert.Equal(1UL, next.GetAccount(Alice).Nonce);
@@ -99,7 +101,8 @@ public sealed class EnvelopeExecutionTests
         // A simulation of what still holds after a revert does not wait for openings: the plain transfer holds.
         var simulation = new BlockExecution(Optional, _number, BaseFee, Producer, [], _state.Get, k => _records.GetValueOrDefault(k)) { WaitForOpenings = false };
         Assert.Null(simulation.TryApply(Tx.Transfer(AliceKey, 1, Bob, 1)));
-        Commit(next);
+        // The node indexes which transaction opened which envelope (l2_gettransactionreceipt shows it).
+        Assert.Equal([(envelope.Id, opening.Id)], Commit(next).Openings);
         Assert.DoesNotContain(EnvelopeKeys.Entry(0), _records.Keys);
     }
 

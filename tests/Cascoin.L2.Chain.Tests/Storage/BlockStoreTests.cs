@@ -49,11 +49,14 @@ public sealed class BlockStoreTests
                 Hash256.Zero, TestKeys.AddressAt(100), TestChains.GenesisTime, 30_000_000, 42_000, 10, 0, Hash256.Zero);
             var block = new Block(header, transactions, [Block.Seal(Tx.ChainId, header, TestKeys.Key(100))]);
             var receipts = transactions.Select((t, i) => new Receipt(t.Id, ReceiptStatus.Success, 21_000, 21_000 * (ulong)(i + 1), 12, Amount.FromSat(252_000))).ToList();
+            // Block 7's second transaction stands in for the opening of an envelope ordered earlier.
+            var envelope = new Hash256(Enumerable.Repeat((byte)0xee, 32).ToArray());
             using (var batch = database.CreateBatch())
             {
-                store.Stage(block, receipts, batch);
+                store.Stage(block, receipts, [(envelope, transactions[1].Id)], batch);
                 // Nothing is visible before the batch is committed.
                 Assert.Null(store.GetBlock(7));
+                Assert.Null(store.GetOpening(envelope));
                 database.Commit(batch);
             }
             Assert.Equal(7UL, store.ReadHead());
@@ -64,6 +67,19 @@ public sealed class BlockStoreTests
             Assert.Null(store.GetLocation(Hash256.Zero));
             Assert.Null(store.GetNumber(Hash256.Zero));
             Assert.Null(store.GetReceipts(6));
+            // The envelope's link to its opening sits beside the txids without shadowing any of them.
+            Assert.Equal(transactions[1].Id, store.GetOpening(envelope));
+            Assert.Null(store.GetOpening(transactions[1].Id));
+            Assert.Null(store.GetLocation(envelope));
+            // A revert removes the opening's location; the link left behind leads nowhere.
+            using (var batch = database.CreateBatch())
+            {
+                BlockStore.StageRemove(block, batch);
+                database.Commit(batch);
+            }
+            Assert.Null(store.GetLocation(store.GetOpening(envelope)!.Value));
+            database.Put(DbColumn.L2Transactions, [1, .. envelope.ToArray()], [1, 2, 3]);
+            Assert.Contains("'L2Transactions'", Assert.Throws<DatabaseCorruptionException>(() => store.GetOpening(envelope)).Message, StringComparison.Ordinal);
         }
         directory.Succeeded();
     }

@@ -56,7 +56,15 @@ public sealed record ReceiptDto(
     ulong GasUsed,
     ulong CumulativeGasUsed,
     ulong EffectiveGasPrice,
-    Amount Fee);
+    Amount Fee)
+{
+    /// <summary>An envelope's: the transaction that opened it and whether its contents ran; absent for other transactions, and while the envelope waits.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public OpeningDto? Opening { get; init; }
+}
+
+/// <summary>Where an envelope was opened: the opening's id and block, and the status of the transaction it carried.</summary>
+public sealed record OpeningDto(string TxId, ulong BlockNumber, string Status);
 
 /// <summary>A block; <see cref="Tx"/> holds ids (verbosity 1) or transactions (verbosity 2).</summary>
 public sealed record BlockDto(

@@ -182,9 +182,12 @@ public sealed class L2RpcModule : IRpcModule, IL2Rpc
     public ReceiptDto? GetTransactionReceipt(string txid)
     {
         var id = RpcArguments.Hash(txid, "txid");
-        return _chain.GetTransaction(id) is { } stored
-            ? ReceiptDtos.From(stored.Receipt, stored.Transaction, stored.Block, stored.Index, _network)
-            : null;
+        if (_chain.GetTransaction(id) is not { } stored)
+            return null;
+        var receipt = ReceiptDtos.From(stored.Receipt, stored.Transaction, stored.Block, stored.Index, _network);
+        return stored.Transaction.Type == TransactionType.Envelope && _chain.GetOpening(id) is { } opening
+            ? receipt with { Opening = new OpeningDto(opening.Transaction.Id.ToString(), opening.Block.Number, opening.Receipt.Status == ReceiptStatus.Success ? "success" : "failed") }
+            : receipt;
     }
 
     public ProofDto GetProof(string address, JsonElement? at = null)
