@@ -36,8 +36,9 @@ public sealed record EnvelopeOpenerOptions
 /// waits for another member's. When checked batches give a secret that an envelope's commitment does
 /// not match (its sender wrote a false one), the leader asks for single shares of that envelope, t of
 /// which prove that it opens to nothing. Each batch carries its member's signed release naming the
-/// commit certificate it held; a peer's release is checked once the block is final here, and one
-/// whose certificate does not certify the block is reported on L1 (<see cref="ShareReleaseCheck"/>).
+/// commit certificate it held: the signature is checked on arrival, the certificate once the block is
+/// final here, and a release whose certificate does not certify the block is reported on L1
+/// (<see cref="ShareReleaseCheck"/>).
 /// (A batch that arrives while the block is being committed may miss that check: a missed report,
 /// never a wrong one.) Thread-safe.
 /// </summary>
@@ -206,7 +207,14 @@ public sealed class EnvelopeOpener
                 member, message.Block, message.BlockHash, final.Hash);
             return false;
         }
-        var checkedNow = message.Kind == DecryptionShareKind.Batch && from is not null && final is not null;
+        var peerBatch = message.Kind == DecryptionShareKind.Batch && from is not null;
+        if (peerBatch && _l1.GetEpochKey(ChainId, message.Epoch) is { } record && !ShareReleaseCheck.IsSigned(message, member, record))
+        {
+            // Before it can take the member's place: a batch its member did not sign is nobody's.
+            _p2p.Misbehaving(from!, PeerPenalties.Points(PeerOffence.BadDecryptionShare), $"a batch of decryption shares for L2 block {message.Block} that member {member} did not sign");
+            return false;
+        }
+        var checkedNow = peerBatch && final is not null;
         if (checkedNow && !ReleaseHolds(message, member, final!, from))
             return false;
         lock (_lock)

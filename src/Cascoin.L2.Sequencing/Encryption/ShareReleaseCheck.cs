@@ -32,11 +32,15 @@ internal sealed class ShareReleaseCheck(L2Blockchain chain, IL1Client l1, Privat
         Early,
     }
 
+    /// <summary>Whether member <paramref name="member"/> of the epoch signed the release (no block needed: checked on arrival, so nobody can take a member's place with a batch of its own).</summary>
+    public static bool IsSigned(DecryptionShareMessage message, int member, EpochKeyRecord record) =>
+        member >= 1 && member <= record.Members.Count && SignatureSigners.Recover(message.Signature, message.ReleaseDigest.ToArray()) == record.Members[member - 1];
+
     /// <summary>Checks a member's batch message for <paramref name="block"/>, final here, whose envelopes of the epoch have the points <paramref name="points"/>.</summary>
     public Outcome Check(DecryptionShareMessage message, int member, Block block, EpochKeyRecord record, IReadOnlyList<byte[]> points)
     {
         var address = record.Members[member - 1];
-        if (SignatureSigners.Recover(message.Signature, message.ReleaseDigest.ToArray()) != address)
+        if (!IsSigned(message, member, record))
             return Outcome.Unsigned;
         if (chain.SetWeights?.Invoke(block.Number) is not { } weights || CertificateTally.Of(message.Certificate, chain.Parameters.ChainId, block.Header, weights).IsValid)
             return Outcome.Holds;
