@@ -19,10 +19,7 @@ public static class ShareRelease
     {
         var writer = new SpanWriter(64);
         writer.WriteBytes("cascoin-l2-block-envelopes-v1"u8);
-        writer.WriteUInt64(chainId);
-        writer.WriteUInt64(block);
-        writer.WriteHash256(blockHash);
-        writer.WriteUInt64(epoch);
+        WriteBlock(writer, chainId, block, blockHash, epoch);
         return writer.ToArray();
     }
 
@@ -34,12 +31,17 @@ public static class ShareRelease
     {
         var writer = new SpanWriter(160);
         writer.WriteBytes("cascoin-l2-share-release-v1"u8);
+        WriteBlock(writer, chainId, block, blockHash, epoch);
+        writer.WriteBytes(SHA256.HashData(batch));
+        writer.WriteHash256(certificate);
+        return new Hash256(Hashes.Sha256d(writer.WrittenSpan));
+    }
+
+    private static void WriteBlock(SpanWriter writer, ulong chainId, ulong block, Hash256 blockHash, ulong epoch)
+    {
         writer.WriteUInt64(chainId);
         writer.WriteUInt64(block);
         writer.WriteHash256(blockHash);
         writer.WriteUInt64(epoch);
-        writer.WriteBytes(SHA256.HashData(batch));
-        writer.WriteHash256(certificate);
-        return new Hash256(Hashes.Sha256d(writer.WrittenSpan));
     }
 }
