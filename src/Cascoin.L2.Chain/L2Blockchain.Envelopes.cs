@@ -17,34 +17,53 @@ public sealed partial class L2Blockchain
     /// <summary>The envelope queue's cursor at the head.</summary>
     public EnvelopeCursor Envelopes => GetRecord(EnvelopeKeys.Cursor) is { } bytes ? EnvelopeCursor.FromBytes(bytes) : default;
 
-    private (Hash256 Head, IReadOnlyList<(ulong, QueuedEnvelope)> Waiting)? _waiting;
+    private (Hash256 Head, EnvelopeCursor Cursor, IReadOnlyList<(ulong, QueuedEnvelope)> Waiting)? _waiting;
 
-    /// <summary>The envelopes ordered and not yet opened at the head, in order (read from the state once per head).</summary>
+    /// <summary>
+    /// The envelopes ordered and not yet opened at the head, in order. Read from the state once per
+    /// head, and then only the new ones: when the head is the child of the one last read, every entry
+    /// still waiting is the record read then (an entry is written once, at the cursor's end, and
+    /// deleted when opened), so a block costs the envelopes it ordered, not the whole queue — which
+    /// matters most when openings stall and the queue grows.
+    /// </summary>
     public IReadOnlyList<(ulong Sequence, QueuedEnvelope Envelope)> WaitingEnvelopes()
     {
         // Under the write lock, so the head and the records read are of one state.
         lock (_writeLock)
         {
-            var head = Head.Hash;
-            if (_waiting is { } known && known.Head == head)
+            var head = Head;
+            if (_waiting is { } known && known.Head == head.Hash)
                 return known.Waiting;
-            var waiting = ReadWaiting();
-            _waiting = (head, waiting);
+            var cursor = Envelopes;
+            var previous = _waiting is { } last && last.Head == head.ParentHash ? last : default((Hash256 Head, EnvelopeCursor Cursor, IReadOnlyList<(ulong, QueuedEnvelope)> Waiting)?);
+            var waiting = new List<(ulong, QueuedEnvelope)>((int)Math.Min(cursor.Waiting, 100_000));
+            for (var sequence = cursor.Opened; sequence < cursor.Next; sequence++)
+            {
+                if (previous is { } read && sequence >= read.Cursor.Opened && sequence < read.Cursor.Next)
+                {
+                    waiting.Add(read.Waiting[(int)(sequence - read.Cursor.Opened)]);
+                    continue;
+                }
+                if (GetRecord(EnvelopeKeys.Entry(sequence)) is not { } bytes)
+                    throw new Cascoin.L2.Storage.DatabaseCorruptionException($"envelope {sequence} waits to be opened but is not in the state");
+                waiting.Add((sequence, QueuedEnvelope.FromBytes(bytes)));
+            }
+            _waiting = (head.Hash, cursor, waiting);
             return waiting;
         }
     }
 
-    private List<(ulong, QueuedEnvelope)> ReadWaiting()
+    /// <summary>Every waiting envelope read from the head's state, none reused (what <see cref="WaitingEnvelopes"/> must always equal).</summary>
+    internal List<(ulong Sequence, QueuedEnvelope Envelope)> ReadAllWaiting()
     {
-        var cursor = Envelopes;
-        var waiting = new List<(ulong, QueuedEnvelope)>((int)Math.Min(cursor.Waiting, 100_000));
-        for (var sequence = cursor.Opened; sequence < cursor.Next; sequence++)
+        lock (_writeLock)
         {
-            if (GetRecord(EnvelopeKeys.Entry(sequence)) is not { } bytes)
-                throw new Cascoin.L2.Storage.DatabaseCorruptionException($"envelope {sequence} waits to be opened but is not in the state");
-            waiting.Add((sequence, QueuedEnvelope.FromBytes(bytes)));
+            var cursor = Envelopes;
+            var waiting = new List<(ulong, QueuedEnvelope)>();
+            for (var sequence = cursor.Opened; sequence < cursor.Next; sequence++)
+                waiting.Add((sequence, QueuedEnvelope.FromBytes(GetRecord(EnvelopeKeys.Entry(sequence))!)));
+            return waiting;
         }
-        return waiting;
     }
 
     /// <summary>Whether envelopes wait at the head whose openings this node cannot make yet (their shares have not all arrived).</summary>
