@@ -44,6 +44,8 @@ public sealed partial class SequencerNetworkTests
         output.WriteLine($"3 encrypted transfers executed: {watch.ElapsedMilliseconds} ms");
         await OfflineEnvelopeAsync(alice, bob, first);
         output.WriteLine($"an envelope built offline by cascoin-cli executed: {watch.ElapsedMilliseconds} ms");
+        await FalseCommitmentOpensToNothingAsync(alice, first);
+        output.WriteLine($"an envelope with a false key commitment was opened to nothing by single shares: {watch.ElapsedMilliseconds} ms");
 
         await RestartAsync(2, "-l2withholdshares");
         await EncryptedTransfersAsync(alice, bob, 2, expectBob: 6m);
@@ -174,6 +176,49 @@ public sealed partial class SequencerNetworkTests
         await CliCalls.ReceiptAsync(Node(FullNode), id, "the offline envelope is ordered");
         foreach (var i in Running)
             await TestWait.UntilAsync(() => Json(Node(i), "l2_getbalance", bob), b => b.GetDecimal() == 4m, $"node {i} executes the offline envelope's transfer");
+    }
+
+    /// <summary>
+    /// A sender that writes a false key commitment into a well-formed envelope (its proof of randomness
+    /// holds), sent raw to the full node: the members' batches give a secret the commitment does not
+    /// match, so the leader asks them for single shares of that envelope (<c>l2decshare</c> kind 2)
+    /// and opens it to nothing with t of them. The fee stays paid, the transfer inside never runs, and
+    /// the receipt says so.
+    /// </summary>
+    private async Task FalseCommitmentOpensToNothingAsync(string alice, JsonElement epochKey)
+    {
+        var network = NetworkParameters.Regtest;
+        var key = Cascoin.L2.Crypto.PrivateKey.Generate();
+        var sender = Address.FromPublicKey(key.PublicKey.AsSpan());
+        var recipient = await Cli(Node(0), "getnewaddress");
+        await Json(Node(0), "l2_sendtransaction", alice, sender.ToBase58(network), "2");
+        await TestWait.UntilAsync(() => Json(Node(FullNode), "l2_getbalance", sender.ToBase58(network)), b => b.GetDecimal() == 2m, "the sender is funded");
+
+        var chainId = ulong.Parse(_chainId, CultureInfo.InvariantCulture);
+        var epoch = epochKey.GetProperty("epoch").GetUInt64();
+        const ulong maxFee = 100, tip = 2;
+        var inner = Transaction.Sign(Transaction.CreateUnsigned(TransactionType.Transfer, chainId, 0, Address.Parse(recipient, network), Amount.OneCas, maxFee, tip, 21_000), key);
+        var gas = Envelope.GasFor(inner);
+        var label = Envelope.Label(chainId, sender, 0, epoch, gas, maxFee, tip);
+        var r = Cascoin.L2.Crypto.Threshold.Group.RandomScalar();
+        var epochPoint = Cascoin.L2.Crypto.Threshold.Group.Decode(Convert.FromHexString(epochKey.GetProperty("key").GetString()!))!;
+        var forged = Cascoin.L2.Crypto.Threshold.ThresholdEncryption.Encrypt(epochPoint, r, inner.ToBytes(), label);
+        forged[Cascoin.L2.Crypto.Threshold.ThresholdEncryption.BodyStart] ^= 1;
+        Cascoin.L2.Crypto.Threshold.ThresholdEncryption.Prove(forged, r, label);
+        var data = new byte[8 + forged.Length];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(data, epoch);
+        forged.CopyTo(data, 8);
+        var envelope = Transaction.Sign(Transaction.CreateUnsigned(TransactionType.Envelope, chainId, 0, Address.Zero, Amount.Zero, maxFee, tip, gas, data), key);
+        var id = await Cli(Node(FullNode), "l2_sendrawtransaction", Convert.ToHexStringLower(envelope.ToBytes()));
+
+        var receipt = await TestWait.UntilAsync(() => Json(Node(FullNode), "l2_gettransactionreceipt", id),
+            r => r.ValueKind == JsonValueKind.Object && r.TryGetProperty("opening", out _), "the envelope with a false key commitment is opened", TimeSpan.FromSeconds(60));
+        var opening = receipt.GetProperty("opening");
+        Assert.Equal("failed", opening.GetProperty("status").GetString());
+        var openingTx = Transaction.Decode(Convert.FromHexString((await Json(Node(FullNode), "l2_gettransaction", opening.GetProperty("txid").GetString()!)).GetProperty("hex").GetString()!));
+        Assert.Equal(DecryptionMode.Shares, Decryption.Parse(openingTx).Mode);
+        Assert.Equal(0m, (await Json(Node(FullNode), "l2_getbalance", recipient)).GetDecimal());
+        Assert.True((await Json(Node(FullNode), "l2_getbalance", sender.ToBase58(network))).GetDecimal() < 2m, "the envelope's fee is paid");
     }
 
     private async Task RestartAsync(int index, params string[] extra)
