@@ -208,14 +208,17 @@ public sealed class EnvelopeOpener
             return false;
         }
         var peerBatch = message.Kind == DecryptionShareKind.Batch && from is not null;
-        if (peerBatch && _l1.GetEpochKey(ChainId, message.Epoch) is { } record && !ShareReleaseCheck.IsSigned(message, member, record))
+        var record = peerBatch ? _l1.GetEpochKey(ChainId, message.Epoch) : null;
+        if (record is not null && !ShareReleaseCheck.IsSigned(message, member, record))
         {
             // Before it can take the member's place: a batch its member did not sign is nobody's.
             _p2p.Misbehaving(from!, PeerPenalties.Points(PeerOffence.BadDecryptionShare), $"a batch of decryption shares for L2 block {message.Block} that member {member} did not sign");
             return false;
         }
+        // The signature is checked once: here when the epoch's key is known, else with the certificate.
+        var signed = record is not null;
         var checkedNow = peerBatch && final is not null;
-        if (checkedNow && !ReleaseHolds(message, member, final!, from))
+        if (checkedNow && !ReleaseHolds(message, member, final!, from, signed))
             return false;
         lock (_lock)
         {
@@ -225,7 +228,7 @@ public sealed class EnvelopeOpener
             if (!shares.Batches.TryAdd(member, (message.Share, from)))
                 return false;
             if (from is not null && !checkedNow)
-                shares.Unchecked[member] = message;
+                shares.Unchecked[member] = (message, signed);
             return true;
         }
     }
@@ -235,16 +238,16 @@ public sealed class EnvelopeOpener
     {
         foreach (var (epoch, _) in EnvelopesByEpoch(block))
         {
-            List<(int Member, DecryptionShareMessage Message, Peer? From)> kept;
+            List<(int Member, DecryptionShareMessage Message, bool Signed, Peer? From)> kept;
             lock (_lock)
             {
                 var shares = SharesOf(block.Hash, epoch);
-                kept = [.. shares.Unchecked.Select(u => (u.Key, u.Value, shares.Batches.TryGetValue(u.Key, out var batch) ? batch.From : null))];
+                kept = [.. shares.Unchecked.Select(u => (u.Key, u.Value.Message, u.Value.Signed, shares.Batches.TryGetValue(u.Key, out var batch) ? batch.From : null))];
                 shares.Unchecked.Clear();
             }
-            foreach (var (member, message, from) in kept)
+            foreach (var (member, message, signed, from) in kept)
             {
-                if (!ReleaseHolds(message, member, block, from))
+                if (!ReleaseHolds(message, member, block, from, signed))
                 {
                     lock (_lock)
                         SharesOf(block.Hash, epoch).Batches.Remove(member);
@@ -257,14 +260,14 @@ public sealed class EnvelopeOpener
     /// Whether a peer's batch comes with a release that holds (<see cref="ShareReleaseCheck"/>): an
     /// unsigned one is dropped and its peer scored; an early one is also reported on L1.
     /// </summary>
-    private bool ReleaseHolds(DecryptionShareMessage message, int member, Block block, Peer? from)
+    private bool ReleaseHolds(DecryptionShareMessage message, int member, Block block, Peer? from, bool signed)
     {
         if (_l1.GetEpochKey(ChainId, message.Epoch) is not { } record || member < 1 || member > record.Members.Count)
             return true; // not a member's batch: its proof fails when a combination checks it
-        var points = EnvelopesByEpoch(block).FirstOrDefault(e => e.Epoch == message.Epoch).Envelopes?.Select(e => Envelope.Parse(e)!.Value.Ciphertext[..33]).ToList();
-        if (points is null)
-            return true;
-        var outcome = _releases.Check(message, member, block, record, points);
+        // The envelopes' points only for evidence: a release that holds costs no parsing.
+        IReadOnlyList<byte[]> Points() =>
+            [.. EnvelopesByEpoch(block).Where(e => e.Epoch == message.Epoch).SelectMany(e => e.Envelopes).Select(e => Envelope.Parse(e)!.Value.Ciphertext[..33])];
+        var outcome = _releases.Check(message, member, block, record, Points, signed);
         if (outcome != ShareReleaseCheck.Outcome.Holds && from is not null)
         {
             var reason = outcome == ShareReleaseCheck.Outcome.Unsigned ? "is not signed by its member" : "names a certificate that does not certify the block";
@@ -411,7 +414,7 @@ public sealed class EnvelopeOpener
         public Dictionary<(uint Index, int Member), byte[]> Singles { get; } = [];
 
         /// <summary>Peers' batches kept before the block was final here, whose releases are checked when it is.</summary>
-        public Dictionary<int, DecryptionShareMessage> Unchecked { get; } = [];
+        public Dictionary<int, (DecryptionShareMessage Message, bool Signed)> Unchecked { get; } = [];
 
         public HashSet<uint> Requested { get; } = [];
 

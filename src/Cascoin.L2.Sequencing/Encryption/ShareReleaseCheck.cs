@@ -36,17 +36,21 @@ internal sealed class ShareReleaseCheck(L2Blockchain chain, IL1Client l1, Privat
     public static bool IsSigned(DecryptionShareMessage message, int member, EpochKeyRecord record) =>
         member >= 1 && member <= record.Members.Count && SignatureSigners.Recover(message.Signature, message.ReleaseDigest.ToArray()) == record.Members[member - 1];
 
-    /// <summary>Checks a member's batch message for <paramref name="block"/>, final here, whose envelopes of the epoch have the points <paramref name="points"/>.</summary>
-    public Outcome Check(DecryptionShareMessage message, int member, Block block, EpochKeyRecord record, IReadOnlyList<byte[]> points)
+    /// <summary>
+    /// Checks a member's batch message for <paramref name="block"/>, final here (its signature too,
+    /// unless <paramref name="signed"/> says that was done on arrival); <paramref name="points"/> gives
+    /// the points of the block's envelopes of the epoch, read only for evidence.
+    /// </summary>
+    public Outcome Check(DecryptionShareMessage message, int member, Block block, EpochKeyRecord record, Func<IReadOnlyList<byte[]>> points, bool signed)
     {
         var address = record.Members[member - 1];
-        if (!IsSigned(message, member, record))
+        if (!signed && !IsSigned(message, member, record))
             return Outcome.Unsigned;
         if (chain.SetWeights?.Invoke(block.Number) is not { } weights || CertificateTally.Of(message.Certificate, chain.Parameters.ChainId, block.Header, weights).IsValid)
             return Outcome.Holds;
         logger.LogWarning("Member {Member} ({Address}) released its decryption shares of L2 block {Number} {Hash} with a certificate that does not certify it: shares released before finality; reporting it on L1",
             member, address, block.Number, block.Hash);
-        Report(message, member, block, points);
+        Report(message, member, block, points());
         return Outcome.Early;
     }
 

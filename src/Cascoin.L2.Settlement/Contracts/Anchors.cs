@@ -64,10 +64,9 @@ public sealed class Anchors : ISystemContract
             return rangeError;
         if (L1BindingError(context, history, previous, headers) is { } bindingError)
             return bindingError;
-        var parameters = ChainParameters.For(network, call.ChainId);
         var parentL1Height = headers.Count > 1 ? headers[^2].L1AnchorHeight : previous!.LastL1AnchorHeight;
-        var setHeight = Math.Max(chain.DeployHeight, parameters.L1EpochStart(parentL1Height));
-        if (CertificateError(context, history, call, setHeight, out var signers) is { } certificateError)
+        var setHeight = ContractContext.CertificateSetHeight(chain, network, parentL1Height);
+        if (CertificateError(context, call, setHeight, out var signers) is { } certificateError)
             return certificateError;
         if (DataError(call) is { } dataError)
             return dataError;
@@ -156,12 +155,11 @@ public sealed class Anchors : ISystemContract
     }
 
     /// <summary>Distinct members of the set at <paramref name="setHeight"/> with more than 2/3 of its weight precommitted the last header.</summary>
-    private static L1Refusal? CertificateError(ContractContext context, IL1History history, AnchorCall call, ulong setHeight, out IReadOnlyList<Address> signers)
+    private static L1Refusal? CertificateError(ContractContext context, AnchorCall call, ulong setHeight, out IReadOnlyList<Address> signers)
     {
         signers = [];
-        if (history.StateAt(setHeight) is not { } state || state.GetChain(call.ChainId) is not { } chainThen)
+        if (context.SequencerWeightsAt(call.ChainId, setHeight) is not { } weights)
             return new L1Refusal(L1RefuseReason.BadL1Reference, $"the sequencer set of L1 height {setHeight} is not known");
-        var weights = (context with { State = state, Height = setHeight }).SequencerWeights(chainThen);
         var tally = CertificateTally.Of(call.Certificate, call.ChainId, call.Last, weights);
         signers = tally.Signers;
         return tally.Fault switch

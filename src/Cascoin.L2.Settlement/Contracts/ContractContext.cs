@@ -41,4 +41,24 @@ public sealed record ContractContext(L1StateView State, SettlementParameters Par
     /// <summary>The eligible sequencers of <paramref name="chain"/> with their weights (<see cref="StakeQuorum.Weight"/>): what a certificate of this state's set is checked against.</summary>
     public IReadOnlyDictionary<Address, UInt128> SequencerWeights(ChainRecord chain) =>
         EligibleSequencers(chain).ToDictionary(a => a, a => StakeQuorum.Weight(State.GetStake(chain.ChainId, a).Bonded, ScoreOf(a)));
+
+    /// <summary>
+    /// The weights of chain <paramref name="chainId"/>'s sequencer set as the state after L1 block
+    /// <paramref name="height"/> holds it (<see cref="History"/>); null when that state, or the chain in it, is not known.
+    /// </summary>
+    public IReadOnlyDictionary<Address, UInt128>? SequencerWeightsAt(ulong chainId, ulong height) =>
+        History?.StateAt(height) is { } state && state.GetChain(chainId) is { } chainThen
+            ? (this with { State = state, Height = height }).SequencerWeights(chainThen)
+            : null;
+
+    /// <summary>
+    /// The L1 height whose sequencer set a certificate of an L2 block is counted against, from its
+    /// parent's L1 reference: the start of that reference's L1 epoch, never before the deployment.
+    /// The one rule of anchors, fraud games and early-share evidence, as the L2 counts it.
+    /// </summary>
+    public static ulong CertificateSetHeight(ChainRecord chain, NetworkParameters network, ulong parentL1Height)
+    {
+        ArgumentNullException.ThrowIfNull(chain);
+        return Math.Max(chain.DeployHeight, Chain.ChainParameters.For(network, chain.ChainId).L1EpochStart(parentL1Height));
+    }
 }

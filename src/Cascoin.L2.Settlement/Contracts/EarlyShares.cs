@@ -52,10 +52,9 @@ public static class EarlyShares
         if (history.HashAt(parent.L1AnchorHeight) != parent.L1AnchorHash)
             return new L1Refusal(L1RefuseReason.BadL1Reference,
                 $"the parent names L1 block {parent.L1AnchorHeight} {parent.L1AnchorHash}, no longer on this chain: the set the member counted may be gone with it");
-        var setHeight = Math.Max(chain.DeployHeight, ChainParameters.For(network, call.ChainId).L1EpochStart(parent.L1AnchorHeight));
-        if (history.StateAt(setHeight) is not { } then || then.GetChain(call.ChainId) is not { } chainThen)
+        var setHeight = ContractContext.CertificateSetHeight(chain, network, parent.L1AnchorHeight);
+        if (context.SequencerWeightsAt(call.ChainId, setHeight) is not { } weights)
             return new L1Refusal(L1RefuseReason.BadL1Reference, $"the sequencer set of L1 height {setHeight} is not known");
-        var weights = (context with { State = then, Height = setHeight }).SequencerWeights(chainThen);
         if (CertificateTally.Of(call.Certificate, call.ChainId, header, weights).IsValid)
             return Bad($"the certificate certifies L2 block {header.Number} {header.Hash}: the shares were released after finality");
         return Staking.SlashOnce(context, call.ChainId, member, SettlementKeys.EarlySharesSlashed(call.ChainId, member, header.Number),

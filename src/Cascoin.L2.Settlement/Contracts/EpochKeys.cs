@@ -47,9 +47,8 @@ public static class EpochKeys
         if (call.SetHeight >= context.Height || call.SetHeight + context.Parameters.MaxAnchorL1Age < context.Height || call.SetHeight <= (latest?.SetHeight ?? 0) && latest is not null)
             return new L1Refusal(L1RefuseReason.BadL1Reference,
                 $"the key's set height {call.SetHeight} must be one of the last {context.Parameters.MaxAnchorL1Age} L1 blocks and after the previous epoch's ({latest?.SetHeight})");
-        if (context.History?.StateAt(call.SetHeight) is not { } then || then.GetChain(call.ChainId) is not { } chainThen)
+        if (context.SequencerWeightsAt(call.ChainId, call.SetHeight) is not { } weights)
             return new L1Refusal(L1RefuseReason.BadL1Reference, $"the sequencer set of L1 height {call.SetHeight} is not known");
-        var weights = (context with { State = then, Height = call.SetHeight }).SequencerWeights(chainThen);
         var members = weights.Keys.Order().ToList();
         if (members.Count == 0)
             return Bad($"chain {call.ChainId} has no eligible sequencer at L1 height {call.SetHeight}");

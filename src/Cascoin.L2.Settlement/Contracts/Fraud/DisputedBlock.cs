@@ -79,14 +79,9 @@ public sealed record DisputedBlock(BlockFrame Frame, BlockHeader Header, IReadOn
         {
             0 => null,
             1 => FirstSetHeight(context, history, chain),
-            _ => Math.Max(chain.DeployHeight, parameters.L1EpochStart(headers[0].L1AnchorHeight)),
+            _ => ContractContext.CertificateSetHeight(chain, network, headers[0].L1AnchorHeight),
         };
-        IReadOnlyDictionary<Address, UInt128>? Weights(ulong block)
-        {
-            if (setHeight is not { } height || history.StateAt(height) is not { } state || state.GetChain(chain.ChainId) is not { } chainThen)
-                return null;
-            return (context with { State = state, Height = height }).SequencerWeights(chainThen);
-        }
+        IReadOnlyDictionary<Address, UInt128>? Weights(ulong block) => setHeight is { } height ? context.SequencerWeightsAt(chain.ChainId, height) : null;
         var (sharers, rejection) = ParentCommits.FeeSharers(chain.ChainId, Weights, parent, evidence.ParentCommit, header.Sequencer);
         if (rejection is not null)
             return (null, new L1Refusal(L1RefuseReason.BadCertificate, rejection.Message));
