@@ -33,6 +33,19 @@ internal static class CliCalls
         return document.RootElement.Clone();
     }
 
+    /// <summary>
+    /// Waits until <paramref name="node"/> holds <paramref name="txid"/> (in its mempool or chain) and
+    /// returns it: "No such mempool or blockchain transaction" (-5) means "not relayed yet" while
+    /// gossip runs; any other failure fails at once.
+    /// </summary>
+    public static async Task<JsonElement> TransactionAsync(TestNode node, string txid, string what)
+    {
+        var result = await TestWait.UntilAsync(() => node.CliAsync("l2_gettransaction", txid), r => r.ExitCode != 5, what);
+        Assert.True(result.ExitCode == 0 && result.Stderr.Length == 0, $"cascoin-cli l2_gettransaction {txid}: {result}");
+        using var document = JsonDocument.Parse(result.Stdout);
+        return document.RootElement.Clone();
+    }
+
     /// <summary>Checks that <paramref name="result"/> is the RPC error <paramref name="code"/> and returns its message.</summary>
     public static string ErrorMessage(ProgramResult result, int code, string what)
     {

@@ -129,8 +129,7 @@ public sealed partial class SequencerNetworkTests
         {
             var envelopeId = await Cli(Node(0), "l2_sendencryptedtransaction", alice, bob, "1");
             sent.Add(envelopeId);
-            var held = await TestWait.UntilAsync(() => Json(Node(FullNode), "l2_gettransaction", envelopeId), t => t.ValueKind == JsonValueKind.Object,
-                "the envelope reaches the full node");
+            var held = await CliCalls.TransactionAsync(Node(FullNode), envelopeId, "the envelope reaches the full node");
             Assert.Equal("envelope", held.GetProperty("type").GetString());
             var envelope = Transaction.Decode(Convert.FromHexString(held.GetProperty("hex").GetString()!));
             Assert.Equal(epoch, Envelope.Parse(envelope)!.Value.Epoch);
