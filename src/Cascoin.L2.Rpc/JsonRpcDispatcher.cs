@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Reflection;
 using System.Text.Json;
+using Cascoin.L2.Rpc.WebSockets;
 using Microsoft.Extensions.Logging;
 
 namespace Cascoin.L2.Rpc;
@@ -32,7 +33,8 @@ public sealed class JsonRpcDispatcher
 
     public int MaxBatchSize { get; init; } = 10_000;
 
-    public async Task<RpcReply> DispatchAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    /// <summary>Answers one request body; <paramref name="connection"/> is the WebSocket connection it came over (null over HTTP).</summary>
+    public async Task<RpcReply> DispatchAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken, RpcConnection? connection = null)
     {
         // System.Text.Json checks UTF-8 inside strings only when a string is read; check it all up front so a
         // bad byte in a method name or parameter is the client's parse error, not an exception later.
@@ -53,11 +55,11 @@ public sealed class JsonRpcDispatcher
         {
             var root = document.RootElement;
             if (root.ValueKind == JsonValueKind.Array)
-                return await DispatchBatchAsync(root, cancellationToken);
+                return await DispatchBatchAsync(root, connection, cancellationToken);
             if (root.ValueKind != JsonValueKind.Object)
                 return new RpcReply(ErrorEnvelope(null, RpcErrorCode.InvalidRequest, "Top-level object parse error", version2: false), 400);
 
-            var outcome = await CallAsync(root, cancellationToken);
+            var outcome = await CallAsync(root, connection, cancellationToken);
             if (outcome.IsNotification)
                 return new RpcReply(null, 204);
             var status = outcome.Version2 || outcome.ErrorCode is null ? 200 : HttpStatusFor(outcome.ErrorCode.Value);
@@ -65,7 +67,7 @@ public sealed class JsonRpcDispatcher
         }
     }
 
-    private async Task<RpcReply> DispatchBatchAsync(JsonElement batch, CancellationToken cancellationToken)
+    private async Task<RpcReply> DispatchBatchAsync(JsonElement batch, RpcConnection? connection, CancellationToken cancellationToken)
     {
         var count = batch.GetArrayLength();
         if (count == 0)
@@ -80,7 +82,7 @@ public sealed class JsonRpcDispatcher
         foreach (var request in batch.EnumerateArray())
         {
             var outcome = request.ValueKind == JsonValueKind.Object
-                ? await CallAsync(request, cancellationToken)
+                ? await CallAsync(request, connection, cancellationToken)
                 : new CallOutcome(ErrorEnvelope(null, RpcErrorCode.InvalidRequest, "Invalid Request object", version2: true), RpcErrorCode.InvalidRequest, true, false);
             if (outcome.IsNotification)
                 continue;
@@ -94,7 +96,7 @@ public sealed class JsonRpcDispatcher
 
     private readonly record struct CallOutcome(byte[] Body, int? ErrorCode, bool Version2, bool IsNotification);
 
-    private async Task<CallOutcome> CallAsync(JsonElement request, CancellationToken cancellationToken)
+    private async Task<CallOutcome> CallAsync(JsonElement request, RpcConnection? connection, CancellationToken cancellationToken)
     {
         var version2 = request.TryGetProperty("jsonrpc", out var version) && version.ValueKind == JsonValueKind.String && version.ValueEquals("2.0");
         var hasId = request.TryGetProperty("id", out var idElement);
@@ -116,7 +118,7 @@ public sealed class JsonRpcDispatcher
             if (_warmup.InWarmup && !method.AllowedInWarmup)
                 throw new RpcException(RpcErrorCode.InWarmup, _warmup.Status);
 
-            var result = await InvokeAsync(method, parameters, cancellationToken);
+            var result = await InvokeAsync(method, parameters, connection, cancellationToken);
             return new CallOutcome(SerializeResult(method, id, result, version2), null, version2, isNotification);
         }
         catch (RpcException ex)
@@ -125,7 +127,7 @@ public sealed class JsonRpcDispatcher
         }
     }
 
-    private async Task<object?> InvokeAsync(RpcMethodDescriptor method, JsonElement? parameters, CancellationToken cancellationToken)
+    private async Task<object?> InvokeAsync(RpcMethodDescriptor method, JsonElement? parameters, RpcConnection? connection, CancellationToken cancellationToken)
     {
         var gate = method.Gate;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -141,7 +143,7 @@ public sealed class JsonRpcDispatcher
         }
         try
         {
-            var arguments = RpcParameterBinder.Bind(method, parameters, timeout.Token);
+            var arguments = RpcParameterBinder.Bind(method, parameters, timeout.Token, connection);
             var returned = method.Method.Invoke(method.Target, arguments);
             return returned is Task task ? await UnwrapAsync(task) : returned;
         }

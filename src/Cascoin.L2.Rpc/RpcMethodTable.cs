@@ -53,7 +53,7 @@ public sealed class RpcMethodTable : IDisposable
         var result = new List<RpcParameterDescriptor>();
         foreach (var parameter in method.GetParameters())
         {
-            if (parameter.ParameterType == typeof(CancellationToken))
+            if (parameter.ParameterType == typeof(CancellationToken) || RpcParameterBinder.IsInjected(parameter.ParameterType))
                 continue;
             if (!RpcParameterBinder.IsSupported(parameter.ParameterType))
                 throw new InvalidOperationException($"{method.Name}: parameter type {parameter.ParameterType} has no JSON binding");

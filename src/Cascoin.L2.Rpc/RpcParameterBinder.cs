@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Cascoin.L2.Rpc.WebSockets;
 
 namespace Cascoin.L2.Rpc;
 
@@ -22,13 +23,19 @@ public static class RpcParameterBinder
         [typeof(JsonElement)] = ("json", e => e.Clone()),
     };
 
+    /// <summary>Whether a parameter of <paramref name="type"/> comes from the call, not from "params" (a <see cref="RpcConnection"/>).</summary>
+    public static bool IsInjected(Type type) => type == typeof(RpcConnection);
+
     public static bool IsSupported(Type type) => Readers.ContainsKey(Nullable.GetUnderlyingType(type) ?? type);
 
     public static string JsonTypeName(Type type) =>
         Readers.TryGetValue(Nullable.GetUnderlyingType(type) ?? type, out var reader) ? reader.Name : type.Name;
 
-    /// <summary>The argument list for <paramref name="method"/>; a <see cref="CancellationToken"/> parameter gets <paramref name="cancellationToken"/>.</summary>
-    public static object?[] Bind(RpcMethodDescriptor method, JsonElement? parameters, CancellationToken cancellationToken)
+    /// <summary>
+    /// The argument list for <paramref name="method"/>; a <see cref="CancellationToken"/> parameter gets
+    /// <paramref name="cancellationToken"/>, an <see cref="RpcConnection"/> one <paramref name="connection"/>.
+    /// </summary>
+    public static object?[] Bind(RpcMethodDescriptor method, JsonElement? parameters, CancellationToken cancellationToken, RpcConnection? connection = null)
     {
         ArgumentNullException.ThrowIfNull(method);
         var declared = method.Parameters;
@@ -71,6 +78,11 @@ public static class RpcParameterBinder
             if (parameter.ParameterType == typeof(CancellationToken))
             {
                 arguments[parameter.Position] = cancellationToken;
+                continue;
+            }
+            if (IsInjected(parameter.ParameterType))
+            {
+                arguments[parameter.Position] = connection;
                 continue;
             }
             var descriptor = declared[next];

@@ -155,6 +155,12 @@ public static class ChainServices
             settings.Network,
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<L2ChainService>>()));
+        services.AddHostedService(provider => new Rpc.WebSockets.SubscriptionFeeds(
+            provider.GetRequiredService<Rpc.WebSockets.SubscriptionHub>(),
+            provider.GetRequiredService<L2Blockchain>(),
+            provider.GetRequiredService<TxPool>(),
+            provider.GetService<Settlement.Application.SettlementQueries>(),
+            settings.Network));
         services.AddSingleton<IRpcModule, L2RpcModule>();
         return services;
     }

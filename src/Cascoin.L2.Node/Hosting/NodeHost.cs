@@ -2,6 +2,7 @@ using Cascoin.L2.Node.Configuration;
 using Cascoin.L2.Rpc;
 using Cascoin.L2.Rpc.Http;
 using Cascoin.L2.Rpc.Modules;
+using Cascoin.L2.Rpc.WebSockets;
 using Cascoin.L2.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -71,10 +72,16 @@ public sealed class NodeHost : IAsyncDisposable
         var app = builder.Build();
         // Nothing is resolved here: a service that fails to build (a chain not deployed, a damaged
         // database) must fail inside RunAsync, where the caller owns the host and disposes what was opened.
-        RpcHttpHandler? rpc = null;
-        app.Run(context => context.Request.Path.Value is "/" or ""
-            ? (rpc ??= app.Services.GetRequiredService<RpcHttpHandler>()).HandleAsync(context)
-            : NotFound(context));
+        // Pings keep idle subscriptions open through proxies and notice clients that vanished.
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+        var stopping = app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        app.Run(context => context.Request.Path.Value switch
+        {
+            "/" or "" => app.Services.GetRequiredService<RpcHttpHandler>().HandleAsync(context),
+            // Sessions end when the node stops: the web server would otherwise wait for them until its shutdown timeout.
+            "/ws" => app.Services.GetRequiredService<RpcWebSocketHandler>().HandleAsync(context, stopping),
+            _ => NotFound(context),
+        });
         return new NodeHost(app);
     }
 

@@ -2,6 +2,7 @@ using Cascoin.L2.Node.Configuration;
 using Cascoin.L2.Rpc;
 using Cascoin.L2.Rpc.Http;
 using Cascoin.L2.Rpc.Modules;
+using Cascoin.L2.Rpc.WebSockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -33,18 +34,22 @@ public static class RpcServices
         });
         services.AddSingleton<RpcCredentials>();
         services.AddHostedService(provider => provider.GetRequiredService<RpcCredentials>());
-        services.AddSingleton(provider => new RpcHttpHandler(
-            provider.GetRequiredService<JsonRpcDispatcher>(),
+        services.AddSingleton(provider => new RpcAccess(
             provider.GetRequiredService<RpcAllowList>(),
             provider.GetRequiredService<RpcCredentials>().Current,
             provider.GetRequiredService<RpcServerOptions>(),
             provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RpcHttpHandler>>()));
+            provider.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RpcAccess>>()));
+        services.AddSingleton<RpcHttpHandler>();
+        services.AddSingleton<SubscriptionHub>();
+        services.AddSingleton(new RpcWebSocketOptions());
+        services.AddSingleton<RpcWebSocketHandler>();
 
         services.AddSingleton<IRpcModule, ControlRpcModule>();
         services.AddSingleton<IRpcModule, NetworkRpcModule>();
         services.AddSingleton<IRpcModule, Rpc.Modules.Sequencing.SequencerRpcModule>();
         services.AddSingleton<IRpcModule, BlockchainRpcModule>();
+        services.AddSingleton<IRpcModule, SubscriptionRpcModule>();
         return services;
     }
 }

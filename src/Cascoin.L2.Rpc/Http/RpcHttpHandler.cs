@@ -1,6 +1,5 @@
 using System.Buffers;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace Cascoin.L2.Rpc.Http;
 
@@ -11,26 +10,14 @@ namespace Cascoin.L2.Rpc.Http;
 public sealed class RpcHttpHandler
 {
     private readonly JsonRpcDispatcher _dispatcher;
-    private readonly RpcAllowList _allowList;
-    private readonly Func<RpcAuthenticator> _authenticator;
+    private readonly RpcAccess _access;
     private readonly RpcServerOptions _options;
-    private readonly TimeProvider _time;
-    private readonly ILogger<RpcHttpHandler> _logger;
 
-    public RpcHttpHandler(
-        JsonRpcDispatcher dispatcher,
-        RpcAllowList allowList,
-        Func<RpcAuthenticator> authenticator,
-        RpcServerOptions options,
-        TimeProvider time,
-        ILogger<RpcHttpHandler> logger)
+    public RpcHttpHandler(JsonRpcDispatcher dispatcher, RpcAccess access, RpcServerOptions options)
     {
         _dispatcher = dispatcher;
-        _allowList = allowList;
-        _authenticator = authenticator;
+        _access = access;
         _options = options;
-        _time = time;
-        _logger = logger;
     }
 
     public async Task HandleAsync(HttpContext context)
@@ -39,26 +26,8 @@ public sealed class RpcHttpHandler
         var request = context.Request;
         var response = context.Response;
         var cancellationToken = context.RequestAborted;
-
-        if (!_allowList.IsAllowed(context.Connection.RemoteIpAddress))
-        {
-            _logger.LogWarning("RPC request from {Address} refused: not in -rpcallowip", context.Connection.RemoteIpAddress);
-            response.StatusCode = StatusCodes.Status403Forbidden;
+        if (!await _access.AdmitAsync(context))
             return;
-        }
-
-        if (!_authenticator().Check(request.Headers.Authorization))
-        {
-            if (request.Headers.Authorization.Count > 0)
-            {
-                // A wrong password waits before the answer, to make guessing slow (bitcoind does the same).
-                _logger.LogWarning("RPC authentication failed from {Address}", context.Connection.RemoteIpAddress);
-                await Task.Delay(_options.AuthFailureDelay, _time, cancellationToken);
-            }
-            response.StatusCode = StatusCodes.Status401Unauthorized;
-            response.Headers.WWWAuthenticate = "Basic realm=\"jsonrpc\"";
-            return;
-        }
 
         if (!HttpMethods.IsPost(request.Method))
         {

@@ -1,0 +1,131 @@
+using System.Threading.Channels;
+using Cascoin.L2.Chain;
+using Cascoin.L2.Chain.Blocks;
+using Cascoin.L2.Chain.Execution;
+using Cascoin.L2.Chain.Mempool;
+using Cascoin.L2.Chain.Transactions;
+using Cascoin.L2.Primitives;
+using Cascoin.L2.Settlement.Application;
+using Cascoin.L2.Settlement.Contracts;
+using Microsoft.Extensions.Hosting;
+
+namespace Cascoin.L2.Rpc.WebSockets;
+
+/// <summary>
+/// Turns the node's events into subscription notifications: committed blocks (newHeads, pending
+/// withdrawals), accepted transactions (pendingTransactions), and, after each change of the
+/// settlement chain, new anchors and the finalized block (anchors, finalized, anchored and
+/// finalizable withdrawals). Chain events are published where they happen, in commit order; the
+/// settlement chain is read on this service's own loop, never on the L1 thread that raised the change.
+/// </summary>
+public sealed class SubscriptionFeeds : BackgroundService
+{
+    private readonly SubscriptionHub _hub;
+    private readonly L2Blockchain _chain;
+    private readonly TxPool _pool;
+    private readonly SettlementQueries? _settlement;
+    private readonly NetworkParameters _network;
+    // One pending signal is enough: each pass reads the settlement chain's tip, whatever changed before it.
+    private readonly Channel<bool> _settlementChanged = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
+    private ulong _anchorsSeen;
+    private ulong _finalSeen;
+
+    public SubscriptionFeeds(SubscriptionHub hub, L2Blockchain chain, TxPool pool, SettlementQueries? settlement, NetworkParameters network)
+    {
+        _hub = hub;
+        _chain = chain;
+        _pool = pool;
+        _settlement = settlement;
+        _network = network;
+    }
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        _chain.BlockCommitted += OnBlockCommitted;
+        _pool.TransactionAdded += transaction => _hub.Publish(SubscriptionTopic.PendingTransactions, () => transaction.Id.ToString());
+        if (_settlement is not null)
+        {
+            // Subscribers hear of what happens after they subscribe: start from what is on L1 now.
+            (_anchorsSeen, _finalSeen) = (AnchorCount(), LastFinal()?.LastBlock ?? 0);
+            _settlement.L1.Changed += _ => _settlementChanged.Writer.TryWrite(true);
+        }
+        return base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (_settlement is null)
+            return;
+        try
+        {
+            await foreach (var _ in _settlementChanged.Reader.ReadAllAsync(stoppingToken))
+                FollowSettlement(_settlement);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private void OnBlockCommitted(Block block, BlockOutcome outcome)
+    {
+        _hub.Publish(SubscriptionTopic.NewHeads, () => HeadDto.Of(block, _network));
+        if (!_hub.HasSubscribers(SubscriptionTopic.Withdrawals))
+            return;
+        foreach (var withdrawal in Withdrawals(block, outcome.Receipts))
+            _hub.Publish(SubscriptionTopic.Withdrawals, () => Describe(withdrawal, block.Number, "pending", null));
+    }
+
+    private void FollowSettlement(SettlementQueries settlement)
+    {
+        var record = settlement.RunningChainRecord();
+        if (!record.Succeeded)
+            return;
+        var chain = record.Value;
+        var state = settlement.L1.StateAtTip();
+        // An L1 reorganization can lower both: then the next anchors are announced again, as they are recorded again.
+        for (var index = Math.Min(_anchorsSeen, chain.AnchorCount); index < chain.AnchorCount; index++)
+        {
+            var anchor = state.GetAnchor(chain.ChainId, index)!;
+            _hub.Publish(SubscriptionTopic.Anchors, () => AnchorEventDto.Of(anchor, _network));
+            PublishWithdrawals(anchor, anchor.FirstBlock, "anchored");
+        }
+        _anchorsSeen = chain.AnchorCount;
+
+        if (Anchors.LastFinal(state, chain, settlement.L1.Height) is not { } final || final.LastBlock == _finalSeen)
+            return;
+        if (final.LastBlock > _finalSeen)
+        {
+            _hub.Publish(SubscriptionTopic.Finalized, () => new FinalizedDto(final.LastBlock, final.LastBlockHash.ToString(), final.StateRoot.ToHex(), final.Index, final.PostedHeight));
+            PublishWithdrawals(final, _finalSeen + 1, "finalizable");
+        }
+        _finalSeen = final.LastBlock;
+    }
+
+    /// <summary>The withdrawals of blocks <paramref name="from"/>..the anchor's last, read only when someone listens.</summary>
+    private void PublishWithdrawals(AnchorRecord anchor, ulong from, string status)
+    {
+        if (!_hub.HasSubscribers(SubscriptionTopic.Withdrawals))
+            return;
+        for (var number = from; number <= anchor.LastBlock; number++)
+        {
+            if (_chain.GetBlock(number) is not { } block)
+                continue;
+            foreach (var withdrawal in block.Transactions.Where(t => t.Type == TransactionType.Withdrawal))
+                _hub.Publish(SubscriptionTopic.Withdrawals, () => Describe(withdrawal, number, status, anchor.Index));
+        }
+    }
+
+    private static IEnumerable<Transaction> Withdrawals(Block block, IReadOnlyList<Receipt> receipts) =>
+        block.Transactions.Where((t, i) => t.Type == TransactionType.Withdrawal && i < receipts.Count && receipts[i].Status == ReceiptStatus.Success);
+
+    private WithdrawalEventDto Describe(Transaction withdrawal, ulong block, string status, ulong? anchor) =>
+        new(withdrawal.Id.ToString(), status, block, withdrawal.To.ToBase58(_network), withdrawal.Value, anchor);
+
+    private ulong AnchorCount() => _settlement!.RunningChainRecord() is { Succeeded: true } record ? record.Value.AnchorCount : 0;
+
+    private AnchorRecord? LastFinal()
+    {
+        var record = _settlement!.RunningChainRecord();
+        return record.Succeeded ? Anchors.LastFinal(_settlement.L1.StateAtTip(), record.Value, _settlement.L1.Height) : null;
+    }
+}
