@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json;
 using Cascoin.L2.Rpc.WebSockets;
@@ -32,6 +33,9 @@ public sealed class JsonRpcDispatcher
     }
 
     public int MaxBatchSize { get; init; } = 10_000;
+
+    /// <summary>Told of every call to a known method: its name, how long it took, and its error code (null on success). For metrics.</summary>
+    public Action<string, TimeSpan, int?>? Observed { get; init; }
 
     /// <summary>Answers one request body; <paramref name="connection"/> is the WebSocket connection it came over (null over HTTP).</summary>
     public async Task<RpcReply> DispatchAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken, RpcConnection? connection = null)
@@ -118,8 +122,19 @@ public sealed class JsonRpcDispatcher
             if (_warmup.InWarmup && !method.AllowedInWarmup)
                 throw new RpcException(RpcErrorCode.InWarmup, _warmup.Status);
 
-            var result = await InvokeAsync(method, parameters, connection, cancellationToken);
-            return new CallOutcome(SerializeResult(method, id, result, version2), null, version2, isNotification);
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                var result = await InvokeAsync(method, parameters, connection, cancellationToken);
+                var body = SerializeResult(method, id, result, version2);
+                Observed?.Invoke(method.Name, Stopwatch.GetElapsedTime(started), null);
+                return new CallOutcome(body, null, version2, isNotification);
+            }
+            catch (RpcException ex)
+            {
+                Observed?.Invoke(method.Name, Stopwatch.GetElapsedTime(started), ex.Code);
+                throw;
+            }
         }
         catch (RpcException ex)
         {

@@ -252,6 +252,9 @@ public sealed class NodeDatabase : IDisposable
 
     public string? GetProperty(string name) => _db.GetProperty(name);
 
+    /// <summary>A RocksDB property of one column family (rocksdb.estimate-live-data-size, say), or null.</summary>
+    public string? GetProperty(string name, DbColumn column) => _db.GetProperty(name, Handle(column));
+
     /// <summary>Flushes memtables to disk and closes the database.</summary>
     public void Dispose()
     {

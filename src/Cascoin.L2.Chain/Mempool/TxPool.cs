@@ -19,6 +19,7 @@ public sealed class TxPool
     private readonly Dictionary<Address, SenderQueue> _senders = [];
     private readonly Dictionary<Hash256, Transaction> _byId = [];
     private long _arrivals;
+    private long _bytes;
 
     public TxPool(ChainParameters parameters, TxPoolOptions options)
     {
@@ -35,6 +36,23 @@ public sealed class TxPool
             lock (_lock)
                 return _byId.Count;
         }
+    }
+
+    /// <summary>The encoded size of every pending transaction.</summary>
+    public long Bytes
+    {
+        get
+        {
+            lock (_lock)
+                return _bytes;
+        }
+    }
+
+    /// <summary>Under the lock: drops <paramref name="transaction"/> from the index and the byte count.</summary>
+    private void Forget(Transaction transaction)
+    {
+        if (_byId.Remove(transaction.Id))
+            _bytes -= transaction.Size;
     }
 
     /// <summary>Raised (outside the lock) after a transaction was accepted.</summary>
@@ -118,7 +136,7 @@ public sealed class TxPool
             var entry = new PoolEntry(transaction, ++_arrivals);
             if (replaced is not null)
             {
-                _byId.Remove(replaced.Id);
+                Forget(replaced);
                 queue.Items[position] = entry;
             }
             else
@@ -126,6 +144,7 @@ public sealed class TxPool
                 queue.Items.Add(entry);
             }
             _byId[transaction.Id] = transaction;
+            _bytes += transaction.Size;
             _senders[sender] = queue;
         }
         TransactionAdded?.Invoke(transaction);
@@ -206,7 +225,7 @@ public sealed class TxPool
                     {
                         // This one and every later nonce can no longer be paid for.
                         foreach (var dropped in queue.Items.Skip(i))
-                            _byId.Remove(dropped.Transaction.Id);
+                            Forget(dropped.Transaction);
                         queue.Items.RemoveRange(i, queue.Items.Count - i);
                         break;
                     }
@@ -231,7 +250,7 @@ public sealed class TxPool
                 if (index < 0)
                     continue;
                 foreach (var removed in queue.Items.Skip(index))
-                    _byId.Remove(removed.Transaction.Id);
+                    Forget(removed.Transaction);
                 queue.Items.RemoveRange(index, queue.Items.Count - index);
                 if (queue.Items.Count == 0)
                     _senders.Remove(sender);
@@ -256,7 +275,7 @@ public sealed class TxPool
                     continue;
                 foreach (var entry in queue.Items)
                 {
-                    _byId.Remove(entry.Transaction.Id);
+                    Forget(entry.Transaction);
                     removed.Add(entry.Transaction);
                 }
             }
@@ -295,7 +314,7 @@ public sealed class TxPool
         if (cheapestSender is not { } victim || cheapestFee >= incoming.MaxFeePerGas)
             return false;
         var victimQueue = _senders[victim];
-        _byId.Remove(victimQueue.Items[^1].Transaction.Id);
+        Forget(victimQueue.Items[^1].Transaction);
         victimQueue.Items.RemoveAt(victimQueue.Items.Count - 1);
         if (victimQueue.Items.Count == 0)
             _senders.Remove(victim);

@@ -1,4 +1,5 @@
 using Cascoin.L2.Node.Configuration;
+using Cascoin.L2.Node.Metrics;
 using Cascoin.L2.Rpc;
 using Cascoin.L2.Rpc.Http;
 using Cascoin.L2.Rpc.Modules;
@@ -80,6 +81,7 @@ public sealed class NodeHost : IAsyncDisposable
             "/" or "" => app.Services.GetRequiredService<RpcHttpHandler>().HandleAsync(context),
             // Sessions end when the node stops: the web server would otherwise wait for them until its shutdown timeout.
             "/ws" => app.Services.GetRequiredService<RpcWebSocketHandler>().HandleAsync(context, stopping),
+            "/metrics" => app.Services.GetRequiredService<MetricsEndpoint>().HandleAsync(context),
             _ => NotFound(context),
         });
         return new NodeHost(app);
@@ -98,6 +100,8 @@ public sealed class NodeHost : IAsyncDisposable
         // anything listens, so a damaged database or a missing deployment fails the start, not a request.
         _app.Services.GetRequiredService<NodeDatabase>();
         _app.Services.GetRequiredService<RpcHttpHandler>();
+        // Built now so that it counts from the first block.
+        _app.Services.GetRequiredService<NodeMetrics>();
         try
         {
             await _app.StartAsync(cancellationToken);

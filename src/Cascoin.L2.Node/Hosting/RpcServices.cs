@@ -1,4 +1,5 @@
 using Cascoin.L2.Node.Configuration;
+using Cascoin.L2.Node.Metrics;
 using Cascoin.L2.Rpc;
 using Cascoin.L2.Rpc.Http;
 using Cascoin.L2.Rpc.Modules;
@@ -25,12 +26,18 @@ public static class RpcServices
         services.AddSingleton<RpcWarmup>();
         services.AddSingleton(provider => new RpcAllowList(provider.GetRequiredService<RpcServerOptions>().AllowIp));
         services.AddSingleton(provider => new RpcMethodTable(provider.GetServices<IRpcModule>()));
-        services.AddSingleton(provider => new JsonRpcDispatcher(
-            provider.GetRequiredService<RpcMethodTable>(),
-            provider.GetRequiredService<RpcWarmup>(),
-            provider.GetRequiredService<Microsoft.Extensions.Logging.ILogger<JsonRpcDispatcher>>())
+        services.AddSingleton(provider =>
         {
-            MaxBatchSize = provider.GetRequiredService<RpcServerOptions>().MaxBatchSize,
+            // The metrics read the WebSocket handler, which holds the dispatcher: they are found at the first call, not built here.
+            var metrics = new Lazy<NodeMetrics>(provider.GetRequiredService<NodeMetrics>);
+            return new JsonRpcDispatcher(
+                provider.GetRequiredService<RpcMethodTable>(),
+                provider.GetRequiredService<RpcWarmup>(),
+                provider.GetRequiredService<Microsoft.Extensions.Logging.ILogger<JsonRpcDispatcher>>())
+            {
+                MaxBatchSize = provider.GetRequiredService<RpcServerOptions>().MaxBatchSize,
+                Observed = (method, elapsed, error) => metrics.Value.ObserveRpc(method, elapsed, error),
+            };
         });
         services.AddSingleton<RpcCredentials>();
         services.AddHostedService(provider => provider.GetRequiredService<RpcCredentials>());
@@ -44,6 +51,17 @@ public static class RpcServices
         services.AddSingleton<SubscriptionHub>();
         services.AddSingleton(new RpcWebSocketOptions());
         services.AddSingleton<RpcWebSocketHandler>();
+        services.AddSingleton(provider => new NodeMetrics(new NodeMetricSources(
+            provider.GetRequiredService<Storage.NodeDatabase>(),
+            provider.GetRequiredService<Network.P2PNode>(),
+            provider.GetRequiredService<SubscriptionHub>(),
+            provider.GetRequiredService<RpcWebSocketHandler>(),
+            provider.GetService<Chain.L2Blockchain>(),
+            provider.GetService<Chain.Mempool.TxPool>(),
+            provider.GetService<Settlement.Application.SettlementQueries>(),
+            provider.GetService<Settlement.Application.ChallengeQueries>(),
+            provider.GetService<Sequencing.Consensus.SequencerNetwork>()), provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<MetricsEndpoint>();
 
         services.AddSingleton<IRpcModule, ControlRpcModule>();
         services.AddSingleton<IRpcModule, NetworkRpcModule>();

@@ -53,6 +53,7 @@ public sealed partial class SequencerNetwork
         var proposal = message.Proposal;
         if (proposal.ChainId != ChainId)
             return;
+        Counters.Proposal();
         HeightState? state;
         Address expected;
         lock (_lock)
@@ -93,6 +94,7 @@ public sealed partial class SequencerNetwork
         var vote = message.Vote;
         if (vote.ChainId != ChainId)
             return;
+        Counters.Vote();
         HeightState? state;
         lock (_lock)
         {
@@ -174,6 +176,7 @@ public sealed partial class SequencerNetwork
 
     private void Punish(Peer? peer, PeerOffence offence, string reason)
     {
+        Counters.Punishment();
         if (peer is not null && PeerPenalties.Points(offence) > 0)
             _p2p.Misbehaving(peer, PeerPenalties.Points(offence), reason);
     }

@@ -98,6 +98,9 @@ public sealed partial class SequencerNetwork
 
     public SequencerRegistry Registry => _registry;
 
+    /// <summary>Proposals, votes and punished messages since start (the metrics endpoint reads them).</summary>
+    public ConsensusCounters Counters { get; } = new();
+
     public Address Sequencer => _self;
 
     private ulong ChainId => _chain.Parameters.ChainId;

@@ -102,6 +102,7 @@ public sealed class TxPoolTests
         Assert.False(pool.Contains(original.Id));
         Assert.True(pool.Contains(replacement.Id));
         Assert.Equal(1, pool.Count);
+        Assert.Equal(replacement.Size, pool.Bytes);
         Assert.Equal(1UL, pool.PendingNonce(Alice, _state.Get(Alice)));
         // The bump rounds up: 10 % of 11 is 1.1, so the next tip must be at least 13.
         Assert.Equal(TxRejectReason.ReplacementUnderpriced, Add(pool, Tx.Transfer(AliceKey, 0, Payee, 3, maxFee: 30, tip: 12))?.Reason);
@@ -167,6 +168,7 @@ public sealed class TxPoolTests
         Assert.True(pool.Contains(dave.Id));
         Assert.Equal(4, pool.Count);
         Assert.All(new[] { aliceHead, carol, dave, daveNext }, t => Assert.True(pool.Contains(t.Id)));
+        Assert.Equal(new[] { aliceHead, carol, dave, daveNext }.Sum(t => (long)t.Size), pool.Bytes);
     }
 
     [Fact]
@@ -256,6 +258,7 @@ public sealed class TxPoolTests
         // Carol sent nothing in the block: untouched.
         Assert.True(pool.Contains(carol.Id));
         Assert.Equal(4, pool.Count);
+        Assert.Equal(new[] { alice[2], alice[3], bob[1], carol }.Sum(t => (long)t.Size), pool.Bytes);
         Assert.Equal(4UL, pool.PendingNonce(Alice, _state.Get(Alice)));
         Assert.Equal(2UL, pool.PendingNonce(Bob, _state.Get(Bob)));
         Assert.Equal(1UL, pool.PendingNonce(Carol, _state.Get(Carol)));
@@ -294,6 +297,7 @@ public sealed class TxPoolTests
 
         Assert.Equal(alice.Select(t => t.Id), removed.Select(t => t.Id));
         Assert.Equal(1, pool.Count);
+        Assert.Equal(bob.Size, pool.Bytes);
         Assert.True(pool.Contains(bob.Id));
         Assert.Equal(0UL, pool.PendingNonce(Alice, _state.Get(Alice)));
         // After a revert the account's nonce is lower again: a lower nonce is accepted once the queue stepped aside.
