@@ -77,7 +77,7 @@ public sealed class TxPool
         {
             if (!_senders.TryGetValue(sender, out var queue))
                 return account.Nonce;
-            queue.Align(account.Nonce, _byId);
+            queue.Align(account.Nonce, Forget);
             return queue.NextNonce(account.Nonce);
         }
     }
@@ -108,7 +108,7 @@ public sealed class TxPool
                 return new TxRejection(TxRejectReason.NonceTooLow, $"nonce too low: account nonce is {account.Nonce}, transaction has {transaction.Nonce}");
             if (!_senders.TryGetValue(sender, out var queue))
                 queue = new SenderQueue();
-            queue.Align(account.Nonce, _byId);
+            queue.Align(account.Nonce, Forget);
             var next = queue.NextNonce(account.Nonce);
             if (transaction.Nonce > next)
                 return new TxRejection(TxRejectReason.NonceTooHigh, $"nonce too high: the next nonce of {sender} is {next}, transaction has {transaction.Nonce}");
@@ -166,7 +166,7 @@ public sealed class TxPool
             foreach (var (sender, queue) in _senders)
             {
                 var account = state(sender);
-                queue.Align(account.Nonce, _byId);
+                queue.Align(account.Nonce, Forget);
                 queue.HatScore = account.HatScore;
                 // Empty, or (after a revert) not starting at the account's nonce: nothing executable.
                 if (queue.Items.Count == 0 || queue.Items[0].Transaction.Nonce != account.Nonce)
@@ -216,7 +216,7 @@ public sealed class TxPool
                     continue;
                 var account = state(sender);
                 queue.HatScore = account.HatScore;
-                queue.Align(account.Nonce, _byId);
+                queue.Align(account.Nonce, Forget);
                 var reserved = Amount.Zero;
                 for (var i = 0; i < queue.Items.Count; i++)
                 {
@@ -334,11 +334,11 @@ public sealed class TxPool
         public ulong NextNonce(ulong accountNonce) => Items.Count == 0 ? accountNonce : Math.Max(accountNonce, Items[^1].Transaction.Nonce + 1);
 
         /// <summary>Drops what a committed block already used (nonces below the account's).</summary>
-        public void Align(ulong accountNonce, Dictionary<Hash256, Transaction> index)
+        public void Align(ulong accountNonce, Action<Transaction> forget)
         {
             var stale = 0;
             while (stale < Items.Count && Items[stale].Transaction.Nonce < accountNonce)
-                index.Remove(Items[stale++].Transaction.Id);
+                forget(Items[stale++].Transaction);
             if (stale > 0)
                 Items.RemoveRange(0, stale);
         }
