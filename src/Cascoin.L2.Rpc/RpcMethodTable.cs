@@ -5,17 +5,19 @@ namespace Cascoin.L2.Rpc;
 
 /// <summary>
 /// Every RPC method of the node, found once at start-up on the modules' interfaces. Lookup ignores
-/// case (<c>l2_getBalance</c> = <c>l2_getbalance</c>); <c>help</c> is built in and generated from the declarations.
+/// case (<c>l2_getBalance</c> = <c>l2_getbalance</c>); <c>help</c> and <c>rpc.discover</c> are built in and generated from the declarations.
 /// </summary>
 public sealed class RpcMethodTable : IDisposable
 {
     private readonly Dictionary<string, RpcMethodDescriptor> _methods = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<RpcModuleGate> _gates = [];
 
-    public RpcMethodTable(IEnumerable<IRpcModule> modules)
+    /// <param name="modules">Every module of the node.</param>
+    /// <param name="nodeVersion">The node's version, as rpc.discover's document states it.</param>
+    public RpcMethodTable(IEnumerable<IRpcModule> modules, string nodeVersion = "0.0.0")
     {
         ArgumentNullException.ThrowIfNull(modules);
-        foreach (var module in modules.Append(new HelpModule(this)))
+        foreach (var module in modules.Append(new HelpModule(this)).Append(new OpenRpc.DiscoveryModule(this, nodeVersion)))
             Register(module);
     }
 

@@ -25,7 +25,7 @@ public static class RpcServices
         });
         services.AddSingleton<RpcWarmup>();
         services.AddSingleton(provider => new RpcAllowList(provider.GetRequiredService<RpcServerOptions>().AllowIp));
-        services.AddSingleton(provider => new RpcMethodTable(provider.GetServices<IRpcModule>()));
+        services.AddSingleton(provider => new RpcMethodTable(provider.GetServices<IRpcModule>(), provider.GetRequiredService<RpcNodeContext>().Version));
         services.AddSingleton(provider =>
         {
             // The metrics read the WebSocket handler, which holds the dispatcher: they are found at the first call, not built here.
