@@ -21,6 +21,8 @@ public sealed class SubscriptionRpcModule : IRpcModule, ISubscriptionRpc
     public string Subscribe(string topic, RpcConnection? connection = null)
     {
         var over = Require(connection, "l2_subscribe");
+        if (string.Equals(topic, "alerts", StringComparison.OrdinalIgnoreCase))
+            throw RpcException.InvalidParameter("alerts are not supported yet: the security monitor that raises them is not built");
         if (!SubscriptionTopics.TryParse(topic, out var parsed))
             throw RpcException.InvalidParameter($"unknown topic '{topic}': one of {string.Join(", ", SubscriptionTopics.All.Select(t => t.Name()))}");
         return over.Subscribe(parsed);
