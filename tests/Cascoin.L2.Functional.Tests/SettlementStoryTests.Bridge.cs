@@ -40,6 +40,12 @@ public sealed partial class SettlementStoryTests
         await TransferAsync(v, u, "0.5");
         await AssertL2BalancesAsync();
 
+        // A WebSocket subscriber follows the withdrawals, anchors and finality from here on.
+        await using var ws = await WebSocketClient.ConnectAsync(Node);
+        var subscriptions = new Dictionary<string, string>();
+        foreach (var topic in new[] { "withdrawals", "anchors", "finalized" })
+            subscriptions[(await ws.CallAsync("l2_subscribe", [topic])).GetProperty("result").GetString()!] = topic;
+
         // Two withdrawals in one batch: V's to R (V's score 0: the whole challenge period) and U's to H (U's score 90: a quarter of it).
         var toR = await WithdrawAsync(v, r, "1.5");
         var toH = await WithdrawAsync(u, h, "0.25");
@@ -59,11 +65,43 @@ public sealed partial class SettlementStoryTests
         await FinalizeAtTheBoundaryAsync(toH, hAnchor, hPosted + fastPeriod);
         var (rAnchor, rPosted) = await AnchorOfAsync(toR);
         var paid = await FinalizeAtTheBoundaryAsync(toR, rAnchor, rPosted + Rules.DefaultChallengePeriod);
+        await SubscribedAsync(ws, subscriptions, toR, rAnchor, toH, hAnchor);
         info = await ChainInfoAsync();
         Assert.Equal(Amount.FromCas(20) - Amount.Parse("1.75"), AmountOf(info.GetProperty("locked")));
         Assert.Equal(Amount.Parse("1.75"), AmountOf(info.GetProperty("withdrawntoday")));
         await AssertL2BalancesAsync();
         return (users, paid);
+    }
+
+    /// <summary>
+    /// What the subscriber heard: each withdrawal pending in its L2 block, then anchored by its anchor,
+    /// then finalizable or paid once that anchor was final (H, on the fast path, was paid by then);
+    /// the anchors as recorded; and a finalized block covering both.
+    /// </summary>
+    private static async Task SubscribedAsync(WebSocketClient ws, Dictionary<string, string> subscriptions, SentWithdrawal toR, ulong rAnchor, SentWithdrawal toH, ulong hAnchor)
+    {
+        var received = new List<JsonElement>();
+        IEnumerable<JsonElement> Of(IReadOnlyList<JsonElement> all, string topic) => all
+            .Where(n => subscriptions[n.GetProperty("params").GetProperty("subscription").GetString()!] == topic)
+            .Select(n => n.GetProperty("params").GetProperty("result"));
+        var last = Math.Max(toR.L2Block, toH.L2Block);
+        await ws.ReadUntilAsync(received, all => Of(all, "finalized").Any(f => f.GetProperty("number").GetUInt64() >= last)
+            && Of(all, "withdrawals").Count(w => w.GetProperty("status").GetString() is "finalizable" or "paid") >= 2, "the withdrawals' anchor is final");
+
+        foreach (var (withdrawal, anchor, final) in new[] { (toR, rAnchor, new[] { "finalizable", "paid" }), (toH, hAnchor, new[] { "paid" }) })
+        {
+            var events = Of(received, "withdrawals").Where(w => w.GetProperty("txid").GetString() == withdrawal.TxId).ToList();
+            Assert.Equal(3, events.Count);
+            Assert.Equal(["pending", "anchored"], events.Take(2).Select(e => e.GetProperty("status").GetString()));
+            Assert.Contains(events[2].GetProperty("status").GetString(), final);
+            Assert.All(events, e => Assert.Equal(withdrawal.L2Block, e.GetProperty("l2block").GetUInt64()));
+            Assert.All(events, e => Assert.Equal(withdrawal.Recipient, e.GetProperty("recipient").GetString()));
+            Assert.Equal(anchor, events[1].GetProperty("anchorindex").GetUInt64());
+            Assert.Contains(Of(received, "anchors"), a => a.GetProperty("index").GetUInt64() == anchor
+                && a.GetProperty("firstblock").GetUInt64() <= withdrawal.L2Block && withdrawal.L2Block <= a.GetProperty("lastblock").GetUInt64());
+        }
+        var anchors = Of(received, "anchors").Select(a => a.GetProperty("index").GetUInt64()).ToList();
+        Assert.Equal(anchors.Order(), anchors);
     }
 
     /// <summary>The anchor that covers <paramref name="withdrawal"/> (as l2_getwithdrawalstatus says) and the L1 height that posted it.</summary>

@@ -73,6 +73,27 @@ internal sealed class WebSocketClient : IAsyncDisposable
 
     private int _nextId;
 
+    /// <summary>Reads notifications into <paramref name="received"/> until <paramref name="done"/> holds for them (30 s at most).</summary>
+    public async Task ReadUntilAsync(List<JsonElement> received, Func<IReadOnlyList<JsonElement>, bool> done, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!done(received))
+        {
+            var left = deadline - DateTime.UtcNow;
+            string? text;
+            try
+            {
+                text = left > TimeSpan.Zero ? await ReceiveAsync(left) : throw new OperationCanceledException();
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"not within 30 s: {what}; received {string.Join(" ", received.Select(r => r.GetRawText()))}");
+            }
+            using var document = JsonDocument.Parse(text ?? throw new InvalidOperationException($"the node closed the connection: {what}"));
+            received.Add(document.RootElement.Clone());
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_socket.State == WebSocketState.Open)

@@ -1,5 +1,6 @@
 using Cascoin.L2.Chain.Blocks;
 using Cascoin.L2.Primitives;
+using Cascoin.L2.Settlement.Application;
 using Cascoin.L2.Settlement.Contracts;
 
 namespace Cascoin.L2.Rpc.WebSockets;
@@ -45,5 +46,16 @@ public sealed record AnchorEventDto(ulong Index, ulong FirstBlock, ulong LastBlo
 /// <summary>A finalized notification: the newest L2 block an anchor final on L1 covers, and that anchor.</summary>
 public sealed record FinalizedDto(ulong Number, string Hash, string StateRoot, ulong AnchorIndex, ulong L1Height);
 
-/// <summary>A withdrawals notification: pending (in an L2 block), anchored (an anchor covers it) or finalizable (that anchor is final).</summary>
-public sealed record WithdrawalEventDto(string TxId, string Status, ulong L2Block, string Recipient, Amount Amount, ulong? AnchorIndex);
+/// <summary>
+/// A withdrawals notification, with l2_getwithdrawalstatus' status names: pending (in an L2 block),
+/// anchored (an anchor covers it), finalizable or paid (once that anchor is final).
+/// </summary>
+public sealed record WithdrawalEventDto(string TxId, string Status, ulong L2Block, string Recipient, Amount Amount, ulong? AnchorIndex)
+{
+    public static WithdrawalEventDto Of(WithdrawalStatus status, NetworkParameters network)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        return new WithdrawalEventDto(status.Id.ToString(), status.State.ToString().ToLowerInvariant(), status.Block, status.Recipient.ToBase58(network),
+            status.Amount, status.AnchorIndex);
+    }
+}

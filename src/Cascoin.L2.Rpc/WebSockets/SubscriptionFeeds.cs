@@ -72,7 +72,7 @@ public sealed class SubscriptionFeeds : BackgroundService
         if (!_hub.HasSubscribers(SubscriptionTopic.Withdrawals))
             return;
         foreach (var withdrawal in Withdrawals(block, outcome.Receipts))
-            _hub.Publish(SubscriptionTopic.Withdrawals, () => Describe(withdrawal, block.Number, "pending", null));
+            _hub.Publish(SubscriptionTopic.Withdrawals, () => new WithdrawalEventDto(withdrawal.Id.ToString(), "pending", block.Number, withdrawal.To.ToBase58(_network), withdrawal.Value, null));
     }
 
     private void FollowSettlement(SettlementQueries settlement)
@@ -87,7 +87,7 @@ public sealed class SubscriptionFeeds : BackgroundService
         {
             var anchor = state.GetAnchor(chain.ChainId, index)!;
             _hub.Publish(SubscriptionTopic.Anchors, () => AnchorEventDto.Of(anchor, _network));
-            PublishWithdrawals(anchor, anchor.FirstBlock, "anchored");
+            PublishWithdrawals(settlement, anchor, anchor.FirstBlock);
         }
         _anchorsSeen = chain.AnchorCount;
 
@@ -96,13 +96,17 @@ public sealed class SubscriptionFeeds : BackgroundService
         if (final.LastBlock > _finalSeen)
         {
             _hub.Publish(SubscriptionTopic.Finalized, () => new FinalizedDto(final.LastBlock, final.LastBlockHash.ToString(), final.StateRoot.ToHex(), final.Index, final.PostedHeight));
-            PublishWithdrawals(final, _finalSeen + 1, "finalizable");
+            PublishWithdrawals(settlement, final, _finalSeen + 1);
         }
         _finalSeen = final.LastBlock;
     }
 
-    /// <summary>The withdrawals of blocks <paramref name="from"/>..the anchor's last, read only when someone listens.</summary>
-    private void PublishWithdrawals(AnchorRecord anchor, ulong from, string status)
+    /// <summary>
+    /// The withdrawals of blocks <paramref name="from"/>..the anchor's last, with the status
+    /// l2_getwithdrawalstatus gives them now (anchored; finalizable or paid once the anchor is final),
+    /// read only when someone listens.
+    /// </summary>
+    private void PublishWithdrawals(SettlementQueries settlement, AnchorRecord anchor, ulong from)
     {
         if (!_hub.HasSubscribers(SubscriptionTopic.Withdrawals))
             return;
@@ -111,15 +115,15 @@ public sealed class SubscriptionFeeds : BackgroundService
             if (_chain.GetBlock(number) is not { } block)
                 continue;
             foreach (var withdrawal in block.Transactions.Where(t => t.Type == TransactionType.Withdrawal))
-                _hub.Publish(SubscriptionTopic.Withdrawals, () => Describe(withdrawal, number, status, anchor.Index));
+            {
+                if (settlement.Withdrawal(withdrawal.Id) is { Succeeded: true } status)
+                    _hub.Publish(SubscriptionTopic.Withdrawals, () => WithdrawalEventDto.Of(status.Value, _network));
+            }
         }
     }
 
     private static IEnumerable<Transaction> Withdrawals(Block block, IReadOnlyList<Receipt> receipts) =>
         block.Transactions.Where((t, i) => t.Type == TransactionType.Withdrawal && i < receipts.Count && receipts[i].Status == ReceiptStatus.Success);
-
-    private WithdrawalEventDto Describe(Transaction withdrawal, ulong block, string status, ulong? anchor) =>
-        new(withdrawal.Id.ToString(), status, block, withdrawal.To.ToBase58(_network), withdrawal.Value, anchor);
 
     private ulong AnchorCount() => _settlement!.RunningChainRecord() is { Succeeded: true } record ? record.Value.AnchorCount : 0;
 
