@@ -27,8 +27,12 @@ if (loaded.HelpRequested || loaded.VersionRequested)
         "or:     cascoin-cli [options] -named <command> [name=value]...  Send command with named arguments\n" +
         "or:     cascoin-cli [options] help  List commands\n" +
         "or:     cascoin-cli [options] help <command>  Get help for a command\n" +
-        "or:     cascoin-cli [options] " + OfflineEnvelope.Usage + "\n" +
-        "        Build an encrypted transfer here, with no node: prints the raw envelope for l2_sendrawtransaction\n\n" +
+        "or:     cascoin-cli [options] " + OfflineTransaction.SignUsage + "\n" +
+        "        Build and sign a transfer here, with no node: prints the raw transaction for l2_sendrawtransaction\n" +
+        "or:     cascoin-cli [options] " + OfflineTransaction.SealUsage + "\n" +
+        "        Build an encrypted transfer here, with no node: prints the raw envelope for l2_sendrawtransaction\n" +
+        "or:     cascoin-cli [options] " + Subscription.Usage + "\n" +
+        "        Subscribe over the node's WebSocket (l2_subscribe) and print each notification as a line of JSON\n\n" +
         "Arguments that parse as JSON are sent as JSON (numbers, true/false, arrays, objects); others as strings.",
         CommonOptions.All.Concat(CliOptions.All)));
     return 0;
@@ -47,9 +51,9 @@ if (arguments.Count == 0)
 }
 
 var method = arguments[0];
-// The one command that asks no node: an envelope built and signed here.
-if (method == OfflineEnvelope.Command)
-    return OfflineEnvelope.Run(arguments.Skip(1).ToList(), loaded.Network, Console.Out, Console.Error);
+// The commands that ask no node: a transaction or an envelope built and signed here.
+if (method is OfflineTransaction.SignCommand or OfflineTransaction.SealCommand)
+    return OfflineTransaction.Run(method, arguments.Skip(1).ToList(), loaded.Network, Console.Out, Console.Error);
 
 if (settings.GetFlag("l2", false) && !method.StartsWith("l2_", StringComparison.OrdinalIgnoreCase))
     method = "l2_" + method;
@@ -79,10 +83,26 @@ string? Credentials()
     }
 }
 
+var hostPart = host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[') ? $"[{host}]" : host;
+if (method == Subscription.Command)
+{
+    using var interrupted = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) =>
+    {
+        e.Cancel = true;
+        interrupted.Cancel();
+    };
+    if (!Uri.TryCreate($"ws://{hostPart}:{port}/ws", UriKind.Absolute, out var endpoint))
+    {
+        await Console.Error.WriteLineAsync($"error: invalid -rpcconnect address '{host}'");
+        return 1;
+    }
+    return await Subscription.RunAsync(arguments.Skip(1).ToList(), endpoint, Credentials(), Console.Out, Console.Error, interrupted.Token);
+}
+
 try
 {
     var request = CliRequest.Build(method, arguments.Skip(1).ToList(), settings.GetFlag("named", false));
-    var hostPart = host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[') ? $"[{host}]" : host;
     var connection = new RpcConnection(
         new Uri($"http://{hostPart}:{port}/"),
         Credentials,
