@@ -3,6 +3,7 @@
 #   libsecp256k1-1: ~4x faster signature verification and recovery than the built-in BouncyCastle backend.
 #   litecoind:      a stock litecoin-cli (and later litecoind -regtest) for compatibility tests.
 #   zstd:           the reference zstd tool, to check that batch frames are standard zstd.
+#   chromium:       a real browser for the dashboard's tests (driven headless by PuppeteerSharp).
 # Without them everything still works: BouncyCastle is used, and the tests that need them say they skipped.
 set -euo pipefail
 
@@ -10,6 +11,7 @@ missing=()
 ldconfig -p 2>/dev/null | grep -q 'libsecp256k1\.so' || missing+=(libsecp256k1-1)
 command -v litecoin-cli >/dev/null 2>&1 || missing+=(litecoind)
 command -v zstd >/dev/null 2>&1 || missing+=(zstd)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 if [ ${#missing[@]} -eq 0 ]; then
   echo "optional dependencies: already installed"
   exit 0

@@ -92,6 +92,30 @@ public sealed partial class SequencerNetworkTests(ITestOutputHelper output) : IA
         return height;
     }
 
+    /// <summary>
+    /// The dashboard's sequencers page on the full node, in chromium: the four sequencers, and the row
+    /// marked leader is the one l2_getleader names (the chain is idle, so the leader holds still).
+    /// </summary>
+    private async Task DashboardFindsTheLeaderAsync(TestNode node)
+    {
+        if (!File.Exists(DashboardBrowser.Chromium))
+        {
+            output.WriteLine($"the dashboard's sequencers page is not checked: {DashboardBrowser.Missing}");
+            return;
+        }
+        await using var browser = await DashboardBrowser.LaunchAsync();
+        var (page, status) = await browser.OpenAsync(node, "/l2/#sequencers");
+        Assert.Equal(200, status);
+        var leader = (await Json(node, "l2_getleader")).GetProperty("leader").GetString()!;
+        var shown = await DashboardBrowser.UntilAsync(page,
+            "document.querySelectorAll('#sequencer-rows tr').length === 4 && document.querySelector('#sequencer-rows tr.leader')?.dataset.address",
+            "the sequencers page lists the four and marks a leader");
+        Assert.Equal(leader, shown);
+        Assert.Equal(_sequencerAddresses.Order(), (await page.EvaluateExpressionAsync<string[]>("[...document.querySelectorAll('#sequencer-rows tr')].map(r => r.dataset.address)")).Order());
+        await DashboardBrowser.ScreenshotAsync(page, "dashboard-sequencers");
+        output.WriteLine($"the dashboard of the full node marks {shown} as the leader, as l2_getleader does");
+    }
+
     [Fact]
     public async Task Four_sequencers_and_a_full_node_agree_fail_over_rejoin_refuse_a_partition_and_ban_a_bad_peer()
     {
@@ -129,6 +153,7 @@ public sealed partial class SequencerNetworkTests(ITestOutputHelper output) : IA
         var sealedBy = (await L2Block(Node(0), height)).GetProperty("signatures").GetArrayLength();
         Assert.True(sealedBy >= 3, $"a finalized block carries more than 2/3 of the four sequencers' seals, got {sealedBy}");
         output.WriteLine($"load agreed at L2 block {height}: {watch.ElapsedMilliseconds} ms");
+        await DashboardFindsTheLeaderAsync(Node(Sequencers));
         await DerivedNodeReachesTheLastAnchoredRootAsync(alice, bob);
         output.WriteLine($"rebuilt from L1 alone: {watch.ElapsedMilliseconds} ms");
 

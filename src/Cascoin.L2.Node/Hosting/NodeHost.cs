@@ -76,12 +76,13 @@ public sealed class NodeHost : IAsyncDisposable
         // Pings keep idle subscriptions open through proxies and notice clients that vanished.
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         var stopping = app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
-        app.Run(context => context.Request.Path.Value switch
+        app.Run(context => (context.Request.Path.Value ?? "") switch
         {
             "/" or "" => app.Services.GetRequiredService<RpcHttpHandler>().HandleAsync(context),
             // Sessions end when the node stops: the web server would otherwise wait for them until its shutdown timeout.
             "/ws" => app.Services.GetRequiredService<RpcWebSocketHandler>().HandleAsync(context, stopping),
             "/metrics" => app.Services.GetRequiredService<MetricsEndpoint>().HandleAsync(context),
+            var path when Dashboard.DashboardEndpoint.Serves(path) => app.Services.GetRequiredService<Dashboard.DashboardEndpoint>().HandleAsync(context),
             _ => NotFound(context),
         });
         return new NodeHost(app);
@@ -100,8 +101,9 @@ public sealed class NodeHost : IAsyncDisposable
         // anything listens, so a damaged database or a missing deployment fails the start, not a request.
         _app.Services.GetRequiredService<NodeDatabase>();
         _app.Services.GetRequiredService<RpcHttpHandler>();
-        // Built now so that it counts from the first block.
+        // Built now so that they count from the first block.
         _app.Services.GetRequiredService<NodeMetrics>();
+        _app.Services.GetRequiredService<Dashboard.ChainHistory>();
         try
         {
             await _app.StartAsync(cancellationToken);

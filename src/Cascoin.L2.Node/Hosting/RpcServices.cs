@@ -62,6 +62,16 @@ public static class RpcServices
             provider.GetService<Settlement.Application.ChallengeQueries>(),
             provider.GetService<Sequencing.Consensus.SequencerNetwork>()), provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<MetricsEndpoint>();
+        services.AddSingleton(provider => new Dashboard.ChainHistory(provider.GetService<Chain.L2Blockchain>(), provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(provider => new Dashboard.DashboardApi(
+            provider.GetRequiredService<JsonRpcDispatcher>(),
+            provider.GetRequiredService<Dashboard.ChainHistory>(),
+            settings.Network,
+            provider.GetRequiredService<Network.P2PNode>(),
+            provider.GetService<Chain.L2Blockchain>(),
+            provider.GetService<Chain.Mempool.TxPool>(),
+            provider.GetService<Settlement.Application.SettlementQueries>()));
+        services.AddSingleton<Dashboard.DashboardEndpoint>();
 
         services.AddSingleton<IRpcModule, ControlRpcModule>();
         services.AddSingleton<IRpcModule, NetworkRpcModule>();
