@@ -58,6 +58,7 @@ internal sealed class E2eBenchmark : IBenchmark
         // L1 blocks old on regtest, so a backlog that waits for a burst of L1 blocks can never be anchored).
         new("l1blocktime", "with --nodes ≥ 2: node 0 mines a settlement block every <s> seconds (-l1blocktime)", "2"),
         new("encrypted", "with --nodes ≥ 2: 1 deploys the chain with an encrypted mempool and sends every transfer sealed in an envelope to the sequencers' epoch key; finality is when its opening executes it", "0"),
+        new("observers", "1: while the load runs, a WebSocket newHeads subscriber, the dashboard (its subscriptions and /l2/api/stats every 5 s) and a Prometheus scrape of /metrics every 5 s watch node 0", "0"),
         new("rebuild", "with --nodes ≥ 2: 1 anchors everything after the load and times a new node rebuilding the L2 from L1 alone (-l2sync=l1)", "0"),
         new("cascoind", "path of cascoind.dll (default: the Release build of this checkout)", ""),
         new("datadir", "data directory for the node (default: a new temporary directory, deleted afterwards)", ""),
@@ -125,8 +126,19 @@ internal sealed class E2eBenchmark : IBenchmark
             Parallel.For(0, txCount, i => signed[i] = sign(i, NetworkMaxFeePerGas));
             var networkVerifyRate = MeasureVerification(signed);
             progress.WriteLine($"e2e: submitting over {connections} connections to {nodeCount} nodes in batches of {batchSize}");
-            var measured = await SubmitAndWatchAsync(network.Nodes, signed, accountCount, connections, batchSize, new Load(offered, inflight), progress, sign, encrypted);
+            var observers = arguments.GetInt("observers", 0, 1) == 1 ? Observers.Start(network.Nodes[0]) : null;
+            Outcome measured;
+            try
+            {
+                measured = await SubmitAndWatchAsync(network.Nodes, signed, accountCount, connections, batchSize, new Load(offered, inflight), progress, sign, encrypted);
+            }
+            finally
+            {
+                if (observers is not null)
+                    await observers.DisposeAsync();
+            }
             WriteResult(result, nodeCount, accountCount, txCount, measured, networkVerifyRate, finality: true, inflight);
+            observers?.Write(result);
             result.WriteBoolean("encrypted", encrypted);
             if (encrypted)
             {

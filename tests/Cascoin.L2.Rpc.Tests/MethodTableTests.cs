@@ -6,11 +6,11 @@ public class MethodTableTests
     private static readonly string[] TestMethods = ["add", "crash", "echo", "fail", "getinfo", "hold", "ratio", "scale", "slow", "touch"];
 
     [Fact]
-    public void The_table_holds_every_declared_method_and_the_built_in_help()
+    public void The_table_holds_every_declared_method_and_the_built_in_help_and_discovery()
     {
         using var rpc = new RpcHarness();
         var names = rpc.Table.Methods.Select(m => m.Name).Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(TestMethods.Append("help").Order(StringComparer.Ordinal), names);
+        Assert.Equal(TestMethods.Append("help").Append("rpc.discover").Order(StringComparer.Ordinal), names);
         Assert.True(rpc.Table.TryGet("HELP", out var help));
         Assert.Equal("control", help.Category);
         Assert.True(help.AllowedInWarmup);
