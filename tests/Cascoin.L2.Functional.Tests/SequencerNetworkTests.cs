@@ -112,6 +112,10 @@ public sealed partial class SequencerNetworkTests(ITestOutputHelper output) : IA
             "the sequencers page lists the four and marks a leader");
         Assert.Equal(leader, shown);
         Assert.Equal(_sequencerAddresses.Order(), (await page.EvaluateExpressionAsync<string[]>("[...document.querySelectorAll('#sequencer-rows tr')].map(r => r.dataset.address)")).Order());
+        // Uptime from the certificates of the last blocks: all four signed some of them (more than 2/3 sign each).
+        var uptimes = await page.EvaluateExpressionAsync<string[]>("[...document.querySelectorAll('#sequencer-rows tr')].map(r => r.cells[4].textContent)");
+        Assert.All(uptimes, u => Assert.Matches(@"^\d+(\.\d)? %$", u));
+        Assert.True(uptimes.Count(u => u != "0 %") >= 3, string.Join(", ", uptimes));
         await DashboardBrowser.ScreenshotAsync(page, "dashboard-sequencers");
         output.WriteLine($"the dashboard of the full node marks {shown} as the leader, as l2_getleader does");
     }

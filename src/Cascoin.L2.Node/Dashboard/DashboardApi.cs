@@ -78,14 +78,44 @@ public sealed class DashboardApi(
             return new JsonObject { ["sequencers"] = new JsonArray(), ["note"] = "this node runs no sequencer network (a development chain, or no L2)" };
         var demoted = (leader["demoted"] as JsonArray ?? []).Select(d => d?.GetValue<string>()).ToHashSet();
         var current = leader["leader"]?.GetValue<string>();
+        var (signed, blocks) = await ParticipationAsync(cancellationToken);
         foreach (var sequencer in list.OfType<JsonObject>())
         {
-            var address = sequencer["address"]?.GetValue<string>();
+            var address = sequencer["address"]?.GetValue<string>() ?? "";
             sequencer["isleader"] = address == current;
             sequencer["demoted"] = demoted.Contains(address);
+            sequencer["uptime"] = blocks == 0 ? null : Math.Round((double)signed.GetValueOrDefault(address) / blocks, 3);
         }
-        return new JsonObject { ["leader"] = current, ["height"] = leader["height"]?.DeepClone(), ["round"] = leader["round"]?.DeepClone(), ["sequencers"] = list.DeepClone() };
+        return new JsonObject
+        {
+            ["leader"] = current,
+            ["height"] = leader["height"]?.DeepClone(),
+            ["round"] = leader["round"]?.DeepClone(),
+            ["uptimeblocks"] = blocks,
+            ["sequencers"] = list.DeepClone(),
+        };
     }
+
+    /// <summary>
+    /// A sequencer's uptime as the chain records it: of the last 100 blocks, the share whose commit
+    /// certificate carries its signature (a sequencer that is down, or behind, signs none).
+    /// </summary>
+    private async Task<(Dictionary<string, int> Signed, int Blocks)> ParticipationAsync(CancellationToken cancellationToken)
+    {
+        var signed = new Dictionary<string, int>(StringComparer.Ordinal);
+        var head = RequireChain().Head.Number;
+        var blocks = 0;
+        for (var n = head; n > 0 && blocks < UptimeBlocks; n--, blocks++)
+        {
+            if (await CallAsync("l2_getblockbynumber", [n.ToString(CultureInfo.InvariantCulture), 1], cancellationToken) is not JsonObject block)
+                break;
+            foreach (var signer in (block["signers"] as JsonArray ?? []).Select(s => s?.GetValue<string>()).OfType<string>().Distinct())
+                signed[signer] = signed.GetValueOrDefault(signer) + 1;
+        }
+        return (signed, blocks);
+    }
+
+    private const int UptimeBlocks = 100;
 
     /// <summary>?number=N or ?hash=H: that block; otherwise the latest ?count (20) blocks, newest first.</summary>
     public async Task<JsonObject> BlocksAsync(IReadOnlyDictionary<string, string> query, CancellationToken cancellationToken)

@@ -73,7 +73,8 @@ async function refreshSequencers() {
   const s = await api('sequencers');
   text('sequencers-note', s.note || ('Height ' + s.height + ', round ' + s.round + ': the leader is ' + s.leader + '.'));
   fill('sequencer-rows', s.sequencers.map((q) => {
-    const tr = row([{ text: q.address, className: 'hash' }, q.endpoint, q.stake, q.score, q.l1height, new Date(q.expires * 1000).toLocaleString(),
+    const uptime = q.uptime === null || q.uptime === undefined ? null : Math.round(q.uptime * 1000) / 10 + ' %';
+    const tr = row([{ text: q.address, className: 'hash' }, q.endpoint, q.stake, q.score, uptime, q.l1height, new Date(q.expires * 1000).toLocaleString(),
       q.isleader ? 'leader' : q.demoted ? 'demoted' : ''], q.isleader ? 'leader' : q.demoted ? 'demoted' : '');
     tr.dataset.address = q.address;
     return tr;
