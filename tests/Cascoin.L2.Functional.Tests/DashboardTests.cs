@@ -11,8 +11,6 @@ namespace Cascoin.L2.Functional.Tests;
 /// </summary>
 public sealed class DashboardTests(ITestOutputHelper output)
 {
-    private const string DevelopmentWif = "cMv8SSgx12Pib8XcQw5t5vPQtfa3pvLRnfb2mLcDF7JQYC6rUfQm";
-    private const string DevelopmentAddress = "mzfGvaLaW1wmVBWmxo5xs9eJ8aN6ZjdqTe";
 
     [SkippableFact]
     public async Task The_dashboard_needs_the_credentials_follows_the_chain_live_and_finds_a_transaction()
@@ -21,7 +19,7 @@ public sealed class DashboardTests(ITestOutputHelper output)
         using var dir = TestDirectory.Create("dashboard");
         await using var node = new TestNode(dir.Path);
         await node.StartAsync();
-        await node.RpcAsync("importprivkey", DevelopmentWif);
+        await node.RpcAsync("importprivkey", DevelopmentAccount.Wif);
         await using var browser = await DashboardBrowser.LaunchAsync();
 
         var (refused, status) = await browser.OpenAsync(node, "/l2/", credentials: false);
@@ -40,7 +38,7 @@ public sealed class DashboardTests(ITestOutputHelper output)
 
         string txid = "";
         for (var i = 0; i < 3; i++)
-            txid = (await node.RpcAsync("l2_sendtransaction", DevelopmentAddress, DevelopmentAddress, "0.25")).GetProperty("result").GetProperty("txid").GetString()!;
+            txid = (await node.RpcAsync("l2_sendtransaction", DevelopmentAccount.Address, DevelopmentAccount.Address, "0.25")).GetProperty("result").GetProperty("txid").GetString()!;
         await TestWait.UntilAsync(() => node.RpcAsync("l2_gettransactionreceipt", txid), r => r.GetProperty("result").ValueKind == JsonValueKind.Object, "the transfers are in a block");
         var height = (await node.RpcAsync("l2_blocknumber")).GetProperty("result").GetUInt64();
         Assert.True(height > first);

@@ -16,8 +16,8 @@ public sealed partial class L2ChainTests
         await using var node = new TestNode(dir.Path);
         await node.StartAsync();
 
-        using var development = KeyFromWif(DevelopmentWif);
-        Assert.Equal(DevelopmentAddress, AddressOf(development).ToBase58(Network));
+        using var development = KeyFromWif(DevelopmentAccount.Wif);
+        Assert.Equal(DevelopmentAccount.Address, AddressOf(development).ToBase58(Network));
         using var stranger = PrivateKey.Generate();
         var recipient = AddressOf(stranger);
         var recipientText = recipient.ToBase58(Network);
@@ -48,8 +48,8 @@ public sealed partial class L2ChainTests
         // More than the balance: raw, and through the node wallet.
         await CliFailsAsync(node, -6, "insufficient-funds: balance ",
             "l2_sendrawtransaction", Hex(Sign(development, 1, recipient, GenesisBalance)));
-        Assert.Equal("", await CliAsync(node, "importprivkey", DevelopmentWif));
-        await CliFailsAsync(node, -6, "insufficient-funds: ", "l2_sendtransaction", DevelopmentAddress, recipientText, "2000000");
+        Assert.Equal("", await CliAsync(node, "importprivkey", DevelopmentAccount.Wif));
+        await CliFailsAsync(node, -6, "insufficient-funds: ", "l2_sendtransaction", DevelopmentAccount.Address, recipientText, "2000000");
         using var empty = PrivateKey.Generate();
         await CliFailsAsync(node, -6, "insufficient-funds: balance 0.00000000 CAS",
             "l2_sendrawtransaction", Hex(Sign(empty, 0, recipient, Amount.FromSat(1))));
@@ -60,7 +60,7 @@ public sealed partial class L2ChainTests
         await CliFailsAsync(node, -26, "fee-too-low: max fee per gas 2 is below the current base fee",
             "l2_sendrawtransaction", Hex(Sign(development, 1, recipient, Amount.OneCas, maxFee: 2, priority: 1)));
         await CliFailsAsync(node, -26, "fee-too-low: max fee per gas 2 is below the current base fee",
-            "l2_sendtransaction", DevelopmentAddress, recipientText, "1", "2");
+            "l2_sendtransaction", DevelopmentAccount.Address, recipientText, "1", "2");
         await CliFailsAsync(node, -26, "fee-too-low: max priority fee per gas 9 is above max fee per gas 8",
             "l2_sendrawtransaction", Hex(Sign(development, 1, recipient, Amount.OneCas, maxFee: 8, priority: 9)));
 
@@ -103,8 +103,8 @@ public sealed partial class L2ChainTests
 
         // Addresses that are none.
         await CliFailsAsync(node, -5, "Invalid address: 'notanaddress' is not a regtest address", "l2_getbalance", "notanaddress");
-        await CliFailsAsync(node, -5, "Invalid to address: 'bogus'", "l2_sendtransaction", DevelopmentAddress, "bogus", "1");
-        await CliFailsAsync(node, -5, "Invalid address: ", "l2_gettransactioncount", DevelopmentAddress[..^1] + "x");
+        await CliFailsAsync(node, -5, "Invalid to address: 'bogus'", "l2_sendtransaction", DevelopmentAccount.Address, "bogus", "1");
+        await CliFailsAsync(node, -5, "Invalid address: ", "l2_gettransactioncount", DevelopmentAccount.Address[..^1] + "x");
         await CliFailsAsync(node, -5, "Invalid address: ", "l2_getproof", "0x1234");
         await CliFailsAsync(node, -5, "No such mempool or blockchain transaction", "l2_gettransaction", string.Concat(Enumerable.Repeat("ab", 32)));
 
@@ -116,8 +116,8 @@ public sealed partial class L2ChainTests
         await CliFailsAsync(node, -8, "verbosity must be 0, 1 or 2", "l2_getblockbynumber", "0", "3");
 
         // Nothing refused reached the chain: nonces 0 and 1 are mined, the recipient holds exactly what was sent to it.
-        await WaitForNoncesAsync(node, (DevelopmentAddress, 2));
-        Assert.Equal(2UL, await CliNonceAsync(node, DevelopmentAddress, "pending"));
+        await WaitForNoncesAsync(node, (DevelopmentAccount.Address, 2));
+        Assert.Equal(2UL, await CliNonceAsync(node, DevelopmentAccount.Address, "pending"));
         Assert.Equal(Amount.OneCas + Amount.FromSat(12_345), await CliBalanceAsync(node, recipientText));
         Assert.Equal(Amount.Zero, await CliBalanceAsync(node, AddressOf(empty).ToBase58(Network)));
         await CliFailsAsync(node, -5, "No such mempool or blockchain transaction", "l2_gettransaction", Transaction.Decode(badSignature).Id.ToString());

@@ -30,18 +30,18 @@ public sealed partial class L2ChainTests
         await node.StartAsync();
 
         // The wallet: the development key of the genesis and two new addresses.
-        Assert.Equal("", await CliAsync(node, "importprivkey", DevelopmentWif));
+        Assert.Equal("", await CliAsync(node, "importprivkey", DevelopmentAccount.Wif));
         var a = await CliAsync(node, "getnewaddress");
         var b = await CliAsync(node, "getnewaddress");
         Assert.NotEqual(a, b);
-        Assert.Equal(GenesisBalance, await CliBalanceAsync(node, DevelopmentAddress));
+        Assert.Equal(GenesisBalance, await CliBalanceAsync(node, DevelopmentAccount.Address));
         Assert.Equal(Amount.Zero, await CliBalanceAsync(node, a));
 
         // Funding from the development account; the node signs and fills in nonce and fees.
         var fundingA = Amount.FromCas(1000);
         var fundingB = Amount.Parse("250.12345678");
-        var sentA = await CliJsonAsync(node, "l2_sendtransaction", DevelopmentAddress, a, "1000");
-        var sentB = await CliJsonAsync(node, "l2_sendtransaction", DevelopmentAddress, b, "250.12345678");
+        var sentA = await CliJsonAsync(node, "l2_sendtransaction", DevelopmentAccount.Address, a, "1000");
+        var sentB = await CliJsonAsync(node, "l2_sendtransaction", DevelopmentAccount.Address, b, "250.12345678");
         Assert.Equal(0UL, sentA.GetProperty("nonce").GetUInt64());
         Assert.Equal(1UL, sentB.GetProperty("nonce").GetUInt64());
         Hash256[] fundingIds = [TxId(sentA), TxId(sentB)];
@@ -50,7 +50,7 @@ public sealed partial class L2ChainTests
         var fundingReceiptA = await CliJsonAsync(node, "l2_gettransactionreceipt", fundingIds[0].ToString());
         Assert.Equal(Compact(fundingReceipts[0]), Compact(fundingReceiptA));
         Assert.Equal("success", fundingReceiptA.GetProperty("status").GetString());
-        Assert.Equal(DevelopmentAddress, fundingReceiptA.GetProperty("from").GetString());
+        Assert.Equal(DevelopmentAccount.Address, fundingReceiptA.GetProperty("from").GetString());
         Assert.Equal(a, fundingReceiptA.GetProperty("to").GetString());
         Assert.Equal(TransferGas, fundingReceiptA.GetProperty("gasused").GetUInt64());
         Assert.Equal(Amount.FromSat((long)(TransferGas * fundingReceiptA.GetProperty("effectivegasprice").GetUInt64())), AmountOf(fundingReceiptA.GetProperty("fee")));
@@ -107,7 +107,7 @@ public sealed partial class L2ChainTests
         var sequencerIncome = Amount.Zero;
         var included = new HashSet<Hash256>();
         var blocksWithA = 0;
-        var nextNonce = new Dictionary<string, ulong> { [a] = 0, [b] = 0, [DevelopmentAddress] = 0 };
+        var nextNonce = new Dictionary<string, ulong> { [a] = 0, [b] = 0, [DevelopmentAccount.Address] = 0 };
         for (var k = 0; k < blocks.Length; k++)
         {
             var block = blocks[k];
@@ -174,7 +174,7 @@ public sealed partial class L2ChainTests
         {
             [a] = fundingA - valuesAToB - feesA + valuesBToA,
             [b] = fundingB - valuesBToA - feesB + valuesAToB,
-            [DevelopmentAddress] = GenesisBalance - fundingA - fundingB - fundingFees,
+            [DevelopmentAccount.Address] = GenesisBalance - fundingA - fundingB - fundingFees,
             [sequencer] = sequencerIncome,
         };
         foreach (var (address, balance) in expected)
@@ -183,7 +183,7 @@ public sealed partial class L2ChainTests
         Assert.Equal((ulong)TransfersAToB, await CliNonceAsync(node, a, "pending"));
         Assert.Equal((ulong)TransfersBToA, await CliNonceAsync(node, b));
         Assert.Equal((ulong)TransfersBToA, await CliNonceAsync(node, b, "pending"));
-        Assert.Equal(2UL, await CliNonceAsync(node, DevelopmentAddress, "pending"));
+        Assert.Equal(2UL, await CliNonceAsync(node, DevelopmentAccount.Address, "pending"));
         Assert.Equal(fundingA, await CliBalanceAsync(node, a, Text(fundingBlockA)));
 
         // Receipts and a transaction through cascoin-cli: the same as the batch read them, with the signed values.

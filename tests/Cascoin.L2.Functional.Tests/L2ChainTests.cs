@@ -18,11 +18,6 @@ namespace Cascoin.L2.Functional.Tests;
 /// </summary>
 public sealed partial class L2ChainTests(ITestOutputHelper output)
 {
-    /// <summary>The regtest development account funded by the genesis (DevelopmentChain, README.md).</summary>
-    private const string DevelopmentWif = "cMv8SSgx12Pib8XcQw5t5vPQtfa3pvLRnfb2mLcDF7JQYC6rUfQm";
-
-    private const string DevelopmentAddress = "mzfGvaLaW1wmVBWmxo5xs9eJ8aN6ZjdqTe";
-
     private const ulong ChainId = 1;
 
     /// <summary>Far above any regtest base fee (10 at genesis, falling while blocks are under half full).</summary>

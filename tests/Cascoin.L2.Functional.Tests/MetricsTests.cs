@@ -16,8 +16,6 @@ namespace Cascoin.L2.Functional.Tests;
 /// </summary>
 public sealed partial class MetricsTests(ITestOutputHelper output)
 {
-    private const string DevelopmentWif = "cMv8SSgx12Pib8XcQw5t5vPQtfa3pvLRnfb2mLcDF7JQYC6rUfQm";
-    private const string DevelopmentAddress = "mzfGvaLaW1wmVBWmxo5xs9eJ8aN6ZjdqTe";
 
     [Fact]
     public async Task Metrics_need_the_credentials_match_rpc_and_cover_the_grafana_dashboard()
@@ -31,10 +29,10 @@ public sealed partial class MetricsTests(ITestOutputHelper output)
             Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(node.Cookie)));
 
-        await node.RpcAsync("importprivkey", DevelopmentWif);
+        await node.RpcAsync("importprivkey", DevelopmentAccount.Wif);
         string last = "";
         for (var i = 0; i < 5; i++)
-            last = (await node.RpcAsync("l2_sendtransaction", DevelopmentAddress, DevelopmentAddress, "0.5")).GetProperty("result").GetProperty("txid").GetString()!;
+            last = (await node.RpcAsync("l2_sendtransaction", DevelopmentAccount.Address, DevelopmentAccount.Address, "0.5")).GetProperty("result").GetProperty("txid").GetString()!;
         await TestWait.UntilAsync(() => node.RpcAsync("l2_gettransactionreceipt", last), r => r.GetProperty("result").ValueKind == JsonValueKind.Object, "the transfers are in a block");
         var height = (await node.RpcAsync("l2_blocknumber")).GetProperty("result").GetUInt64();
         await node.RpcAsync("l2_getbalance", "nonsense");

@@ -17,8 +17,6 @@ namespace Cascoin.L2.Functional.Tests;
 /// </summary>
 public sealed class WebSocketTests(ITestOutputHelper output)
 {
-    private const string DevelopmentWif = "cMv8SSgx12Pib8XcQw5t5vPQtfa3pvLRnfb2mLcDF7JQYC6rUfQm";
-    private const string DevelopmentAddress = "mzfGvaLaW1wmVBWmxo5xs9eJ8aN6ZjdqTe";
 
     [Fact]
     public async Task Every_method_answers_over_ws_as_over_http_and_credentials_are_checked_on_the_upgrade()
@@ -109,7 +107,7 @@ public sealed class WebSocketTests(ITestOutputHelper output)
         await node.StartAsync();
         await using var ws = await WebSocketClient.ConnectAsync(node);
         var notifications = new List<JsonElement>();
-        Assert.Equal(JsonValueKind.Null, (await ws.CallAsync("importprivkey", [DevelopmentWif])).GetProperty("result").ValueKind);
+        Assert.Equal(JsonValueKind.Null, (await ws.CallAsync("importprivkey", [DevelopmentAccount.Wif])).GetProperty("result").ValueKind);
         var heads = (await ws.CallAsync("l2_subscribe", ["newHeads"])).GetProperty("result").GetString()!;
         var pending = (await ws.CallAsync("l2_subscribe", ["pendingTransactions"])).GetProperty("result").GetString()!;
         Assert.NotEqual(heads, pending);
@@ -121,7 +119,7 @@ public sealed class WebSocketTests(ITestOutputHelper output)
         {
             for (var i = 0; i < 5; i++)
             {
-                var reply = await ws.CallAsync("l2_sendtransaction", [DevelopmentAddress, DevelopmentAddress, "0.001"], notifications);
+                var reply = await ws.CallAsync("l2_sendtransaction", [DevelopmentAccount.Address, DevelopmentAccount.Address, "0.001"], notifications);
                 sent.Add(reply.GetProperty("result").GetProperty("txid").GetString()!);
             }
             await Task.Delay(150);
@@ -164,7 +162,7 @@ public sealed class WebSocketTests(ITestOutputHelper output)
         using var dir = TestDirectory.Create("ws-slow");
         await using var node = new TestNode(dir.Path);
         await node.StartAsync();
-        await node.RpcAsync("importprivkey", DevelopmentWif);
+        await node.RpcAsync("importprivkey", DevelopmentAccount.Wif);
 
         // A raw client with a tiny receive window that subscribes, then never reads again.
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
@@ -184,7 +182,7 @@ public sealed class WebSocketTests(ITestOutputHelper output)
         await TestWait.UntilAsync(async () =>
         {
             var batch = string.Join(',', Enumerable.Range(0, 100).Select(i =>
-                $$"""{"jsonrpc":"2.0","id":{{i}},"method":"l2_sendtransaction","params":["{{DevelopmentAddress}}","{{DevelopmentAddress}}","0.001"]}"""));
+                $$"""{"jsonrpc":"2.0","id":{{i}},"method":"l2_sendtransaction","params":["{{DevelopmentAccount.Address}}","{{DevelopmentAccount.Address}}","0.001"]}"""));
             await node.PostAsync("[" + batch + "]", node.Cookie);
             sent += 100;
             await Task.Delay(200);
