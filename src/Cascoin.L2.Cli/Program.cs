@@ -19,10 +19,16 @@ catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
 }
 
 var settings = loaded.Settings;
-if (loaded.HelpRequested || loaded.VersionRequested)
+var version = "Cascoin L2 RPC client version v" + typeof(CliOptions).Assembly.GetName().Version?.ToString(3);
+if (loaded.VersionRequested && !loaded.HelpRequested)
+{
+    Console.WriteLine(version);
+    return 0;
+}
+if (loaded.HelpRequested)
 {
     Console.Write(HelpText.Format(
-        "Cascoin L2 RPC client version v" + typeof(CliOptions).Assembly.GetName().Version?.ToString(3) + "\n\n" +
+        version + "\n\n" +
         "Usage:  cascoin-cli [options] <command> [params]  Send command to cascoind\n" +
         "or:     cascoin-cli [options] -named <command> [name=value]...  Send command with named arguments\n" +
         "or:     cascoin-cli [options] help  List commands\n" +

@@ -32,7 +32,7 @@ internal sealed class RpcConnection
         {
             string? credentials = _credentials();
             if (credentials is null && !wait)
-                throw new CliException("Could not locate RPC credentials. No authentication cookie could be found, and RPC password is not set.  See -rpcpassword and -stdinrpcpass.");
+                throw new CliException("Could not locate RPC credentials. No authentication cookie could be found, and RPC password is not set.  See -rpcpassword and -rpccookiefile.");
             try
             {
                 if (credentials is not null)

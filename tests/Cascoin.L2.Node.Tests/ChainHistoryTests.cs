@@ -65,4 +65,20 @@ public sealed class ChainHistoryTests
         Assert.Equal(100UL, withdrawals[0].Block);
         Assert.Equal(51UL, withdrawals[^1].Block);
     }
+
+    [Fact]
+    public void The_genesis_is_no_block_of_the_run_and_a_catch_up_is_no_finality()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 7, 12, 0, 0, TimeSpan.Zero));
+        var history = new ChainHistory(null, time);
+        history.Record(BlockAt(0, new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), 0));
+        Assert.All(history.LastHour(), p => Assert.Equal(0, p.Blocks));
+        // A block made an hour ago and synced now counts as a block, never as an hour of finality.
+        history.Record(BlockAt(1, time.GetUtcNow() - TimeSpan.FromHours(1), 3));
+        Assert.Equal((1, (double?)null), (history.LastHour()[^1].Blocks, history.LastHour()[^1].FinalityMs));
+        Assert.Equal((null, null, 0), history.Finality());
+        history.Record(BlockAt(2, time.GetUtcNow() - TimeSpan.FromMilliseconds(80), 3));
+        Assert.Equal((2, (double?)80), (history.LastHour()[^1].Blocks, history.LastHour()[^1].FinalityMs));
+        Assert.Equal((80.0, 80.0, 1), history.Finality());
+    }
 }

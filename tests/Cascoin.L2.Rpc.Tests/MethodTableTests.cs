@@ -3,7 +3,7 @@ namespace Cascoin.L2.Rpc.Tests;
 /// <summary>The method table found on module interfaces, and the help generated from it.</summary>
 public class MethodTableTests
 {
-    private static readonly string[] TestMethods = ["add", "crash", "echo", "fail", "getinfo", "hold", "ratio", "scale", "slow", "touch"];
+    private static readonly string[] TestMethods = ["add", "crash", "echo", "fail", "fee", "getinfo", "hold", "ratio", "scale", "slow", "touch"];
 
     [Fact]
     public void The_table_holds_every_declared_method_and_the_built_in_help_and_discovery()

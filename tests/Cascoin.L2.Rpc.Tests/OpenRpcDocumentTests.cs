@@ -38,6 +38,7 @@ public sealed class OpenRpcDocumentTests
         Assert.Contains(-28, Codes(echo));
         Assert.DoesNotContain(-28, Codes(methods["getinfo"]));
         Assert.Contains(methods.Keys, name => name == "rpc.discover");
+        Assert.Equal("number", (string)methods["fee"]["result"]!["schema"]!["type"]!);
     }
 
     private static IEnumerable<int> Codes(JsonObject method) => method["errors"]!.AsArray().Select(e => (int)e!["code"]!);

@@ -31,6 +31,9 @@ public interface IInfoRpc
 
     [RpcMethod("scale", "Multiplies an amount by an optional factor.")]
     decimal Scale(decimal amount, ulong? factor = null);
+
+    [RpcMethod("fee", "The fee of one transfer, as an amount of CAS.")]
+    Cascoin.L2.Primitives.Amount Fee();
 }
 
 /// <summary>One slot and a one-second limit, so the gate's limits can be observed quickly.</summary>
@@ -80,6 +83,8 @@ public sealed class TestModule : IRpcModule, ITestRpc, IInfoRpc, ISlowRpc
     }
 
     public decimal Scale(decimal amount, ulong? factor = null) => amount * (factor ?? 1);
+
+    public Cascoin.L2.Primitives.Amount Fee() => Cascoin.L2.Primitives.Amount.FromSat(21_000);
 
     /// <summary>Completed when a hold call has entered the method.</summary>
     public TaskCompletionSource HoldStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

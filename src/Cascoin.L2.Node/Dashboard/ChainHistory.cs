@@ -6,7 +6,8 @@ namespace Cascoin.L2.Node.Dashboard;
 /// <summary>
 /// The last hour of the chain as this node committed it, for the dashboard's plots: 10-second
 /// buckets (blocks, transactions, finality, base fee) in a fixed ring, the finality of the last
-/// 1,000 blocks for its percentiles, and the last 100 withdrawals. Fixed sizes: a node that runs for
+/// 1,000 blocks for its percentiles (<see cref="Metrics.BlockFinality"/>: not the genesis, not a
+/// catch-up), and the last 100 withdrawals. Fixed sizes: a node that runs for
 /// months holds the same few kilobytes.
 /// </summary>
 public sealed class ChainHistory
@@ -28,6 +29,7 @@ public sealed class ChainHistory
         public long Start;
         public int Blocks;
         public int Transactions;
+        public int Timed;
         public double FinalitySumMs;
         public ulong BaseFee;
     }
@@ -45,9 +47,10 @@ public sealed class ChainHistory
     public void Record(Block block)
     {
         ArgumentNullException.ThrowIfNull(block);
-        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        var finality = Math.Max(0, now - (long)block.Header.Timestamp);
-        var start = now / 1000 / BucketSeconds * BucketSeconds;
+        if (block.Number == 0)
+            return;
+        var start = _time.GetUtcNow().ToUnixTimeSeconds() / BucketSeconds * BucketSeconds;
+        var finality = Metrics.BlockFinality.Of(block, _time)?.TotalMilliseconds;
         lock (_lock)
         {
             ref var bucket = ref _buckets[start / BucketSeconds % Buckets];
@@ -55,9 +58,13 @@ public sealed class ChainHistory
                 bucket = new Bucket { Start = start };
             bucket.Blocks++;
             bucket.Transactions += block.Transactions.Count;
-            bucket.FinalitySumMs += finality;
             bucket.BaseFee = block.Header.BaseFee;
-            _finalityMs[_recorded++ % RecentBlocks] = finality;
+            if (finality is { } ms)
+            {
+                bucket.Timed++;
+                bucket.FinalitySumMs += ms;
+                _finalityMs[_recorded++ % RecentBlocks] = ms;
+            }
             foreach (var withdrawal in block.Transactions.Where(t => t.Type == Chain.Transactions.TransactionType.Withdrawal))
             {
                 _withdrawals.Enqueue((withdrawal.Id.ToString(), block.Number));
@@ -78,7 +85,7 @@ public sealed class ChainHistory
             {
                 var bucket = _buckets[start / BucketSeconds % Buckets];
                 points.Add(bucket.Start == start && bucket.Blocks > 0
-                    ? new Point(start, (double)bucket.Transactions / BucketSeconds, bucket.FinalitySumMs / bucket.Blocks, bucket.BaseFee, bucket.Blocks)
+                    ? new Point(start, (double)bucket.Transactions / BucketSeconds, bucket.Timed > 0 ? bucket.FinalitySumMs / bucket.Timed : null, bucket.BaseFee, bucket.Blocks)
                     : new Point(start, 0, null, null, 0));
             }
         }

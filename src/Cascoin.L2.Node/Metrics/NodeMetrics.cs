@@ -74,12 +74,15 @@ public sealed class NodeMetrics
 
     private void OnCommitted(Block block)
     {
+        // The genesis block is written, not made: it is no block of the run.
+        if (block.Number == 0)
+            return;
         _blocks.Inc();
         _transactions.Inc(block.Transactions.Count);
         _withdrawals.Inc(block.Transactions.Count(t => t.Type == Chain.Transactions.TransactionType.Withdrawal));
         _rounds.Inc(block.CommitRound);
-        var age = _time.GetUtcNow().ToUnixTimeMilliseconds() - (long)block.Header.Timestamp;
-        _finality.Observe(Math.Max(0, age) / 1000.0);
+        if (BlockFinality.Of(block, _time) is { } finality)
+            _finality.Observe(finality.TotalSeconds);
     }
 
     private void Levels(MetricFactory factory, NodeMetricSources sources)

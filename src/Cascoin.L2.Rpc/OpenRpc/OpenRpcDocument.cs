@@ -15,7 +15,14 @@ public static class OpenRpcDocument
 {
     public const string Version = "1.3.2";
 
-    private static readonly JsonSchemaExporterOptions ExporterOptions = new() { TreatNullObliviousAsNonNullable = true };
+    private static readonly JsonSchemaExporterOptions ExporterOptions = new()
+    {
+        TreatNullObliviousAsNonNullable = true,
+        // Amounts have their own converter (RpcJson): the exporter cannot see through it, so say what it writes.
+        TransformSchemaNode = (context, schema) => context.TypeInfo.Type == typeof(Primitives.Amount)
+            ? new JsonObject { ["type"] = "number", ["description"] = "CAS, with 8 decimals" }
+            : schema,
+    };
 
     public static JsonObject Build(IEnumerable<RpcMethodDescriptor> methods, string nodeVersion)
     {
