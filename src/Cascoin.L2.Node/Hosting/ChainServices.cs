@@ -160,7 +160,8 @@ public static class ChainServices
             provider.GetRequiredService<L2Blockchain>(),
             provider.GetRequiredService<TxPool>(),
             provider.GetService<Settlement.Application.SettlementQueries>(),
-            settings.Network));
+            settings.Network,
+            provider.GetRequiredService<ILogger<Rpc.WebSockets.SubscriptionFeeds>>()));
         services.AddSingleton<IRpcModule, L2RpcModule>();
         return services;
     }

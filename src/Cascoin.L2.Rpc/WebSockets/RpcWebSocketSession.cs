@@ -26,6 +26,7 @@ internal sealed partial class RpcWebSocketSession : RpcConnection, SubscriptionH
     private readonly Lock _lock = new();
     private readonly Dictionary<string, SubscriptionHub.Subscription> _subscriptions = new(StringComparer.OrdinalIgnoreCase);
     private bool _closed;
+    private int _cuttingOff;
 
     public RpcWebSocketSession(WebSocket socket, JsonRpcDispatcher dispatcher, SubscriptionHub hub, RpcWebSocketOptions options, string peer, ILogger logger)
     {
@@ -130,13 +131,18 @@ internal sealed partial class RpcWebSocketSession : RpcConnection, SubscriptionH
 
     public void Offer(byte[] notification)
     {
-        if (_outgoing.Writer.TryWrite(notification) || _cutOff.IsCancellationRequested)
+        if (_outgoing.Writer.TryWrite(notification) || Interlocked.Exchange(ref _cuttingOff, 1) == 1)
             return;
         // The client stopped reading (or reads slower than events come): drop it rather than buffer without end.
+        // Publishers call this where events happen (a block's commit, say): the connection is torn down on
+        // the thread pool, so no session code runs on theirs.
         LogCutOff(_logger, _peer, _capacity);
         UnsubscribeAll();
-        _cutOff.Cancel();
-        _socket.Abort();
+        ThreadPool.QueueUserWorkItem(static session =>
+        {
+            session._cutOff.Cancel();
+            session._socket.Abort();
+        }, this, preferLocal: false);
     }
 
     private void UnsubscribeAll()

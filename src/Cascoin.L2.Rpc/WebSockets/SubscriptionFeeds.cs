@@ -8,6 +8,7 @@ using Cascoin.L2.Primitives;
 using Cascoin.L2.Settlement.Application;
 using Cascoin.L2.Settlement.Contracts;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Cascoin.L2.Rpc.WebSockets;
 
@@ -18,31 +19,35 @@ namespace Cascoin.L2.Rpc.WebSockets;
 /// finalizable withdrawals). Chain events are published where they happen, in commit order; the
 /// settlement chain is read on this service's own loop, never on the L1 thread that raised the change.
 /// </summary>
-public sealed class SubscriptionFeeds : BackgroundService
+public sealed partial class SubscriptionFeeds : BackgroundService
 {
     private readonly SubscriptionHub _hub;
     private readonly L2Blockchain _chain;
     private readonly TxPool _pool;
     private readonly SettlementQueries? _settlement;
     private readonly NetworkParameters _network;
+    private readonly ILogger<SubscriptionFeeds> _logger;
     // One pending signal is enough: each pass reads the settlement chain's tip, whatever changed before it.
     private readonly Channel<bool> _settlementChanged = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
     private ulong _anchorsSeen;
     private ulong _finalSeen;
 
-    public SubscriptionFeeds(SubscriptionHub hub, L2Blockchain chain, TxPool pool, SettlementQueries? settlement, NetworkParameters network)
+    public SubscriptionFeeds(SubscriptionHub hub, L2Blockchain chain, TxPool pool, SettlementQueries? settlement, NetworkParameters network, ILogger<SubscriptionFeeds> logger)
     {
         _hub = hub;
         _chain = chain;
         _pool = pool;
         _settlement = settlement;
         _network = network;
+        _logger = logger;
     }
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        _chain.BlockCommitted += OnBlockCommitted;
-        _pool.TransactionAdded += transaction => _hub.Publish(SubscriptionTopic.PendingTransactions, () => transaction.Id.ToString());
+        // Both events are raised inside the chain's commit and the mempool's admission: a failure here is
+        // logged and goes no further, so a notification can never fail a block or a transaction.
+        _chain.BlockCommitted += (block, outcome) => Guarded(() => OnBlockCommitted(block, outcome));
+        _pool.TransactionAdded += transaction => Guarded(() => _hub.Publish(SubscriptionTopic.PendingTransactions, () => transaction.Id.ToString()));
         if (_settlement is not null)
         {
             // Subscribers hear of what happens after they subscribe: start from what is on L1 now.
@@ -59,12 +64,27 @@ public sealed class SubscriptionFeeds : BackgroundService
         try
         {
             await foreach (var _ in _settlementChanged.Reader.ReadAllAsync(stoppingToken))
-                FollowSettlement(_settlement);
+                Guarded(() => FollowSettlement(_settlement));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
     }
+
+    private void Guarded(Action publish)
+    {
+        try
+        {
+            publish();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogFailed(_logger, ex);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A subscription notification could not be made; subscribers miss it")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
 
     private void OnBlockCommitted(Block block, BlockOutcome outcome)
     {
