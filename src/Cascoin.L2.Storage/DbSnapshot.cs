@@ -22,10 +22,12 @@ public sealed class DbSnapshot : IDisposable
     public IEnumerable<KeyValuePair<byte[], byte[]>> IterateByPrefix(DbColumn column, byte[] prefix) =>
         _database.IterateByPrefix(column, prefix, _snapshot);
 
-    /// <summary>Releases the snapshot; after the database closed there is nothing left to release.</summary>
+    /// <summary>Releases the snapshot; once the database is closing there is nothing left to release.</summary>
     public void Dispose()
     {
-        if (!_database.IsDisposed)
+        if (!_database.TryUse(out var lease))
+            return;
+        using (lease)
             _snapshot.Dispose();
     }
 }

@@ -2,7 +2,10 @@ using RocksDbSharp;
 
 namespace Cascoin.L2.Storage;
 
-/// <summary>Changes collected for one atomic <see cref="NodeDatabase.Commit"/>.</summary>
+/// <summary>
+/// Changes collected for one atomic <see cref="NodeDatabase.Commit"/>. Each change names its column
+/// family by the open database's handle, so it is made under a lease like any operation.
+/// </summary>
 public sealed class DbWriteBatch : IDisposable
 {
     internal DbWriteBatch(NodeDatabase owner)
@@ -18,7 +21,8 @@ public sealed class DbWriteBatch : IDisposable
 
     public DbWriteBatch Put(DbColumn column, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
     {
-        Inner.Put(key, value, Owner.Handle(column));
+        using (Owner.Use())
+            Inner.Put(key, value, Owner.Handle(column));
         return this;
     }
 
@@ -30,7 +34,8 @@ public sealed class DbWriteBatch : IDisposable
 
     public DbWriteBatch Delete(DbColumn column, ReadOnlySpan<byte> key)
     {
-        Inner.Delete(key, Owner.Handle(column));
+        using (Owner.Use())
+            Inner.Delete(key, Owner.Handle(column));
         return this;
     }
 
@@ -39,7 +44,8 @@ public sealed class DbWriteBatch : IDisposable
     {
         ArgumentNullException.ThrowIfNull(from);
         ArgumentNullException.ThrowIfNull(to);
-        Inner.DeleteRange(from, (ulong)from.Length, to, (ulong)to.Length, Owner.Handle(column));
+        using (Owner.Use())
+            Inner.DeleteRange(from, (ulong)from.Length, to, (ulong)to.Length, Owner.Handle(column));
         return this;
     }
 

@@ -21,6 +21,11 @@ public sealed class NodeDatabase : IDisposable
     private readonly WriteOptions _writeOptions;
     private readonly ILogger _logger;
     private bool _disposed;
+    // Operations in flight, and whether the database is closing: Dispose waits for the first to drain
+    // after setting the second, so no read, write or iterator runs into a closed RocksDB (a use after
+    // free there is a segfault, which takes the process down without a managed trace).
+    private int _users;
+    private int _closing;
 
     private NodeDatabase(string path, RocksDb db, ColumnFamilyHandle[] columns, WriteOptions writeOptions, ILogger logger)
     {
@@ -35,8 +40,34 @@ public sealed class NodeDatabase : IDisposable
 
     public uint SchemaVersion { get; private set; }
 
-    /// <summary>True once closed; snapshots check it so they never release into a closed database.</summary>
-    internal bool IsDisposed => _disposed;
+    /// <summary>True once closing began; snapshots check it so they never release into a closed database.</summary>
+    internal bool IsDisposed => Volatile.Read(ref _closing) == 1;
+
+    /// <summary>A lease on the open database for one operation; after closing began, ObjectDisposedException.</summary>
+    internal Lease Use() => TryUse(out var lease) ? lease : throw new ObjectDisposedException(nameof(NodeDatabase), $"the database {Path} is closed");
+
+    internal bool TryUse(out Lease lease)
+    {
+        Interlocked.Increment(ref _users);
+        if (Volatile.Read(ref _closing) == 1)
+        {
+            Interlocked.Decrement(ref _users);
+            lease = default;
+            return false;
+        }
+        lease = new Lease(this);
+        return true;
+    }
+
+    /// <summary>Ends one operation's hold on the database.</summary>
+    internal readonly struct Lease(NodeDatabase? database) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (database is not null)
+                Interlocked.Decrement(ref database._users);
+        }
+    }
 
     public static string ColumnName(DbColumn column) => column.ToString().ToLowerInvariant();
 
@@ -139,15 +170,24 @@ public sealed class NodeDatabase : IDisposable
                 $"database {Path} has schema version {SchemaVersion}; this node needs {CurrentSchemaVersion} and has no migration from it: resync into a new data directory");
     }
 
+    /// <summary>A column family's handle; only for use under a <see cref="Lease"/>.</summary>
     internal ColumnFamilyHandle Handle(DbColumn column)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         return _columns[(int)column];
     }
 
-    public byte[]? Get(DbColumn column, ReadOnlySpan<byte> key) => _db.Get(key, Handle(column), null);
+    public byte[]? Get(DbColumn column, ReadOnlySpan<byte> key)
+    {
+        using var lease = Use();
+        return _db.Get(key, Handle(column), null);
+    }
 
-    public bool Contains(DbColumn column, ReadOnlySpan<byte> key) => _db.HasKey(key, Handle(column), null);
+    public bool Contains(DbColumn column, ReadOnlySpan<byte> key)
+    {
+        using var lease = Use();
+        return _db.HasKey(key, Handle(column), null);
+    }
 
     /// <summary>Reads and decodes a record; a record that does not decode is reported as corruption naming its key.</summary>
     public bool TryGet<T>(DbColumn column, ReadOnlySpan<byte> key, IDbCodec<T> codec, out T value) =>
@@ -174,8 +214,11 @@ public sealed class NodeDatabase : IDisposable
     }
 
     /// <summary>A single-record write; use a batch for anything that must change together.</summary>
-    public void Put(DbColumn column, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value) =>
+    public void Put(DbColumn column, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
+    {
+        using var lease = Use();
         _db.Put(key, value, Handle(column), _writeOptions);
+    }
 
     public void Put<T>(DbColumn column, ReadOnlySpan<byte> key, T value, IDbCodec<T> codec)
     {
@@ -183,7 +226,11 @@ public sealed class NodeDatabase : IDisposable
         Put(column, key, codec.Encode(value));
     }
 
-    public void Delete(DbColumn column, ReadOnlySpan<byte> key) => _db.Remove(key, Handle(column), _writeOptions);
+    public void Delete(DbColumn column, ReadOnlySpan<byte> key)
+    {
+        using var lease = Use();
+        _db.Remove(key, Handle(column), _writeOptions);
+    }
 
     public DbWriteBatch CreateBatch()
     {
@@ -198,6 +245,7 @@ public sealed class NodeDatabase : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (!ReferenceEquals(batch.Owner, this))
             throw new ArgumentException("the batch belongs to another database", nameof(batch));
+        using var lease = Use();
         _db.Write(batch.Inner, _writeOptions);
     }
 
@@ -208,6 +256,8 @@ public sealed class NodeDatabase : IDisposable
     internal IEnumerable<KeyValuePair<byte[], byte[]>> IterateByPrefix(DbColumn column, byte[] prefix, Snapshot? snapshot)
     {
         ArgumentNullException.ThrowIfNull(prefix);
+        // Held while the caller enumerates: closing waits for the iterator to be disposed.
+        using var lease = Use();
         var handle = Handle(column);
         using var iterator = _db.NewIterator(handle, ReadOptionsFor(snapshot));
         for (iterator.Seek(prefix); iterator.Valid(); iterator.Next())
@@ -225,6 +275,7 @@ public sealed class NodeDatabase : IDisposable
     /// </summary>
     public bool TrySeek(DbColumn column, ReadOnlySpan<byte> seek, ReadOnlySpan<byte> prefix, out byte[] key, out byte[] value)
     {
+        using var lease = Use();
         using var iterator = _db.NewIterator(Handle(column));
         iterator.Seek(seek);
         if (iterator.Valid() && iterator.GetKeySpan().StartsWith(prefix))
@@ -241,25 +292,49 @@ public sealed class NodeDatabase : IDisposable
     /// <summary>A consistent read view: later writes are invisible to it.</summary>
     public DbSnapshot CreateSnapshot()
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var lease = Use();
         return new DbSnapshot(this, _db.CreateSnapshot());
     }
 
     internal byte[]? Get(DbColumn column, ReadOnlySpan<byte> key, Snapshot snapshot)
     {
+        using var lease = Use();
         return _db.Get(key, Handle(column), ReadOptionsFor(snapshot));
     }
 
-    public string? GetProperty(string name) => _db.GetProperty(name);
+    public string? GetProperty(string name)
+    {
+        using var lease = Use();
+        return _db.GetProperty(name);
+    }
 
     /// <summary>A RocksDB property of one column family (rocksdb.estimate-live-data-size, say), or null.</summary>
-    public string? GetProperty(string name, DbColumn column) => _db.GetProperty(name, Handle(column));
+    public string? GetProperty(string name, DbColumn column)
+    {
+        using var lease = Use();
+        return _db.GetProperty(name, Handle(column));
+    }
 
-    /// <summary>Flushes memtables to disk and closes the database.</summary>
+    private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(30);
+
+    /// <summary>Waits for the operations in flight, flushes memtables to disk and closes the database.</summary>
     public void Dispose()
     {
-        if (_disposed)
+        if (Interlocked.Exchange(ref _closing, 1) == 1)
             return;
+        // New operations are refused from here; those in flight (a P2P handler still writing a block
+        // while the host stops, say) finish first.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        var spin = new SpinWait();
+        while (Volatile.Read(ref _users) > 0)
+        {
+            if (waited.Elapsed > DrainLimit)
+            {
+                _logger.LogError("Database {Path}: {Count} operations still running after {Seconds} s; closing anyway", Path, Volatile.Read(ref _users), DrainLimit.TotalSeconds);
+                break;
+            }
+            spin.SpinOnce(sleep1Threshold: 10);
+        }
         try
         {
             _db.Flush(new FlushOptions().SetWaitForFlush(true));
