@@ -147,6 +147,9 @@ public sealed partial class SettlementStoryTests
         await AssertWalletAsync();
         var status = await CliJsonAsync("l2_getwithdrawalstatus", withdrawal.TxId);
         Assert.Equal("paid", status.GetProperty("status").GetString());
+        // Paid, it still names the anchor it was proven against and the height it became payable.
+        Assert.Equal(anchorIndex, status.GetProperty("anchorindex").GetUInt64());
+        Assert.Equal(finalAt, status.GetProperty("finalatheight").GetUInt64());
         return new PaidWithdrawal(withdrawal.TxId, withdrawal.Recipient, transaction);
     }
 }

@@ -62,14 +62,14 @@ public sealed class SettlementQueries(L1Chain l1, L2Blockchain? l2 = null)
     {
         var height = l1.Height;
         var state = l1.StateAtTip();
-        if (state.IsMarked(SettlementKeys.WithdrawalPaid(settled.ChainId, id)))
-            return new WithdrawalStatus(id, WithdrawalState.Paid, record.Recipient, record.Amount, record.Block, null, null, height);
+        var paid = state.IsMarked(SettlementKeys.WithdrawalPaid(settled.ChainId, id));
         if (AnchorCovering(settled, record.Block) is not { } anchor)
-            return Outcome.Of<WithdrawalStatus>(new WithdrawalStatus(id, WithdrawalState.Pending, record.Recipient, record.Amount, record.Block, null, null, height));
+            return Outcome.Of<WithdrawalStatus>(new WithdrawalStatus(id, paid ? WithdrawalState.Paid : WithdrawalState.Pending, record.Recipient, record.Amount, record.Block, null, null, height));
         // The period the bridge enforces: a quarter of the challenge period for an owner with a high HAT score.
+        // A paid withdrawal keeps its anchor and the height it became payable: where it was proven, for the record.
         var finalAt = anchor.PostedHeight + Contracts.Bridge.WithdrawalPeriod(state, l1.Parameters, settled, record);
-        return new WithdrawalStatus(id, CanBeMinedBy(finalAt) ? WithdrawalState.Finalizable : WithdrawalState.Anchored, record.Recipient, record.Amount,
-            record.Block, anchor.Index, finalAt, height);
+        var status = paid ? WithdrawalState.Paid : CanBeMinedBy(finalAt) ? WithdrawalState.Finalizable : WithdrawalState.Anchored;
+        return new WithdrawalStatus(id, status, record.Recipient, record.Amount, record.Block, anchor.Index, finalAt, height);
     })));
 
     /// <summary>L1→L2 queue entry <paramref name="sequence"/> of this node's chain.</summary>
