@@ -306,6 +306,8 @@ public sealed partial class L2ChainTests
     private static async Task<JsonElement> CheckProofAsync(TestNode node, string address, Address owner, Amount balance, ulong nonce, params string[] at)
     {
         var proof = await CliJsonAsync(node, ["l2_getproof", address, .. at]);
+        if (at is [var asked] && ulong.TryParse(asked, System.Globalization.CultureInfo.InvariantCulture, out var number))
+            Assert.Equal(number, proof.GetProperty("block").GetUInt64());
         var key = SHA256.HashData(owner.ToArray());
         Assert.Equal(address, proof.GetProperty("address").GetString());
         Assert.Equal(Convert.ToHexStringLower(key), proof.GetProperty("key").GetString());

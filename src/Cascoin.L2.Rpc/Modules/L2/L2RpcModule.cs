@@ -194,6 +194,7 @@ public sealed class L2RpcModule : IRpcModule, IL2Rpc
     {
         var owner = RpcArguments.Address(address, _network);
         Hash256? root = null;
+        ulong? asked = null;
         if (at is { ValueKind: JsonValueKind.String } text && text.GetString() is { Length: 64 } hex)
         {
             root = Hash256.TryFromHex(hex, out var parsed) ? parsed : throw RpcException.InvalidParameter("root must be 64 hex characters");
@@ -202,6 +203,7 @@ public sealed class L2RpcModule : IRpcModule, IL2Rpc
         {
             RequireBlock(number);
             root = _chain.GetBlock(number)!.Header.StateRoot;
+            asked = number;
         }
         State.AccountProof proof;
         try
@@ -214,7 +216,8 @@ public sealed class L2RpcModule : IRpcModule, IL2Rpc
         }
         var smt = proof.Proof;
         var account = proof.Account;
-        return new ProofDto(owner.ToBase58(_network), proof.Root.ToHex(), proof.Block, proof.Key.ToHex(), smt.Depth,
+        // Blocks that change nothing share their parent's root: a proof asked at block N says N, one asked by root the newest block with it.
+        return new ProofDto(owner.ToBase58(_network), proof.Root.ToHex(), asked ?? proof.Block, proof.Key.ToHex(), smt.Depth,
             smt.Siblings.Select(s => s.ToHex()).ToList(),
             smt.Leaf is { } leaf ? new ProofLeafDto(leaf.Key.ToHex(), leaf.ValueHash.ToHex()) : null,
             proof.Value is null ? null : Convert.ToHexStringLower(proof.Value),
