@@ -39,8 +39,7 @@ public sealed class DashboardApi(
         var info = await CallAsync("getblockchaininfo", [], cancellationToken);
         var leader = chain is null ? null : await CallAsync("l2_getleader", [], cancellationToken);
         var record = Record();
-        var state = settlement?.L1.StateAtTip();
-        var final = record is not null && state is not null ? Anchors.LastFinal(state, record, settlement!.L1.Height) : null;
+        var final = settlement?.LastFinalAnchor();
         var (p50, p99, samples) = history.Finality();
         var points = history.LastHour();
         var lastMinute = points.TakeLast(60 / ChainHistory.BucketSeconds).ToList();
@@ -102,6 +101,10 @@ public sealed class DashboardApi(
     /// </summary>
     private async Task<(Dictionary<string, int> Signed, int Blocks)> ParticipationAsync(CancellationToken cancellationToken)
     {
+        // Recovering the signers of 100 blocks is a few hundred signature recoveries: once per head, not per page refresh.
+        var headHash = RequireChain().Head.Hash;
+        if (Volatile.Read(ref _participation) is { } known && known.Head == headHash)
+            return (known.Signed, known.Blocks);
         var signed = new Dictionary<string, int>(StringComparer.Ordinal);
         var head = RequireChain().Head.Number;
         var blocks = 0;
@@ -112,8 +115,14 @@ public sealed class DashboardApi(
             foreach (var signer in (block["signers"] as JsonArray ?? []).Select(s => s?.GetValue<string>()).OfType<string>().Distinct())
                 signed[signer] = signed.GetValueOrDefault(signer) + 1;
         }
+        Volatile.Write(ref _participation, new Participation(headHash, signed, blocks));
         return (signed, blocks);
     }
+
+    /// <summary>The last count, swapped whole (page requests run concurrently); never changed once published.</summary>
+    private sealed record Participation(Primitives.Hash256 Head, Dictionary<string, int> Signed, int Blocks);
+
+    private Participation? _participation;
 
     private const int UptimeBlocks = 100;
 
@@ -210,7 +219,7 @@ public sealed class DashboardApi(
         };
     }
 
-    private ChainRecord? Record() => settlement?.RunningChainRecord() is { Succeeded: true } record ? record.Value : null;
+    private ChainRecord? Record() => settlement?.RunningChainRecordOrNull();
 
     private L2Blockchain RequireChain() => chain ?? throw new DashboardException(404, "this node runs no L2 chain");
 

@@ -94,7 +94,7 @@ public sealed class NodeMetrics
         Level("cascoin_l2_base_fee", "The L2 head's base fee per gas (sat).", () => sources.Chain?.Head.BaseFee);
         Level("cascoin_l1_height", "The settlement chain's height at this node.", () => sources.Settlement?.L1.Height);
         Level("cascoin_l2_anchored_height", "The last L2 block an anchor on L1 covers.", () => ChainRecord(sources)?.LastAnchoredBlock);
-        Level("cascoin_l2_finalized_height", "The last L2 block an anchor final on L1 covers (its challenge period over).", () => LastFinal(sources)?.LastBlock);
+        Level("cascoin_l2_finalized_height", "The last L2 block an anchor final on L1 covers (its challenge period over).", () => sources.Settlement?.LastFinalAnchor()?.LastBlock);
         Level("cascoin_l2_anchors", "Anchors of this chain on L1.", () => ChainRecord(sources)?.AnchorCount);
         Level("cascoin_bridge_locked_cas", "CAS the bridge holds on L1 for this chain.", () => ChainRecord(sources) is { } record ? (double)record.Locked.ToDecimal() : null);
         Level("cascoin_challenges_open", "Fraud-proof games open on this chain's anchors.", () => OpenChallenges(sources));
@@ -142,11 +142,7 @@ public sealed class NodeMetrics
         (column is { } c ? database.GetProperty(name, c) : database.GetProperty(name)) is { } text
         && double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : null;
 
-    private static ChainRecord? ChainRecord(NodeMetricSources sources) =>
-        sources.Settlement?.RunningChainRecord() is { Succeeded: true } record ? record.Value : null;
-
-    private static AnchorRecord? LastFinal(NodeMetricSources sources) =>
-        ChainRecord(sources) is { } record ? Anchors.LastFinal(sources.Settlement!.L1.StateAtTip(), record, sources.Settlement.L1.Height) : null;
+    private static ChainRecord? ChainRecord(NodeMetricSources sources) => sources.Settlement?.RunningChainRecordOrNull();
 
     private static double? OpenChallenges(NodeMetricSources sources) =>
         ChainRecord(sources) is { } record && sources.Challenges?.Games(record.ChainId, open: true) is { Succeeded: true } games ? games.Value.Count : null;

@@ -51,7 +51,7 @@ public sealed partial class SubscriptionFeeds : BackgroundService
         if (_settlement is not null)
         {
             // Subscribers hear of what happens after they subscribe: start from what is on L1 now.
-            (_anchorsSeen, _finalSeen) = (AnchorCount(), LastFinal()?.LastBlock ?? 0);
+            (_anchorsSeen, _finalSeen) = (_settlement.RunningChainRecordOrNull()?.AnchorCount ?? 0, _settlement.LastFinalAnchor()?.LastBlock ?? 0);
             _settlement.L1.Changed += _ => _settlementChanged.Writer.TryWrite(true);
         }
         return base.StartAsync(cancellationToken);
@@ -97,10 +97,8 @@ public sealed partial class SubscriptionFeeds : BackgroundService
 
     private void FollowSettlement(SettlementQueries settlement)
     {
-        var record = settlement.RunningChainRecord();
-        if (!record.Succeeded)
+        if (settlement.RunningChainRecordOrNull() is not { } chain)
             return;
-        var chain = record.Value;
         var state = settlement.L1.StateAtTip();
         // An L1 reorganization can lower both: then the next anchors are announced again, as they are recorded again.
         for (var index = Math.Min(_anchorsSeen, chain.AnchorCount); index < chain.AnchorCount; index++)
@@ -111,7 +109,7 @@ public sealed partial class SubscriptionFeeds : BackgroundService
         }
         _anchorsSeen = chain.AnchorCount;
 
-        if (Anchors.LastFinal(state, chain, settlement.L1.Height) is not { } final || final.LastBlock == _finalSeen)
+        if (settlement.LastFinalAnchor() is not { } final || final.LastBlock == _finalSeen)
             return;
         if (final.LastBlock > _finalSeen)
         {
@@ -144,12 +142,4 @@ public sealed partial class SubscriptionFeeds : BackgroundService
 
     private static IEnumerable<Transaction> Withdrawals(Block block, IReadOnlyList<Receipt> receipts) =>
         block.Transactions.Where((t, i) => t.Type == TransactionType.Withdrawal && i < receipts.Count && receipts[i].Status == ReceiptStatus.Success);
-
-    private ulong AnchorCount() => _settlement!.RunningChainRecord() is { Succeeded: true } record ? record.Value.AnchorCount : 0;
-
-    private AnchorRecord? LastFinal()
-    {
-        var record = _settlement!.RunningChainRecord();
-        return record.Succeeded ? Anchors.LastFinal(_settlement.L1.StateAtTip(), record.Value, _settlement.L1.Height) : null;
-    }
 }

@@ -93,6 +93,13 @@ public sealed class SettlementQueries(L1Chain l1, L2Blockchain? l2 = null)
         return Outcome.Of<MessageStatus>(new MessageStatus(id.ToString(), false, state, record.Sender, record.Target, record.Data, record.Block, anchor?.Index, finalAt));
     })));
 
+    /// <summary>This node's chain record, or null when it runs no deployed chain.</summary>
+    public ChainRecord? RunningChainRecordOrNull() => RunningChainRecord() is { Succeeded: true } record ? record.Value : null;
+
+    /// <summary>The newest anchor of this node's chain that is final at the tip (the "finalized" L2 block is its last), or null.</summary>
+    public AnchorRecord? LastFinalAnchor() =>
+        RunningChainRecordOrNull() is { } chain ? Contracts.Anchors.LastFinal(l1.StateAtTip(), chain, l1.Height) : null;
+
     /// <summary>The first anchor whose range covers L2 block <paramref name="block"/>, or null.</summary>
     public AnchorRecord? AnchorCovering(ChainRecord chain, ulong block)
     {
