@@ -55,5 +55,14 @@ runner=$!
 group=$(ps -o pgid= "$runner" | tr -d ' ')
 wait "$runner"
 status=$?
-[ "$status" -eq 0 ] && echo "guide-runner: every block of $guide ran" >&2 || echo "guide-runner: $guide failed (exit $status) in the block after the last ### line" >&2
+if [ "$status" -eq 0 ]; then
+  echo "guide-runner: every block of $guide ran" >&2
+else
+  # The daemons' own logs say why a wait timed out; the throw-away home is gone after this.
+  find "$work/home" -name debug.log | while read -r log; do
+    echo "--- last lines of ${log#"$work/home/"} ---" >&2
+    tail -n 25 "$log" >&2
+  done
+  echo "guide-runner: $guide failed (exit $status) in the block after the last ### line" >&2
+fi
 exit "$status"

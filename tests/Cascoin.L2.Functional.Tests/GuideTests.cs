@@ -43,7 +43,7 @@ public sealed class GuideTests(ITestOutputHelper output)
         }
         var errors = await stderr;
         output.WriteLine($"{guide}: exit {process.ExitCode} after {watch.Elapsed.TotalSeconds:F0} s");
-        Assert.True(process.ExitCode == 0, $"{guide}: exit {process.ExitCode}\n--- stderr (the last ### names the block) ---\n{Tail(errors)}\n--- stdout ---\n{Tail(await stdout)}");
+        Assert.True(process.ExitCode == 0, $"{guide}: exit {process.ExitCode}\n--- stderr (the last ### names the block) ---\n{Tail(errors, 200)}\n--- stdout ---\n{Tail(await stdout, 30)}");
     }
 
     private static string Tail(string text, int lines = 60) => string.Join('\n', text.Split('\n').TakeLast(lines));

@@ -49,6 +49,9 @@ internal sealed class L1Node : IDisposable
 
     public L1Chain Chain { get; }
 
+    /// <summary>The node's database, for tests that leave it as a crash or a stop would.</summary>
+    public NodeDatabase Database => _database;
+
     public SettlementParameters Parameters => Chain.Parameters;
 
     public Amount Fee => Parameters.MinimumFee;

@@ -279,10 +279,14 @@ public sealed partial class L1Chain : IL1History
         }
         if (_state.LatestVersion != _active.Height)
             throw new DatabaseCorruptionException($"the L1 tip is height {_active.Height} but its state is at {_state.LatestVersion?.ToString() ?? "none"}");
+        var loaded = _active.Height;
+        // A stop between storing a block and connecting it, or between marking a block invalid and
+        // reorganizing away from it, is finished now (bitcoind's ActivateBestChain at start): a peer's
+        // copy of a stored block is only "already known" and would not move the tip.
+        ActivateBestChainLocked();
+        if (_active.Height != loaded)
+            _logger.LogInformation("L1 chain loaded at tip {Loaded}; blocks stored before the last stop moved it to {Height}", loaded, _active.Height);
         _logger.LogInformation("L1 chain loaded: tip {Height} {Hash}", _active.Height, _active.Tip);
-        // A stop between marking a block invalid and reorganizing away from it is finished now.
-        if (_tree.IsInvalid(_active.Tip))
-            ActivateBestChainLocked();
     }
 
     private void CreateGenesis()
