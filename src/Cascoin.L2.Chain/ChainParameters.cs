@@ -32,6 +32,13 @@ public sealed record ChainParameters
     /// <summary>Senders with a HAT score above this pay half the base fee.</summary>
     public byte FeeDiscountScore { get; init; } = 80;
 
+    /// <summary>
+    /// L2 blocks per reputation epoch (doc/reputation.md): behaviour points are earned per epoch, and
+    /// idle epochs move the behaviour score back toward neutral. An hour at the default block time;
+    /// regtest 600 blocks (a minute), so that a benchmark run crosses a few.
+    /// </summary>
+    public ulong ReputationEpochBlocks { get; init; } = 7_200;
+
     /// <summary>How far a block's timestamp may run ahead of the validating node's clock.</summary>
     public TimeSpan MaxFutureTimestamp { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -66,7 +73,7 @@ public sealed record ChainParameters
     {
         ArgumentNullException.ThrowIfNull(network);
         return network.Name == "regtest"
-            ? new ChainParameters { ChainId = chainId, BlockTime = TimeSpan.FromMilliseconds(100), L1EpochBlocks = 1 }
+            ? new ChainParameters { ChainId = chainId, BlockTime = TimeSpan.FromMilliseconds(100), L1EpochBlocks = 1, ReputationEpochBlocks = 600 }
             : new ChainParameters { ChainId = chainId };
     }
 

@@ -129,18 +129,7 @@ public sealed class FraudProofTests(ITestOutputHelper output) : IAsyncLifetime, 
     /// <summary>generate 101, l2_deploy, setreputation, restart on the chain; returns the sequencer's address.</summary>
     private async Task<string> DeployAsync()
     {
-        _sequencer = new TestNode(Path.Combine(_dir.Path, "sequencer"));
-        await Sequencer.StartAsync();
-        await Json(Sequencer, "generate", "101");
-        _chainId = Text((await Json(Sequencer, "l2_deploy", "fraud")).GetProperty("chainid").GetUInt64());
-        await Json(Sequencer, "generate", "1");
-        var address = (await Json(Sequencer, "l2_getchaininfo", _chainId)).GetProperty("deployer").GetString()!;
-        await Cli(Sequencer, "setreputation", address, "90");
-        await Json(Sequencer, "generate", "1");
-        Assert.Equal("ACTIVE", (await Json(Sequencer, "l2_getchaininfo", _chainId)).GetProperty("status").GetString());
-        await Sequencer.DisposeAsync();
-        _sequencer = new TestNode(Path.Combine(_dir.Path, "sequencer"), [$"-l2chainid={_chainId}"]);
-        await Sequencer.StartAsync();
+        (_sequencer, _chainId, var address) = await DeployedChain.StartAsync(Path.Combine(_dir.Path, "sequencer"), "fraud");
         return address;
     }
 
@@ -149,7 +138,10 @@ public sealed class FraudProofTests(ITestOutputHelper output) : IAsyncLifetime, 
         _watcher = new TestNode(Path.Combine(_dir.Path, "watcher"), [$"-l2chainid={_chainId}", "-l2challenge=1", $"-addnode=127.0.0.1:{Sequencer.P2PPort}"]);
         await Watcher.StartAsync();
         var tip = await Cli(Sequencer, "getbestblockhash");
-        // The node syncs the settlement chain first when its chain is not on its L1 yet, then restarts its host: RPC is briefly away.
+        // The node syncs the settlement chain first when its chain is not on its L1 yet, then restarts its host: RPC is briefly away,
+        // and comes back with a new cookie. Only the host that runs the L2 counts (the first one may already have the tip).
+        await TestWait.UntilAsync(async () => await Watcher.CliAsync("getblockchaininfo") is { ExitCode: 0 } result && result.Stdout.Contains("\"enabled\": true", StringComparison.Ordinal),
+            enabled => enabled, "the watcher runs the L2", TimeSpan.FromSeconds(60));
         await TestWait.UntilAsync(async () => await Watcher.CliAsync("getbestblockhash") is { ExitCode: 0 } result ? result.Stdout.Trim() : "",
             hash => hash == tip, "the watcher has the settlement chain", TimeSpan.FromSeconds(60));
     }

@@ -122,6 +122,8 @@ public sealed partial class BlockExecution
         _records[EnvelopeKeys.Cursor] = (cursor with { Opened = cursor.Opened + 1 }).ToBytes();
         var inner = Envelope.Open(queued.Envelope, plaintext);
         var status = inner is not null && ApplyCarried(inner, queued.Sender) is null ? ReceiptStatus.Success : ReceiptStatus.Failed;
+        if (status == ReceiptStatus.Failed)
+            RecordFailure(queued.Sender);
         _receipts.Add(new Receipt(transaction.Id, status, inner is null ? 0 : IntrinsicGas.Of(inner), GasUsed, 0, Amount.Zero));
         _openings.Add((queued.Envelope.Id, transaction.Id));
         return null;

@@ -1,5 +1,6 @@
 using Cascoin.L2.Chain.Blocks;
 using Cascoin.L2.Chain.Bridge;
+using Cascoin.L2.Chain.Reputation;
 using Cascoin.L2.Chain.Transactions;
 using Cascoin.L2.Primitives;
 using Cascoin.L2.State.Accounts;
@@ -158,6 +159,11 @@ public sealed partial class BlockExecution
             return epochError;
 
         var account = GetAccount(sender);
+        var blockStartNonce = BlockStartNonce?.Invoke(sender) ?? _parentState(sender).Nonce;
+        // Its score as of this block's epoch decides its fee and allowance (kept only if the transaction applies).
+        var reputation = RollAtFirstTransaction(sender, account, blockStartNonce);
+        if (reputation is not null)
+            account = account with { HatScore = reputation.Aggregate };
         var effectiveBaseFee = FeeMarket.EffectiveBaseFee(BaseFee, account.HatScore, _parameters);
         if (transaction.MaxFeePerGas < effectiveBaseFee)
             return new TxRejection(TxRejectReason.FeeTooLow, $"max fee per gas {transaction.MaxFeePerGas} is below the base fee {effectiveBaseFee}");
@@ -170,7 +176,7 @@ public sealed partial class BlockExecution
         var limit = _parameters.RateLimitFor(account.HatScore);
         // What the sender sent in this block so far: its nonce moved once per applied transaction and
         // by nothing else, so a step of the block can be re-executed alone (fraud proofs) without a count kept beside the state.
-        var sent = account.Nonce - (BlockStartNonce?.Invoke(sender) ?? _parentState(sender).Nonce);
+        var sent = account.Nonce - blockStartNonce;
         if (sent >= (ulong)limit)
             return new TxRejection(TxRejectReason.RateLimited, $"sender {sender} already has {sent} transactions in this block (limit {limit})");
         if (TransactionRules.UpfrontCost(transaction) is not { } upfront || upfront > account.Balance)
@@ -184,8 +190,13 @@ public sealed partial class BlockExecution
             Nonce = account.Nonce + 1,
             LastActivity = Number,
         };
+        reputation = AfterUserTransaction(transaction, sender, account, reputation, sent + 1, limit);
+        if (reputation is not null)
+            debited = debited with { HatScore = reputation.Aggregate };
         if (Effect(transaction, sender, debited) is { } refused)
             return refused;
+        if (reputation is not null)
+            StoreReputation(sender, reputation);
         GasUsed += gas;
         _fees += fee;
         receipt = new Receipt(transaction.Id, ReceiptStatus.Success, gas, GasUsed, price, fee);
@@ -278,6 +289,8 @@ public sealed partial class BlockExecution
                 cursor = cursor with { L1Messages = cursor.L1Messages + 1 };
                 break;
             case L1MessageKind.Message:
+                if (ReputationImport.ScoreOf(message) is { } score)
+                    ImportReputation(message.Recipient, score, message.Height);
                 _records[BridgeKeys.Delivered(message.Sequence)] = message.ToBytes();
                 cursor = cursor with { L1Messages = cursor.L1Messages + 1 };
                 break;
@@ -292,8 +305,13 @@ public sealed partial class BlockExecution
                     forced = null!;
                     status = ReceiptStatus.Failed;
                 }
-                if (status == ReceiptStatus.Success && ApplyUser(forced, out inner, carried: true) is not null)
+                if (status == ReceiptStatus.Success && ApplyUser(forced, out inner, carried: true) is { } refusal)
+                {
                     status = ReceiptStatus.Failed;
+                    // Anyone can force a transaction someone signed: a replay of an old one (its nonce) is not its signer's doing.
+                    if (forced.Sender is { } failedSender && refusal.Reason is not (TxRejectReason.NonceTooLow or TxRejectReason.NonceTooHigh))
+                        RecordFailure(failedSender);
+                }
                 cursor = cursor with { Forced = cursor.Forced + 1 };
                 break;
         }

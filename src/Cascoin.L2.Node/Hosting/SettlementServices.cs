@@ -64,6 +64,7 @@ public static class SettlementServices
         services.AddSingleton(provider => new ChallengeQueries(provider.GetRequiredService<L1Chain>()));
         services.AddSingleton<IRpcModule, FraudProofRpcModule>();
         services.AddSingleton<IRpcModule, EncryptionKeyRpcModule>();
+        services.AddSingleton<IRpcModule, ReputationRpcModule>();
         services.AddSingleton(provider => new SettlementCommands(
             provider.GetRequiredService<L1Wallet>(),
             provider.GetRequiredService<SettlementQueries>(),

@@ -73,6 +73,11 @@ public sealed class SettlementCommands(L1Wallet l1Wallet, SettlementQueries quer
         (from is { } sender ? sender : l1Wallet.Richest(L1.Parameters.MinimumFee)).Then(sender =>
             l1Wallet.Send(sender, new SendMessageCall(chain.Parameters.ChainId, target, data))));
 
+    /// <summary>From now on the L1 score of <paramref name="address"/> (a wallet key, which pays the L1 fee) flows to chain <paramref name="chainId"/> (default: this node's).</summary>
+    public Outcome<Hash256> ImportReputation(Address address, ulong? chainId) =>
+        (chainId is { } id ? Outcome.Of(id) : queries.RunningChain.Then(chain => Outcome.Of(chain.Parameters.ChainId))).Then(id =>
+            l1Wallet.Send(address, new ImportReputationCall(id)));
+
     /// <summary>Sends a message from L2 for <paramref name="target"/> on L1, executable once its batch is final.</summary>
     public Outcome<Hash256> SendMessageToL1(Address target, byte[] data, Address? from) => RunningChain.Then(wallet =>
         (from is { } sender ? sender : wallet.Richest()).Then(sender => wallet.Send(sender, TransactionType.L2ToL1Message, target, Amount.Zero, data)));

@@ -63,9 +63,10 @@ public sealed class Bridge : ISystemContract
     }
 
     /// <summary>Adds an entry to the chain's L1→L2 queue (deposits and messages share one numbering).</summary>
-    internal static void Queue(ContractContext context, ChainRecord chain, L1MessageKind kind, Address recipient, Amount amount, byte[] data)
+    /// <param name="sender">Who the L2 sees as the message's sender: the transaction's signer, unless a system contract queues it as itself.</param>
+    internal static void Queue(ContractContext context, ChainRecord chain, L1MessageKind kind, Address recipient, Amount amount, byte[] data, Address? sender = null)
     {
-        var message = new L1Message(kind, chain.L1MessageCount, context.Sender, recipient, amount, data, context.Height, context.TransactionId);
+        var message = new L1Message(kind, chain.L1MessageCount, sender ?? context.Sender, recipient, amount, data, context.Height, context.TransactionId);
         context.State.Set(SettlementKeys.L1Message(chain.ChainId, message.Sequence), message.ToBytes());
         context.State.SetChain(chain with { L1MessageCount = chain.L1MessageCount + 1 });
     }

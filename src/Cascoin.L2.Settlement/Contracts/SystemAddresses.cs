@@ -15,7 +15,8 @@ public static class SystemAddresses
     public static Address Anchors { get; } = Of(4);
     public static Address FraudVerifier { get; } = Of(5);
     public static Address ForcedInclusion { get; } = Of(6);
-    public static Address Reputation { get; } = Of(7);
+    /// <summary>The L2 trusts score imports sent from this address (<see cref="Chain.Reputation.ReputationImport.Sender"/>, the same 0x…07).</summary>
+    public static Address Reputation => Chain.Reputation.ReputationImport.Sender;
 
     public static bool IsSystem(Address address)
     {

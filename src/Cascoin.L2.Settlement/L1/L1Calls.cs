@@ -32,6 +32,7 @@ public abstract record L1Call
         {
             L1TransactionKind.Transfer => new TransferCall(reader.ReadAddress(), ReadAmount(ref reader)),
             L1TransactionKind.SetReputation => new SetReputationCall(reader.ReadAddress(), ReadScore(ref reader)),
+            L1TransactionKind.ImportReputation => new ImportReputationCall(reader.ReadUInt64()),
             L1TransactionKind.DeployChain => new DeployChainCall(ReadName(ref reader), reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadUInt64(), ReadAmount(ref reader),
                 (Chain.Transactions.EncryptionPolicy)reader.ReadByte()),
             L1TransactionKind.Bond => new BondCall(reader.ReadUInt64(), ReadAmount(ref reader)),
@@ -115,6 +116,14 @@ public sealed record SetReputationCall(Address Subject, byte Score) : L1Call
         writer.WriteAddress(Subject);
         writer.WriteByte(Score);
     }
+}
+
+/// <summary>The sender's L1 score flows to chain <paramref name="ChainId"/>: now, and at every later change.</summary>
+public sealed record ImportReputationCall(ulong ChainId) : L1Call
+{
+    public override L1TransactionKind Kind => L1TransactionKind.ImportReputation;
+
+    protected override void Write(SpanWriter writer) => writer.WriteUInt64(ChainId);
 }
 
 /// <param name="ChallengePeriod">In L1 blocks.</param>

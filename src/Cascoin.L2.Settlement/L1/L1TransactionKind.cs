@@ -59,4 +59,7 @@ public enum L1TransactionKind : byte
 
     /// <summary>Staking: a member's signed release of decryption shares for an L2 block its certificate does not certify; slashes it once per block height.</summary>
     ReportEarlyShares = 18,
+
+    /// <summary>Reputation: the sender's L1 HAT score flows to an L2 chain from now on (queued as an L1→L2 message at once and at every change).</summary>
+    ImportReputation = 19,
 }

@@ -55,6 +55,9 @@ public static class SettlementKeys
     /// <summary>The newest epoch with a committed key of a chain (u64; absent: none yet).</summary>
     public static Hash256 LatestEpoch(ulong chainId) => StateKeys.ForNamespace("registry/epoch", U64(chainId));
 
+    /// <summary>The chains an address's L1 score flows to (<see cref="Contracts.ReputationFollows"/>).</summary>
+    public static Hash256 ReputationFollows(Address address) => StateKeys.ForNamespace("reputation/follows", address.ToArray());
+
     private static byte[] U64(ulong value)
     {
         var bytes = new byte[8];

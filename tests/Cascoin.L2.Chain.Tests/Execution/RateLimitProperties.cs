@@ -77,11 +77,14 @@ public sealed class RateLimitProperties
         }
         var outcome = block.Finish();
         Assert.Equal(applied.Values.Sum(), outcome.Receipts.Count);
+        var scoresBefore = offered.Keys.ToDictionary(a => a, a => (int)state.Get(a).HatScore);
+        var firstLimits = scoresBefore.ToDictionary(p => p.Key, p => Small.RateLimitFor((byte)p.Value));
         state.Apply(outcome.Changes);
 
-        // Block 2: the allowance is per block; the refused transactions apply now, again up to the limit.
+        // Block 2: the allowance is per block; the refused transactions apply now, up to the limit of the
+        // sender's score now (filling the allowance of block 1 cost reputation: doc/reputation.md).
         var next = new BlockExecution(Small, 2, 10, TestKeys.AddressAt(100), [], state.Get);
-        var leftOver = offered.Select(o => new Queue<Transaction>(o.Value.Skip(Small.RateLimitFor(state.Get(o.Key).HatScore)))).ToList();
+        var leftOver = offered.Select(o => new Queue<Transaction>(o.Value.Skip(firstLimits[o.Key]))).ToList();
         var appliedNext = new Dictionary<Address, int>();
         foreach (var transaction in Interleave(leftOver, random))
         {
@@ -92,12 +95,15 @@ public sealed class RateLimitProperties
             if (rejection is null)
                 appliedNext[sender] = count + 1;
             else
-                Assert.Equal(transaction.Nonce == (ulong)(2 * limit) ? TxRejectReason.RateLimited : TxRejectReason.NonceTooHigh, rejection.Reason);
+                Assert.Equal(transaction.Nonce == (ulong)(firstLimits[sender] + limit) ? TxRejectReason.RateLimited : TxRejectReason.NonceTooHigh, rejection.Reason);
         }
         foreach (var (sender, consecutive) in offered)
         {
             var limit = Small.RateLimitFor(state.Get(sender).HatScore);
-            Assert.Equal(Math.Min(Math.Max(consecutive.Count - limit, 0), limit), appliedNext.GetValueOrDefault(sender));
+            Assert.Equal(Math.Min(Math.Max(consecutive.Count - firstLimits[sender], 0), limit), appliedNext.GetValueOrDefault(sender));
+            // A sender that filled its allowance lost 10 points for it (doc/reputation.md); one that did not kept its score.
+            var filled = consecutive.Count >= firstLimits[sender];
+            Assert.Equal(filled ? Math.Max(0, scoresBefore[sender] - 10) : scoresBefore[sender], state.Get(sender).HatScore);
         }
     }
 
