@@ -54,6 +54,9 @@ public sealed class FraudWatcher
 
     private ulong ChainId => _l2.Parameters.ChainId;
 
+    /// <summary>Raised for each anchor whose signed root this node's execution does not reach: the anchor's index, the L2 block, what is wrong.</summary>
+    public event Action<ulong, ulong, string>? FraudFound;
+
     /// <summary>Checks new anchors and plays this node's games; call after every L1 change.</summary>
     public void OnL1Block()
     {
@@ -85,6 +88,7 @@ public sealed class FraudWatcher
             else
                 _logger.LogCritical("FRAUD: anchor {Index} signs L2 block {Block} with state root {Root}, which this node's execution of the block does not reach",
                     anchor.Index, wrong.Call.Block, signedRoot);
+            FraudFound?.Invoke(anchor.Index, wrong.Call.Block, wrong.Steps.Refusal is { } why ? $"it holds a transaction the chain refuses: {why}" : $"signed state root {signedRoot}");
             if (!Challenge)
                 continue;
             if (FraudVerifier.OpenOf(state, ChainId).Open.Any(g => g.AnchorIndex == anchor.Index && FraudVerifier.GetGame(state, ChainId, g.Id)!.Challenger == _address))

@@ -95,12 +95,12 @@ public sealed record SettlementParameters
     /// <summary>
     /// The lowest fee a transaction of <paramref name="kind"/> with <paramref name="payloadLength"/> payload
     /// bytes may pay: the calls that carry bulk (an anchor's batch, a challenge's headers, a one-step
-    /// proof's witnesses, an epoch key's verification keys and signatures) pay for every byte, so L1
+    /// proof's witnesses, an epoch key's or a bridge pause's signatures) pay for every byte, so L1
     /// space is never free to fill.
     /// </summary>
     public Amount FeeFor(L1.L1TransactionKind kind, int payloadLength) =>
         kind is L1.L1TransactionKind.Anchor or L1.L1TransactionKind.Challenge or L1.L1TransactionKind.ProveStep or L1.L1TransactionKind.CommitEpochKey
-            or L1.L1TransactionKind.ReportEarlyShares
+            or L1.L1TransactionKind.ReportEarlyShares or L1.L1TransactionKind.SetBridgePause
             ? MinimumFee + Amount.FromSat(BatchByteFee.Sat * payloadLength)
             : MinimumFee;
 

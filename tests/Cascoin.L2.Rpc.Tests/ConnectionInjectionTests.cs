@@ -53,9 +53,9 @@ public sealed class ConnectionInjectionTests
         Assert.Equal(-32602, (int)named["error"]!["code"]!);
         var extra = await Call("""{"jsonrpc":"2.0","id":6,"method":"l2_subscribe","params":["newHeads", 1]}""", connection);
         Assert.Equal(-32602, (int)extra["error"]!["code"]!);
-        var alerts = await Call("""{"jsonrpc":"2.0","id":7,"method":"l2_subscribe","params":["alerts"]}""", connection);
-        Assert.Equal(-8, (int)alerts["error"]!["code"]!);
-        Assert.Contains("not supported yet", (string)alerts["error"]!["message"]!, StringComparison.Ordinal);
+        var unknown = await Call("""{"jsonrpc":"2.0","id":7,"method":"l2_subscribe","params":["alarms"]}""", connection);
+        Assert.Equal(-8, (int)unknown["error"]!["code"]!);
+        Assert.Contains("unknown topic 'alarms'", (string)unknown["error"]!["message"]!, StringComparison.Ordinal);
         Assert.Equal(2, connection.Topics.Count);
         Assert.True(table.TryGet("l2_subscribe", out var subscribe));
         Assert.Equal(["topic"], subscribe.Parameters.Select(p => p.Name));

@@ -61,7 +61,7 @@ public sealed class SubscriptionHubTests
             Assert.True(SubscriptionTopics.TryParse(topic.Name().ToUpperInvariant(), out var parsed));
             Assert.Equal(topic, parsed);
         }
-        Assert.False(SubscriptionTopics.TryParse("alerts", out _));
+        Assert.False(SubscriptionTopics.TryParse("alarms", out _));
         Assert.False(SubscriptionTopics.TryParse("NewHeads ", out _));
     }
 }

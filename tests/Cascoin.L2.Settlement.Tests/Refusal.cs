@@ -27,7 +27,7 @@ internal static class Refusal
 
         Assert.False(receipt.Success, $"{call.Kind} was expected to fail with \"{reason}\"");
         Assert.Contains(reason, receipt.Error, StringComparison.Ordinal);
-        Assert.Equal(callerBefore - kit.L1.Fee, kit.L1.Balance(callerAddress));
+        Assert.Equal(callerBefore - kit.L1.Parameters.FeeFor(call.Kind, call.ToBytes().Length), kit.L1.Balance(callerAddress));
         foreach (var (address, before) in balances)
             Assert.Equal(before, kit.L1.Balance(address));
         var after = kit.Record;

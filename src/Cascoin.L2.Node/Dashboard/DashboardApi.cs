@@ -219,6 +219,13 @@ public sealed class DashboardApi(
         };
     }
 
+    /// <summary>The alerts the node's monitors raised (l2_getalerts), newest first.</summary>
+    public async Task<JsonObject> AlertsAsync(CancellationToken cancellationToken)
+    {
+        var alerts = await CallAsync("l2_getalerts", [], cancellationToken) as JsonArray ?? [];
+        return new JsonObject { ["alerts"] = new JsonArray([.. alerts.Reverse().Take(MaxCount).Select(a => a?.DeepClone())]) };
+    }
+
     private ChainRecord? Record() => settlement?.RunningChainRecordOrNull();
 
     private L2Blockchain RequireChain() => chain ?? throw new DashboardException(404, "this node runs no L2 chain");

@@ -75,7 +75,8 @@ public sealed class DashboardEndpoint(DashboardApi api, RpcAccess access)
                 "blocks" => await api.BlocksAsync(query, cancellationToken),
                 "transactions" => await api.TransactionsAsync(query, cancellationToken),
                 "withdrawals" => await api.WithdrawalsAsync(cancellationToken),
-                _ => throw new DashboardException(StatusCodes.Status404NotFound, $"no API /l2/api/{name}: stats, sequencers, blocks, transactions, withdrawals"),
+                "alerts" => await api.AlertsAsync(cancellationToken),
+                _ => throw new DashboardException(StatusCodes.Status404NotFound, $"no API /l2/api/{name}: stats, sequencers, blocks, transactions, withdrawals, alerts"),
             };
         }
         catch (DashboardException ex)

@@ -77,6 +77,16 @@ public static class ChainServices
                     chain.SetWeights = schedules.WeightsFor;
                     return schedules;
                 });
+                // The node watches itself: withdrawal surges, reputation drops, failovers, pauses, anchors its execution disagrees with.
+                services.AddSingleton(provider => new Monitoring.SecurityMonitor(provider.GetRequiredService<L2Blockchain>(), provider.GetRequiredService<L1Chain>(),
+                    provider.GetRequiredService<Sequencing.Monitoring.AlertLog>(), provider.GetRequiredService<TimeProvider>(), settings.Network,
+                    provider.GetRequiredService<ILogger<Monitoring.SecurityMonitor>>()));
+                services.AddHostedService(provider =>
+                {
+                    var monitor = provider.GetRequiredService<Monitoring.SecurityMonitor>();
+                    provider.GetRequiredService<FraudWatcher>().FraudFound += monitor.OnAnchorDisagreement;
+                    return monitor;
+                });
                 // Every node checks anchors against its own execution and defends its signers' anchors; with -l2challenge it challenges too.
                 services.AddSingleton(provider => new FraudWatcher(provider.GetRequiredService<L1Chain>(), provider.GetRequiredService<L2Blockchain>(),
                     provider.GetRequiredService<StateManager>().Tree, provider.GetRequiredService<PrivateKey>(), settings.Network,

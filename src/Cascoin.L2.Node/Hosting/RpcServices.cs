@@ -49,6 +49,15 @@ public static class RpcServices
             provider.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RpcAccess>>()));
         services.AddSingleton<RpcHttpHandler>();
         services.AddSingleton<SubscriptionHub>();
+        // Every alert a monitor raises also goes to the WebSocket subscribers of "alerts".
+        services.AddSingleton(provider =>
+        {
+            var alerts = new Sequencing.Monitoring.AlertLog(provider.GetRequiredService<TimeProvider>(),
+                provider.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Sequencing.Monitoring.AlertLog>>());
+            var hub = provider.GetRequiredService<SubscriptionHub>();
+            alerts.Raised += alert => hub.Publish(SubscriptionTopic.Alerts, () => AlertDto.Of(alert));
+            return alerts;
+        });
         services.AddSingleton(new RpcWebSocketOptions());
         services.AddSingleton<RpcWebSocketHandler>();
         services.AddSingleton(provider => new NodeMetrics(new NodeMetricSources(
@@ -60,7 +69,10 @@ public static class RpcServices
             provider.GetService<Chain.Mempool.TxPool>(),
             provider.GetService<Settlement.Application.SettlementQueries>(),
             provider.GetService<Settlement.Application.ChallengeQueries>(),
-            provider.GetService<Sequencing.Consensus.SequencerNetwork>()), provider.GetRequiredService<TimeProvider>()));
+            provider.GetService<Sequencing.Consensus.SequencerNetwork>())
+        {
+            Alerts = provider.GetRequiredService<Sequencing.Monitoring.AlertLog>(),
+        }, provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<MetricsEndpoint>();
         services.AddSingleton(provider => new Dashboard.ChainHistory(provider.GetService<Chain.L2Blockchain>(), provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton(provider => new Dashboard.DashboardApi(
@@ -78,6 +90,7 @@ public static class RpcServices
         services.AddSingleton<IRpcModule, Rpc.Modules.Sequencing.SequencerRpcModule>();
         services.AddSingleton<IRpcModule, BlockchainRpcModule>();
         services.AddSingleton<IRpcModule, SubscriptionRpcModule>();
+        services.AddSingleton<IRpcModule, AlertsRpcModule>();
         return services;
     }
 }

@@ -65,6 +65,7 @@ public static class SettlementServices
         services.AddSingleton<IRpcModule, FraudProofRpcModule>();
         services.AddSingleton<IRpcModule, EncryptionKeyRpcModule>();
         services.AddSingleton<IRpcModule, ReputationRpcModule>();
+        services.AddSingleton<IRpcModule, CircuitBreakerRpcModule>();
         services.AddSingleton(provider => new SettlementCommands(
             provider.GetRequiredService<L1Wallet>(),
             provider.GetRequiredService<SettlementQueries>(),

@@ -45,6 +45,10 @@ public sealed class NodeMetrics
             new CounterConfiguration { LabelNames = ["method", "outcome"] });
         _rpcSeconds = factory.CreateHistogram("cascoin_rpc_request_duration_seconds", "JSON-RPC call latency by method.",
             new HistogramConfiguration { LabelNames = ["method"], Buckets = Histogram.ExponentialBuckets(0.0005, 4, 9) });
+        var alerts = factory.CreateCounter("cascoin_alerts_total", "Alerts the node's monitors raised since it started, by severity and kind (doc/monitoring.md).",
+            new CounterConfiguration { LabelNames = ["severity", "kind"] });
+        if (sources.Alerts is { } log)
+            log.Raised += alert => alerts.WithLabels(alert.Severity.ToString().ToLowerInvariant(), alert.Kind).Inc();
         Levels(factory, sources);
         if (sources.Chain is { } chain)
             chain.BlockCommitted += (block, _) => OnCommitted(block);
@@ -60,6 +64,7 @@ public sealed class NodeMetrics
         "cascoin_peers", "cascoin_banned_peers", "cascoin_consensus_proposals_total", "cascoin_consensus_votes_total", "cascoin_consensus_punished_total",
         "cascoin_ws_connections", "cascoin_ws_subscriptions", "cascoin_rocksdb_live_data_bytes", "cascoin_rocksdb_sst_bytes",
         "cascoin_rocksdb_memtable_bytes", "cascoin_rocksdb_pending_compaction_bytes", "cascoin_process_resident_bytes", "cascoin_dotnet_gc_heap_bytes",
+        "cascoin_alerts_total",
     ];
 
     /// <summary>For the dispatcher: one call of <paramref name="method"/> (error code null on success).</summary>
@@ -158,4 +163,8 @@ public sealed record NodeMetricSources(
     TxPool? Pool,
     SettlementQueries? Settlement,
     ChallengeQueries? Challenges,
-    SequencerNetwork? Consensus);
+    SequencerNetwork? Consensus)
+{
+    /// <summary>The alerts counted in <c>cascoin_alerts_total</c>.</summary>
+    public Sequencing.Monitoring.AlertLog? Alerts { get; init; }
+}

@@ -7,9 +7,9 @@ public interface ISubscriptionRpc
 {
     [RpcMethod("l2_subscribe", "Over the WebSocket at /ws only: sends the topic's events as l2_subscription notifications {subscription, result} until l2_unsubscribe or the end of the connection. "
         + "Topics: newHeads (every committed L2 block's header, in order), finalized (the newest L2 block an L1-final anchor covers), anchors (every anchor of this chain on L1), "
-        + "withdrawals (pending, anchored, finalizable), pendingTransactions (ids the mempool accepts). A client that lets 1,024 messages queue unread is cut off.",
+        + "withdrawals (pending, anchored, finalizable), pendingTransactions (ids the mempool accepts), alerts (what the node's monitors raise, as l2_getalerts shows them). A client that lets 1,024 messages queue unread is cut off.",
         Returns = "\"id\" (string) the subscription id")]
-    string Subscribe([RpcParam("newHeads | finalized | anchors | withdrawals | pendingTransactions")] string topic, RpcConnection? connection = null);
+    string Subscribe([RpcParam("newHeads | finalized | anchors | withdrawals | pendingTransactions | alerts")] string topic, RpcConnection? connection = null);
 
     [RpcMethod("l2_unsubscribe", "Over the WebSocket at /ws only: ends a subscription of this connection.", Returns = "true|false (boolean) whether the connection had that subscription")]
     bool Unsubscribe([RpcParam("the id l2_subscribe returned")] string id, RpcConnection? connection = null);
@@ -21,8 +21,6 @@ public sealed class SubscriptionRpcModule : IRpcModule, ISubscriptionRpc
     public string Subscribe(string topic, RpcConnection? connection = null)
     {
         var over = Require(connection, "l2_subscribe");
-        if (string.Equals(topic, "alerts", StringComparison.OrdinalIgnoreCase))
-            throw RpcException.InvalidParameter("alerts are not supported yet: the security monitor that raises them is not built");
         if (!SubscriptionTopics.TryParse(topic, out var parsed))
             throw RpcException.InvalidParameter($"unknown topic '{topic}': one of {string.Join(", ", SubscriptionTopics.All.Select(t => t.Name()))}");
         return over.Subscribe(parsed);

@@ -17,6 +17,9 @@ public enum SubscriptionTopic
 
     /// <summary>Every transaction this node's mempool accepts: its id.</summary>
     PendingTransactions,
+
+    /// <summary>Every alert the node's monitors raise (doc/monitoring.md).</summary>
+    Alerts,
 }
 
 public static class SubscriptionTopics
@@ -31,6 +34,7 @@ public static class SubscriptionTopics
         SubscriptionTopic.Anchors => "anchors",
         SubscriptionTopic.Withdrawals => "withdrawals",
         SubscriptionTopic.PendingTransactions => "pendingTransactions",
+        SubscriptionTopic.Alerts => "alerts",
         _ => throw new ArgumentOutOfRangeException(nameof(topic)),
     };
 

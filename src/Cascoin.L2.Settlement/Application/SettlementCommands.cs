@@ -78,6 +78,22 @@ public sealed class SettlementCommands(L1Wallet l1Wallet, SettlementQueries quer
         (chainId is { } id ? Outcome.Of(id) : queries.RunningChain.Then(chain => Outcome.Of(chain.Parameters.ChainId))).Then(id =>
             l1Wallet.Send(address, new ImportReputationCall(id)));
 
+    /// <summary>
+    /// This node's share of a circuit-breaker call for its chain: a signature by <paramref name="signer"/>
+    /// (default: the sequencer key) over the pause or unpause at the chain's current pause counter.
+    /// </summary>
+    public Outcome<BridgePauseSignature> SignBridgePause(bool pause, Address? signer) => queries.RunningChainRecord().Then(chain =>
+    {
+        var nonce = CircuitBreaker.NonceOf(L1.StateAtTip(), chain.ChainId);
+        var from = signer ?? sequencer;
+        return l1Wallet.KeyOf(from).Then(key => Outcome.Of(new BridgePauseSignature(chain.ChainId, pause, nonce, from,
+            key.SignRecoverable(BridgePauseCall.DigestOf(chain.ChainId, pause, nonce).ToArray()).ToArray())));
+    });
+
+    /// <summary>Submits a circuit-breaker call for this node's chain with the collected <paramref name="signatures"/> (paid by the richest wallet address).</summary>
+    public Outcome<Hash256> SetBridgePause(bool pause, IReadOnlyList<byte[]> signatures) => queries.RunningChainRecord().Then(chain =>
+        l1Wallet.SendFromRichest(new BridgePauseCall(chain.ChainId, pause, CircuitBreaker.NonceOf(L1.StateAtTip(), chain.ChainId), signatures)));
+
     /// <summary>Sends a message from L2 for <paramref name="target"/> on L1, executable once its batch is final.</summary>
     public Outcome<Hash256> SendMessageToL1(Address target, byte[] data, Address? from) => RunningChain.Then(wallet =>
         (from is { } sender ? sender : wallet.Richest()).Then(sender => wallet.Send(sender, TransactionType.L2ToL1Message, target, Amount.Zero, data)));
@@ -89,3 +105,6 @@ public sealed class SettlementCommands(L1Wallet l1Wallet, SettlementQueries quer
                 SettlementQueries.ProofAt(wallet.Chain, BridgeKeys.Message(id), anchor).Then(proof =>
                     l1Wallet.SendFromRichest(new ExecuteMessageCall(chain.ChainId, anchor.Index, id, found.Bytes, proof)))))));
 }
+
+/// <summary>One sequencer's signature of a circuit-breaker call: what <c>l2_setbridgepause</c> collects.</summary>
+public sealed record BridgePauseSignature(ulong ChainId, bool Pause, ulong Nonce, Address Signer, byte[] Signature);

@@ -45,6 +45,8 @@ public sealed class Bridge : ISystemContract
             return L1Refusal.UnknownChain(call.ChainId);
         if (chain.Status is ChainStatus.Emergency or ChainStatus.Deprecated)
             return L1Refusal.Closed(call.ChainId, chain.Status, "deposits are closed");
+        if (chain.Status == ChainStatus.Paused)
+            return Paused(call.ChainId, "deposits wait");
         var parameters = context.Parameters;
         if (call.Amount < parameters.MinDeposit)
             return new L1Refusal(L1RefuseReason.BadParameter, $"deposit below the minimum of {parameters.MinDeposit} CAS");
@@ -77,6 +79,8 @@ public sealed class Bridge : ISystemContract
         ArgumentNullException.ThrowIfNull(call);
         if (context.State.GetChain(call.ChainId) is not { } chain)
             return L1Refusal.UnknownChain(call.ChainId);
+        if (chain.Status == ChainStatus.Paused)
+            return Paused(call.ChainId, "withdrawals wait");
         chain = RollDay(context, chain);
         if (call.AnchorIndex >= chain.AnchorCount || context.State.GetAnchor(call.ChainId, call.AnchorIndex) is not { } anchor)
             return new L1Refusal(L1RefuseReason.UnknownAnchor, $"chain {call.ChainId} has no anchor {call.AnchorIndex}");
@@ -154,6 +158,9 @@ public sealed class Bridge : ISystemContract
             ? Math.Max(1, chain.ChallengePeriod / parameters.FastWithdrawalDivisor)
             : chain.ChallengePeriod;
     }
+
+    private static L1Refusal Paused(ulong chainId, string what) =>
+        new(L1RefuseReason.ChainStatus, $"the bridge of chain {chainId} is PAUSED by its sequencers (circuit breaker): {what} until more than 2/3 of them lift the pause");
 
     /// <summary>What one day's withdrawals may add up to: the circuit-breaker share of the locked total (at the day's start of each payment).</summary>
     public static Amount CircuitBreakerLimit(ChainRecord chain, SettlementParameters parameters)

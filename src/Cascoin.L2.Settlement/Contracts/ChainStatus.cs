@@ -9,7 +9,7 @@ public enum ChainStatus : byte
     /// <summary>Producing and anchoring.</summary>
     Active = 1,
 
-    /// <summary>The circuit breaker tripped (a day's withdrawals above the limit): withdrawals wait.</summary>
+    /// <summary>The bridge is paused by more than 2/3 of the sequencers (circuit breaker): deposits and withdrawal payments wait; the L2 runs on.</summary>
     Paused = 2,
 
     /// <summary>No valid anchor for the emergency window: users exit with balance proofs; production halts.</summary>

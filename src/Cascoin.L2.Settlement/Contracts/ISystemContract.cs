@@ -33,7 +33,7 @@ public static class SystemContracts
     /// the emergency clock is read (a proven fraud restarts it).
     /// </summary>
     public static IReadOnlyList<ISystemContract> All { get; } =
-        [ForcedInclusion.Contract, Staking.Contract, Fraud.FraudVerifier.Contract, Anchors.Contract, Registry.Contract, Reputation.Contract, Bridge.Contract, Messages.Contract];
+        [ForcedInclusion.Contract, Staking.Contract, Fraud.FraudVerifier.Contract, Anchors.Contract, Registry.Contract, CircuitBreaker.Contract, Reputation.Contract, Bridge.Contract, Messages.Contract];
 
     private static readonly Dictionary<L1TransactionKind, ISystemContract> ByKind = All.SelectMany(c => c.Kinds.Select(k => (k, c))).ToDictionary(p => p.k, p => p.c);
 

@@ -33,6 +33,7 @@ public abstract record L1Call
             L1TransactionKind.Transfer => new TransferCall(reader.ReadAddress(), ReadAmount(ref reader)),
             L1TransactionKind.SetReputation => new SetReputationCall(reader.ReadAddress(), ReadScore(ref reader)),
             L1TransactionKind.ImportReputation => new ImportReputationCall(reader.ReadUInt64()),
+            L1TransactionKind.SetBridgePause => BridgePauseCall.Read(ref reader),
             L1TransactionKind.DeployChain => new DeployChainCall(ReadName(ref reader), reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadUInt64(), ReadAmount(ref reader),
                 (Chain.Transactions.EncryptionPolicy)reader.ReadByte()),
             L1TransactionKind.Bond => new BondCall(reader.ReadUInt64(), ReadAmount(ref reader)),

@@ -62,4 +62,7 @@ public enum L1TransactionKind : byte
 
     /// <summary>Reputation: the sender's L1 HAT score flows to an L2 chain from now on (queued as an L1→L2 message at once and at every change).</summary>
     ImportReputation = 19,
+
+    /// <summary>Circuit breaker: pauses a chain's bridge or lifts the pause, signed by more than 2/3 of its sequencer weight.</summary>
+    SetBridgePause = 20,
 }

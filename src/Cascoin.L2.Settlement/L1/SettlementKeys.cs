@@ -58,6 +58,9 @@ public static class SettlementKeys
     /// <summary>The chains an address's L1 score flows to (<see cref="Contracts.ReputationFollows"/>).</summary>
     public static Hash256 ReputationFollows(Address address) => StateKeys.ForNamespace("reputation/follows", address.ToArray());
 
+    /// <summary>The pause counter of a chain's circuit breaker (u64 LE; absent: 0).</summary>
+    public static Hash256 BridgePause(ulong chainId) => StateKeys.ForNamespace("registry/pause", U64(chainId));
+
     private static byte[] U64(ulong value)
     {
         var bytes = new byte[8];

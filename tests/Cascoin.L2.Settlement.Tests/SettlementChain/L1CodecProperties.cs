@@ -28,6 +28,8 @@ public sealed class L1CodecProperties
         new EmergencyWithdrawCall(7, [1, 2], [3]),
         new ForceIncludeCall(7, [9, 9, 9]),
         new SendMessageCall(7, TestKeys.Outsider("target"), [1]),
+        new ImportReputationCall(7),
+        new BridgePauseCall(7, true, 3, [new byte[65], new byte[65]]),
         new ExecuteMessageCall(7, 0, Hash256.Zero, [1], [2]),
         new DeployChainCall("sealed", 100, 30_000_000, 10, Amount.FromCas(10), Chain.Transactions.EncryptionPolicy.Required),
         new EpochKeyCall(7, 1, 5, Key.PublicKey.ToArray(), [Key.PublicKey.ToArray()], [1], [new byte[65]]),

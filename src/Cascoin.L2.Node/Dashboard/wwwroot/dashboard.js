@@ -106,7 +106,14 @@ async function refreshBridge() {
   fill('anchor-rows', s.anchors.map((a) => row([a.index, a.firstblock + '–' + a.lastblock, a.transactions, a.l1bytes, a.l1height, a.status])));
 }
 
-const pages = { status: refreshStatus, sequencers: refreshSequencers, blocks: refreshBlocks, bridge: refreshBridge, alerts: async () => {} };
+async function refreshAlerts() {
+  const s = await api('alerts');
+  $('alerts-empty').hidden = s.alerts.length > 0;
+  fill('alert-rows', s.alerts.map((a) => row([a.id, a.time, { text: a.severity, className: 'severity-' + a.severity }, a.kind,
+    { text: a.message, title: JSON.stringify(a.evidence) }])));
+}
+
+const pages = { status: refreshStatus, sequencers: refreshSequencers, blocks: refreshBlocks, bridge: refreshBridge, alerts: refreshAlerts };
 
 function currentPage() { const name = location.hash.slice(1); return pages[name] ? name : 'status'; }
 
@@ -146,7 +153,7 @@ function connect() {
   state.socket = socket;
   let id = 0;
   socket.onopen = () => {
-    for (const topic of ['newHeads', 'finalized', 'anchors', 'withdrawals'])
+    for (const topic of ['newHeads', 'finalized', 'anchors', 'withdrawals', 'alerts'])
       socket.send(JSON.stringify({ jsonrpc: '2.0', id: ++id, method: 'l2_subscribe', params: [topic] }));
     state.live = true;
     $('live').textContent = 'live';
@@ -164,6 +171,8 @@ function connect() {
       }
     } else if (result.anchorindex !== undefined && result.number !== undefined) {
       text('finalized', result.number);
+    } else if (result.severity !== undefined && result.kind !== undefined) {
+      if (currentPage() === 'alerts') refreshAlerts().catch(console.error);
     } else if (currentPage() === 'bridge') {
       refreshBridge().catch(console.error);
     }
