@@ -50,6 +50,9 @@ public sealed partial class P2PNode : IAsyncDisposable
     /// <summary>Raised when a peer completed the handshake.</summary>
     public event Action<Peer>? PeerConnected;
 
+    /// <summary>An address banned for misbehaviour: the address, until when, and why (the audit log).</summary>
+    public event Action<IPAddress, DateTimeOffset, string>? PeerBanned;
+
     public IReadOnlyList<Peer> Peers => _peers.Values.OrderBy(p => p.Id).ToList();
 
     public IPEndPoint? ListenEndPoint => _listener?.LocalEndPoint as IPEndPoint;
@@ -133,6 +136,7 @@ public sealed partial class P2PNode : IAsyncDisposable
         var until = _time.GetUtcNow() + _options.BanDuration;
         _banned[peer.RemoteEndPoint.Address] = until;
         _logger.LogWarning("Banned {Address} until {Until:u}", peer.RemoteEndPoint.Address, until);
+        PeerBanned?.Invoke(peer.RemoteEndPoint.Address, until, reason);
         peer.Close($"banned: {reason}");
     }
 

@@ -64,4 +64,10 @@ public enum DbColumn
     /// the member signs the key: a restart must not lose the share of a key it helped commit.
     /// </summary>
     EpochKeyShares,
+
+    /// <summary>
+    /// The audit log: security-relevant events, kept 90 days: time (unix ms, u64 BE) ‖ sequence (u32 BE)
+    /// → version (1) ‖ kind, subject, message (each CompactSize-prefixed UTF-8).
+    /// </summary>
+    AuditLog,
 }

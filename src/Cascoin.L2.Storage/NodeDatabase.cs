@@ -269,6 +269,16 @@ public sealed class NodeDatabase : IDisposable
         }
     }
 
+    /// <summary>The records of <paramref name="column"/> from key <paramref name="from"/> on, in key order (lazily, for as long as the caller enumerates).</summary>
+    public IEnumerable<KeyValuePair<byte[], byte[]>> IterateFrom(DbColumn column, byte[] from)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        using var lease = Use();
+        using var iterator = _db.NewIterator(Handle(column));
+        for (iterator.Seek(from); iterator.Valid(); iterator.Next())
+            yield return new KeyValuePair<byte[], byte[]>(iterator.Key(), iterator.Value());
+    }
+
     /// <summary>
     /// The first record at or after <paramref name="seek"/> whose key starts with <paramref name="prefix"/>;
     /// the building block of "newest version at or below v" lookups with inverted version suffixes.

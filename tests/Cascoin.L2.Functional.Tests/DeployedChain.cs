@@ -7,14 +7,17 @@ namespace Cascoin.L2.Functional.Tests;
 internal static class DeployedChain
 {
     /// <returns>The node running the chain, the chain id and the sequencer's address.</returns>
-    public static async Task<(TestNode Node, string ChainId, string Sequencer)> StartAsync(string directory, string name, IEnumerable<string>? extraArguments = null)
+    /// <param name="blockTimeMs">The chain's block time (l2_deploy's default, 100 ms, when null).</param>
+    public static async Task<(TestNode Node, string ChainId, string Sequencer)> StartAsync(string directory, string name, IEnumerable<string>? extraArguments = null,
+        int? blockTimeMs = null)
     {
         var node = new TestNode(directory);
         try
         {
             await node.StartAsync();
             await CliCalls.JsonAsync(node, "generate", "101");
-            var chainId = (await CliCalls.JsonAsync(node, "l2_deploy", name)).GetProperty("chainid").GetUInt64().ToString(CultureInfo.InvariantCulture);
+            string[] deploy = blockTimeMs is { } blockTime ? ["l2_deploy", name, blockTime.ToString(CultureInfo.InvariantCulture)] : ["l2_deploy", name];
+            var chainId = (await CliCalls.JsonAsync(node, deploy)).GetProperty("chainid").GetUInt64().ToString(CultureInfo.InvariantCulture);
             await CliCalls.JsonAsync(node, "generate", "1");
             var sequencer = (await CliCalls.JsonAsync(node, "l2_getchaininfo", chainId)).GetProperty("deployer").GetString()!;
             await CliCalls.OkAsync(node, "setreputation", sequencer, "90");

@@ -98,6 +98,19 @@ public sealed class SecurityMonitorTests(ITestOutputHelper output) : IAsyncLifet
         await Json("generate", "1");
         Assert.Equal("ACTIVE", (await Json("l2_getchaininfo", chainId)).GetProperty("status").GetString());
         await Cli("l2_deposit", chainId, "1", user);
+
+        // The audit log kept it all: the start, the alerts, the calls that moved funds (and the refused one), both circuit-breaker calls on L1.
+        var audit = (await Json("l2_getauditlog")).EnumerateArray().Select(e => (Kind: e.GetProperty("kind").GetString()!, Subject: e.GetProperty("subject").GetString()!,
+            Message: e.GetProperty("message").GetString()!)).ToList();
+        output.WriteLine(string.Join('\n', audit));
+        Assert.Contains(audit, e => e.Kind == "start" && e.Message.Contains($"L2 {chainId}", StringComparison.Ordinal));
+        Assert.Contains(audit, e => e is { Kind: "alert", Subject: "withdrawal-surge" });
+        Assert.Contains(audit, e => e is { Kind: "alert", Subject: "bridge-paused" });
+        Assert.Contains(audit, e => e is { Kind: "rpc", Subject: "l2_withdraw", Message: "done" });
+        Assert.Contains(audit, e => e.Kind == "rpc" && e.Subject == "l2_deposit" && e.Message.StartsWith("refused with error", StringComparison.Ordinal));
+        Assert.Equal(2, audit.Count(e => e.Kind == "l1" && e.Message.StartsWith("SetBridgePause", StringComparison.Ordinal)));
+        Assert.All(await Json("l2_getauditlog", "0", "l1") is var l1 ? l1.EnumerateArray() : default, e => Assert.Equal("l1", e.GetProperty("kind").GetString()));
+        await CliFailsAsync("since must be unix seconds or an ISO 8601 time", "l2_getauditlog", "\"yesterday\"");
         _dir.Succeeded();
     }
 

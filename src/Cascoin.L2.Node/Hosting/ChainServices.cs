@@ -114,17 +114,25 @@ public static class ChainServices
                 services.AddSingleton(provider => new L2Relay(provider.GetRequiredService<Network.P2PNode>(), provider.GetRequiredService<L2Blockchain>(),
                     provider.GetRequiredService<TxPool>(), provider.GetRequiredService<SequencerSchedules>(), provider.GetRequiredService<TimeProvider>(),
                     provider.GetRequiredService<ILogger<L2Relay>>()));
-                services.AddSingleton(provider => new SequencerNetwork(provider.GetRequiredService<Network.P2PNode>(), provider.GetRequiredService<L2Blockchain>(),
-                    provider.GetRequiredService<TxPool>(), provider.GetRequiredService<SequencerSchedules>(),
-                    new SigningJournal(provider.GetRequiredService<NodeDatabase>()), provider.GetRequiredService<PrivateKey>(),
-                    new ConsensusOptions
-                    {
-                        BlockTime = provider.GetRequiredService<ChainParameters>().BlockTime,
-                        LeaderTimeout = settings.L2LeaderTimeout,
-                        Equivocate = settings.L2Equivocate,
-                        Endpoint = $"127.0.0.1:{settings.P2PPort}",
-                    },
-                    provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<SequencerNetwork>>()));
+                services.AddSingleton(provider =>
+                {
+                    var network = new SequencerNetwork(provider.GetRequiredService<Network.P2PNode>(), provider.GetRequiredService<L2Blockchain>(),
+                        provider.GetRequiredService<TxPool>(), provider.GetRequiredService<SequencerSchedules>(),
+                        new SigningJournal(provider.GetRequiredService<NodeDatabase>()), provider.GetRequiredService<PrivateKey>(),
+                        new ConsensusOptions
+                        {
+                            BlockTime = provider.GetRequiredService<ChainParameters>().BlockTime,
+                            LeaderTimeout = settings.L2LeaderTimeout,
+                            Equivocate = settings.L2Equivocate,
+                            Endpoint = $"127.0.0.1:{settings.P2PPort}",
+                        },
+                        provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<SequencerNetwork>>());
+                    // The votes it hears feed the collusion detector, one reputation epoch at a time (doc/monitoring.md).
+                    var watch = new Sequencing.Monitoring.CollusionWatch(provider.GetRequiredService<Sequencing.Monitoring.AlertLog>(),
+                        provider.GetRequiredService<ChainParameters>().ReputationEpochBlocks);
+                    network.VoteObserved += watch.Observe;
+                    return network;
+                });
                 // On a chain with an encrypted mempool, the sequencers make each epoch's key together (it idles on others).
                 services.AddSingleton(provider => new EpochKeyNetwork(provider.GetRequiredService<Network.P2PNode>(), provider.GetRequiredService<IL1Client>(),
                     settings.EffectiveL2ChainId, provider.GetRequiredService<SequencerNetwork>().Registry, provider.GetRequiredService<PrivateKey>(),

@@ -30,13 +30,19 @@ public static class RpcServices
         {
             // The metrics read the WebSocket handler, which holds the dispatcher: they are found at the first call, not built here.
             var metrics = new Lazy<NodeMetrics>(provider.GetRequiredService<NodeMetrics>);
+            var audit = provider.GetRequiredService<Sequencing.Monitoring.AuditLog>();
             return new JsonRpcDispatcher(
                 provider.GetRequiredService<RpcMethodTable>(),
                 provider.GetRequiredService<RpcWarmup>(),
                 provider.GetRequiredService<Microsoft.Extensions.Logging.ILogger<JsonRpcDispatcher>>())
             {
                 MaxBatchSize = provider.GetRequiredService<RpcServerOptions>().MaxBatchSize,
-                Observed = (method, elapsed, error) => metrics.Value.ObserveRpc(method, elapsed, error),
+                Observed = (method, elapsed, error) =>
+                {
+                    metrics.Value.ObserveRpc(method, elapsed, error);
+                    if (Monitoring.AuditedCalls.MoveFunds(method))
+                        audit.Record("rpc", method, error is { } code ? $"refused with error {code.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : "done");
+                },
             };
         });
         services.AddSingleton<RpcCredentials>();
@@ -49,6 +55,10 @@ public static class RpcServices
             provider.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RpcAccess>>()));
         services.AddSingleton<RpcHttpHandler>();
         services.AddSingleton<SubscriptionHub>();
+        services.AddSingleton(provider => new Sequencing.Monitoring.AuditLog(provider.GetRequiredService<Storage.NodeDatabase>(), provider.GetRequiredService<TimeProvider>()));
+        services.AddHostedService(provider => new Monitoring.AuditFeeds(provider.GetRequiredService<Sequencing.Monitoring.AuditLog>(),
+            provider.GetRequiredService<Sequencing.Monitoring.AlertLog>(), provider.GetRequiredService<Network.P2PNode>(), provider.GetService<Settlement.L1.L1Chain>(),
+            settings, provider.GetRequiredService<RpcNodeContext>().Version, provider.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Monitoring.AuditFeeds>>()));
         // Every alert a monitor raises also goes to the WebSocket subscribers of "alerts".
         services.AddSingleton(provider =>
         {
@@ -91,6 +101,7 @@ public static class RpcServices
         services.AddSingleton<IRpcModule, BlockchainRpcModule>();
         services.AddSingleton<IRpcModule, SubscriptionRpcModule>();
         services.AddSingleton<IRpcModule, AlertsRpcModule>();
+        services.AddSingleton<IRpcModule, AuditRpcModule>();
         return services;
     }
 }

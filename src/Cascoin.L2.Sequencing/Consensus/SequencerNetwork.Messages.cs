@@ -128,6 +128,8 @@ public sealed partial class SequencerNetwork
             if (!RecordSigned(state, message.Voter, vote))
                 return;
             _heardAt[message.Voter] = _time.GetTimestamp();
+            VoteObserved?.Invoke(new Monitoring.ObservedVote(message.Voter, vote.Height, vote.Round, vote.Step, vote.IsNil ? null : vote.Block,
+                (int)Math.Min(int.MaxValue, _time.GetElapsedTime(state.StartedAt).TotalMilliseconds)));
             _p2p.Broadcast(ConsensusMessages.Vote, payload, peer);
             Execute(state, state.Consensus.OnVote(counted));
         }

@@ -101,6 +101,9 @@ public sealed partial class SequencerNetwork
     /// <summary>Proposals, votes and punished messages since start (the metrics endpoint reads them).</summary>
     public ConsensusCounters Counters { get; } = new();
 
+    /// <summary>Every vote of a peer this node records, with its arrival after the height began here (the collusion watch); raised under the consensus lock: only queue.</summary>
+    public event Action<Monitoring.ObservedVote>? VoteObserved;
+
     public Address Sequencer => _self;
 
     private ulong ChainId => _chain.Parameters.ChainId;
