@@ -17,26 +17,29 @@ public sealed partial class BlockExecution
     /// <summary>The reputation epoch this block is in.</summary>
     private ulong ReputationEpoch => Number / _parameters.ReputationEpochBlocks;
 
-    /// <summary>The address's record as this block has left it so far (a fresh one when it has none), rolled into this block's epoch.</summary>
-    private ReputationRecord RatingOf(Address address, AccountState account)
-    {
-        var record = GetRecord(ReputationKeys.Of(address)) is { } bytes
-            ? ReputationRecord.FromBytes(bytes)
-            : ReputationRecord.Fresh(account.HatScore, ReputationEpoch, account.Nonce);
-        return ReputationRules.Roll(record, ReputationEpoch, account.Nonce);
-    }
+    /// <summary>The address's record as this block has left it so far, or null when it has none.</summary>
+    private ReputationRecord? StoredRating(Address address) =>
+        GetRecord(ReputationKeys.Of(address)) is { } bytes ? ReputationRecord.FromBytes(bytes) : null;
+
+    /// <summary>The address's record (a fresh one when it has none) rolled into this block's epoch.</summary>
+    private ReputationRecord RatingOf(Address address, AccountState account, ReputationRecord? stored) =>
+        ReputationRules.Roll(stored ?? ReputationRecord.Fresh(account.HatScore, ReputationEpoch, account.Nonce), ReputationEpoch, account.Nonce);
+
+    private ReputationRecord RatingOf(Address address, AccountState account) => RatingOf(address, account, StoredRating(address));
 
     /// <summary>
     /// The sender's record rolled into this epoch when this is its first transaction of the block
     /// (null when nothing changed: a later transaction of the block, or an epoch already rolled).
+    /// One state read per sender and block; a write only when its epoch turned (or it had no record).
     /// </summary>
     private ReputationRecord? RollAtFirstTransaction(Address sender, AccountState account, ulong blockStartNonce)
     {
         if (account.Nonce != blockStartNonce)
             return null;
-        var stored = GetRecord(ReputationKeys.Of(sender));
-        var rolled = RatingOf(sender, account);
-        return stored is not null && rolled.Epoch == ReputationRecord.FromBytes(stored).Epoch ? null : Logged(rolled, ReputationEvent.EpochClosed, account.HatScore);
+        var stored = StoredRating(sender);
+        if (stored is not null && stored.Epoch >= ReputationEpoch)
+            return null;
+        return Logged(RatingOf(sender, account, stored), ReputationEvent.EpochClosed, account.HatScore);
     }
 
     /// <summary><paramref name="record"/> with the change from <paramref name="before"/> in its recent changes, when its aggregate moved.</summary>
