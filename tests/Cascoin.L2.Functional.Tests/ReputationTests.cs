@@ -14,26 +14,19 @@ namespace Cascoin.L2.Functional.Tests;
 /// imported pays half the base fee and may send 500 transactions a block; a spammer that fills its
 /// allowance loses its score, and its allowance follows it down to 100.
 /// </summary>
-public sealed class ReputationTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class ReputationTests(ITestOutputHelper output) : DeployedChainTest("reputation")
 {
     private static readonly NetworkParameters Network = NetworkParameters.Regtest;
 
-    private readonly TestDirectory _dir = TestDirectory.Create("reputation");
-    private TestNode? _node;
     private ulong _chainId;
 
-    private TestNode Node => _node ?? throw new InvalidOperationException("no node");
-
-    private Task<string> Cli(params string[] arguments) => CliCalls.OkAsync(Node, arguments);
-
-    private Task<JsonElement> Json(params string[] arguments) => CliCalls.JsonAsync(Node, arguments);
 
     [Fact]
     public async Task An_imported_L1_score_gives_the_discount_and_the_high_tier_and_spam_takes_them_away()
     {
         // One block a second: the spammer's 1,000 transactions (one batch call, well under a second) are all waiting when a block
         // is made, so a block takes the full allowance of 500 whatever the machine's load.
-        (_node, var chainId, _) = await DeployedChain.StartAsync(_dir.Combine("node"), "reputation", blockTimeMs: 1_000);
+        var chainId = await DeployAsync("reputation", blockTimeMs: 1_000);
         _chainId = ulong.Parse(chainId, CultureInfo.InvariantCulture);
         using var good = PrivateKey.Generate();
         using var spammer = PrivateKey.Generate();
@@ -101,7 +94,7 @@ public sealed class ReputationTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(100, spam.GetProperty("ratelimit").GetInt32());
         Assert.False(spam.GetProperty("feediscount").GetBoolean());
         Assert.Equal("ratelimithit", spam.GetProperty("recent")[0].GetProperty("event").GetString());
-        _dir.Succeeded();
+        Directory.Succeeded();
     }
 
     /// <summary>Puts the key in the node wallet (it signs the L1 import and pays its fee) and returns its address.</summary>
@@ -117,13 +110,4 @@ public sealed class ReputationTests(ITestOutputHelper output) : IAsyncLifetime
 
     private async Task<string> SendAsync(PrivateKey key, ulong nonce, Address to, ulong maxFee, ulong tip) =>
         await Cli("l2_sendrawtransaction", Convert.ToHexStringLower(Sign(key, nonce, to, maxFee, tip).ToBytes()));
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        if (_node is not null)
-            await _node.DisposeAsync();
-        _dir.Dispose();
-    }
 }

@@ -17,23 +17,16 @@ namespace Cascoin.L2.Functional.Tests;
 /// four sequencers of equal weight, the node's own signature cannot pause the bridge, three of the four
 /// can, deposits wait while it is paused, and three of four lift the pause.
 /// </summary>
-public sealed class SecurityMonitorTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class SecurityMonitorTests(ITestOutputHelper output) : DeployedChainTest("security-monitor")
 {
     private static readonly NetworkParameters Network = NetworkParameters.Regtest;
 
-    private readonly TestDirectory _dir = TestDirectory.Create("security-monitor");
-    private TestNode? _node;
 
-    private TestNode Node => _node ?? throw new InvalidOperationException("no node");
-
-    private Task<string> Cli(params string[] arguments) => CliCalls.OkAsync(Node, arguments);
-
-    private Task<JsonElement> Json(params string[] arguments) => CliCalls.JsonAsync(Node, arguments);
 
     [Fact]
     public async Task A_withdrawal_surge_alerts_everywhere_and_only_more_than_two_thirds_of_the_sequencers_pause_the_bridge()
     {
-        (_node, var chainId, _) = await DeployedChain.StartAsync(_dir.Combine("node"), "breaker");
+        var chainId = await DeployAsync("breaker");
         await using var ws = await WebSocketClient.ConnectAsync(Node);
         var subscription = (await ws.CallAsync("l2_subscribe", ["alerts"])).GetProperty("result").GetString()!;
 
@@ -111,7 +104,7 @@ public sealed class SecurityMonitorTests(ITestOutputHelper output) : IAsyncLifet
         Assert.Equal(2, audit.Count(e => e.Kind == "l1" && e.Message.StartsWith("SetBridgePause", StringComparison.Ordinal)));
         Assert.All(await Json("l2_getauditlog", "0", "l1") is var l1 ? l1.EnumerateArray() : default, e => Assert.Equal("l1", e.GetProperty("kind").GetString()));
         await CliFailsAsync("since must be unix seconds or an ISO 8601 time", "l2_getauditlog", "\"yesterday\"");
-        _dir.Succeeded();
+        Directory.Succeeded();
     }
 
     private async Task<string> SignAsync(string action, string? address = null)
@@ -121,27 +114,11 @@ public sealed class SecurityMonitorTests(ITestOutputHelper output) : IAsyncLifet
         return signed.GetProperty("signature").GetString()!;
     }
 
-    private async Task CliFailsAsync(string expected, params string[] arguments)
-    {
-        var result = await Node.CliAsync(arguments);
-        Assert.True(result.ExitCode != 0, $"{string.Join(' ', arguments)} was expected to fail: {result}");
-        Assert.Contains(expected, result.Stderr, StringComparison.Ordinal);
-    }
-
     /// <summary>A page of the RPC listener (/metrics, /l2/api/...) with the node's credentials.</summary>
     private async Task<string> GetAsync(string path)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(Node.Cookie)));
         return await http.GetStringAsync($"http://127.0.0.1:{Node.RpcPort}{path}");
-    }
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        if (_node is not null)
-            await _node.DisposeAsync();
-        _dir.Dispose();
     }
 }
