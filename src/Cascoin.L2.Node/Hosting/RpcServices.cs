@@ -31,6 +31,7 @@ public static class RpcServices
             // The metrics read the WebSocket handler, which holds the dispatcher: they are found at the first call, not built here.
             var metrics = new Lazy<NodeMetrics>(provider.GetRequiredService<NodeMetrics>);
             var audit = provider.GetRequiredService<Sequencing.Monitoring.AuditLog>();
+            var logger = provider.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Sequencing.Monitoring.AuditLog>>();
             return new JsonRpcDispatcher(
                 provider.GetRequiredService<RpcMethodTable>(),
                 provider.GetRequiredService<RpcWarmup>(),
@@ -41,7 +42,7 @@ public static class RpcServices
                 {
                     metrics.Value.ObserveRpc(method, elapsed, error);
                     if (Monitoring.AuditedCalls.MoveFunds(method))
-                        audit.Record("rpc", method, error is { } code ? $"refused with error {code.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : "done");
+                        Monitoring.AuditedCalls.Record(audit, method, error, logger);
                 },
             };
         });

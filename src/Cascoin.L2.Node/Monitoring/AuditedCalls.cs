@@ -1,3 +1,7 @@
+using System.Globalization;
+using Cascoin.L2.Sequencing.Monitoring;
+using Microsoft.Extensions.Logging;
+
 namespace Cascoin.L2.Node.Monitoring;
 
 /// <summary>
@@ -15,4 +19,18 @@ public static class AuditedCalls
     };
 
     public static bool MoveFunds(string method) => Methods.Contains(method);
+
+    /// <summary>Keeps one call and its outcome; a write that fails (the node is closing its database) is logged, never the caller's error.</summary>
+    public static void Record(AuditLog audit, string method, int? error, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(audit);
+        try
+        {
+            audit.Record("rpc", method, error is { } code ? $"refused with error {code.ToString(CultureInfo.InvariantCulture)}" : "done");
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or RocksDbSharp.RocksDbException)
+        {
+            logger.LogError(ex, "The audit log could not record the call of {Method}", method);
+        }
+    }
 }
