@@ -21,6 +21,9 @@ public sealed partial class SettlementStoryTests
             await CliAsync("sendtoaddress", address, "1");
         // The fast path follows the withdrawal's owner (its L2 sender), not its recipient or whoever finalizes it.
         await CliAsync("setreputation", u, "90");
+        await MineAsync(1);
+        // The fast path reads the owner's score on the L2, so U's L1 score must flow there (queued before the deposit).
+        await CliAsync("l2_importreputation", u);
         var deposit = await CliAsync("l2_deposit", Text(_chainId), "20", u);
         await MineAsync(1);
         var depositHeight = await L1HeightAsync();
@@ -34,7 +37,8 @@ public sealed partial class SettlementStoryTests
         await WaitUntilAsync("the deposit is minted on L2", async () => await L2BalanceAsync(u) == Amount.FromCas(20));
         var info = await ChainInfoAsync();
         Assert.Equal(Amount.FromCas(20), AmountOf(info.GetProperty("locked")));
-        Assert.Equal(1UL, info.GetProperty("l1messages").GetUInt64());
+        Assert.Equal(2UL, info.GetProperty("l1messages").GetUInt64());
+        Assert.Equal(90, (await CliJsonAsync("l2_getreputation", u)).GetProperty("aggregate").GetInt32());
 
         await TransferAsync(u, v, "3");
         await TransferAsync(v, u, "0.5");

@@ -32,9 +32,13 @@ public static class BridgeKeys
 /// <paramref name="Recipient"/>. The owner is kept because the fast path depends on the owner's score,
 /// not on whoever submits the finalization on L1.
 /// </summary>
-public sealed record WithdrawalRecord(Address Owner, Address Recipient, Amount Amount, ulong Block)
+/// <param name="OwnerScore">
+/// The owner's aggregate reputation when it withdrew (doc/reputation.md): the L1 bridge reads it from
+/// the proven record, so the fast path follows the score the L2 gave, not the L1 score alone.
+/// </param>
+public sealed record WithdrawalRecord(Address Owner, Address Recipient, Amount Amount, ulong Block, byte OwnerScore)
 {
-    public const int EncodedSize = Address.Size + Address.Size + 8 + 8;
+    public const int EncodedSize = Address.Size + Address.Size + 8 + 8 + 1;
 
     public byte[] ToBytes()
     {
@@ -43,6 +47,7 @@ public sealed record WithdrawalRecord(Address Owner, Address Recipient, Amount A
         writer.WriteAddress(Recipient);
         writer.WriteAmount(Amount);
         writer.WriteUInt64(Block);
+        writer.WriteByte(OwnerScore);
         return writer.ToArray();
     }
 
@@ -50,10 +55,12 @@ public sealed record WithdrawalRecord(Address Owner, Address Recipient, Amount A
     public static WithdrawalRecord FromBytes(ReadOnlySpan<byte> bytes)
     {
         var reader = new SpanReader(bytes);
-        var record = new WithdrawalRecord(reader.ReadAddress(), reader.ReadAddress(), reader.ReadAmount(), reader.ReadUInt64());
+        var record = new WithdrawalRecord(reader.ReadAddress(), reader.ReadAddress(), reader.ReadAmount(), reader.ReadUInt64(), reader.ReadByte());
         reader.EnsureEnd();
         if (!record.Amount.IsMoneyRange)
             throw new DecodeException("withdrawal amount outside 0..MaxMoney");
+        if (record.OwnerScore > 100)
+            throw new DecodeException($"owner score {record.OwnerScore} is above 100");
         return record;
     }
 }

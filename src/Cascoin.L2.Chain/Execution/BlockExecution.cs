@@ -223,7 +223,7 @@ public sealed partial class BlockExecution
             // Burned here; the record in the state is what the bridge pays on L1 against an anchored root.
             _changes[sender] = debited;
             _withdrawn += transaction.Value;
-            _records[BridgeKeys.Withdrawal(transaction.Id)] = new WithdrawalRecord(sender, transaction.To, transaction.Value, Number).ToBytes();
+            _records[BridgeKeys.Withdrawal(transaction.Id)] = new WithdrawalRecord(sender, transaction.To, transaction.Value, Number, debited.HatScore).ToBytes();
         }
         else if (transaction.Type == TransactionType.Envelope)
         {

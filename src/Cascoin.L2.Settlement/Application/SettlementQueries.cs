@@ -67,7 +67,7 @@ public sealed class SettlementQueries(L1Chain l1, L2Blockchain? l2 = null)
             return Outcome.Of<WithdrawalStatus>(new WithdrawalStatus(id, paid ? WithdrawalState.Paid : WithdrawalState.Pending, record.Recipient, record.Amount, record.Block, null, null, height));
         // The period the bridge enforces: a quarter of the challenge period for an owner with a high HAT score.
         // A paid withdrawal keeps its anchor and the height it became payable: where it was proven, for the record.
-        var finalAt = anchor.PostedHeight + Contracts.Bridge.WithdrawalPeriod(state, l1.Parameters, settled, record);
+        var finalAt = anchor.PostedHeight + Contracts.Bridge.WithdrawalPeriod(l1.Parameters, settled, record);
         var status = paid ? WithdrawalState.Paid : CanBeMinedBy(finalAt) ? WithdrawalState.Finalizable : WithdrawalState.Anchored;
         return new WithdrawalStatus(id, status, record.Recipient, record.Amount, record.Block, anchor.Index, finalAt, height);
     })));

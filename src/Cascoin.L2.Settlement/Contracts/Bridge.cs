@@ -100,7 +100,7 @@ public sealed class Bridge : ISystemContract
         }
         if (!SmtVerifier.VerifyCompact(anchor.StateRoot, BridgeKeys.Withdrawal(call.WithdrawalId), call.WithdrawalRecord, call.Proof))
             return new L1Refusal(L1RefuseReason.BadProof, $"the proof does not show withdrawal {call.WithdrawalId} under anchor {anchor.Index}'s state root");
-        var period = WithdrawalPeriod(context.State, context.Parameters, chain, record);
+        var period = WithdrawalPeriod(context.Parameters, chain, record);
         if (!anchor.IsFinalAt(context.Height, period))
             return new L1Refusal(L1RefuseReason.TooEarly, $"withdrawal {call.WithdrawalId} can be paid from L1 height {anchor.PostedHeight + period} (now {context.Height})");
         if (!Anchors.IsFinal(context.State, chain, anchor, context.Height, period))
@@ -145,16 +145,15 @@ public sealed class Bridge : ISystemContract
 
     /// <summary>
     /// L1 blocks after its anchor before a withdrawal pays: the chain's challenge period, shortened for
-    /// owners whose HAT score is above the fast-withdrawal score. The one rule finalization and the
-    /// status RPC share.
+    /// owners whose aggregate reputation on the L2 (in the proven record, doc/reputation.md) was above
+    /// the fast-withdrawal score when they withdrew. The one rule finalization and the status RPC share.
     /// </summary>
-    public static ulong WithdrawalPeriod(L1StateView state, SettlementParameters parameters, ChainRecord chain, WithdrawalRecord record)
+    public static ulong WithdrawalPeriod(SettlementParameters parameters, ChainRecord chain, WithdrawalRecord record)
     {
-        ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(chain);
         ArgumentNullException.ThrowIfNull(record);
-        return state.GetAccount(record.Owner).HatScore > parameters.FastWithdrawalScore
+        return record.OwnerScore > parameters.FastWithdrawalScore
             ? Math.Max(1, chain.ChallengePeriod / parameters.FastWithdrawalDivisor)
             : chain.ChallengePeriod;
     }

@@ -7,8 +7,9 @@ using Cascoin.L2.Settlement.L1;
 namespace Cascoin.L2.Settlement.Tests.Bridge;
 
 /// <summary>
-/// The fast path (SPEC §2, §6): a withdrawal of an owner whose HAT score is above 80 is final after a quarter
-/// of the challenge period. The owner's score decides — not the score of whoever sends the finalization.
+/// The fast path (SPEC §2, §6): a withdrawal of an owner whose aggregate reputation on the L2 is above 80
+/// is final after a quarter of the challenge period. The owner's score decides — not the score of whoever
+/// sends the finalization, and not an L1 score the L2 never took in.
 /// </summary>
 public sealed class FastWithdrawalTests
 {
@@ -17,9 +18,11 @@ public sealed class FastWithdrawalTests
     {
         var owner = kit.Users[0];
         kit.L1.Submit(owner, new SetReputationCall(TestKeys.AddressOf(owner), ownerScore));
+        kit.L1.Submit(owner, new ImportReputationCall(kit.ChainId));
         kit.Deposit(owner, Amount.FromCas(30));
         kit.MineL1();
         kit.ProduceL2();
+        Assert.Equal(ownerScore, kit.L2.GetAccount(TestKeys.AddressOf(owner)).HatScore);
         var withdrawal = kit.SendL2(owner, TransactionType.Withdrawal, TestKeys.AddressOf(owner), Amount.FromCas(2));
         kit.ProduceL2();
         return (withdrawal.Id, kit.AnchorHead());
@@ -69,6 +72,24 @@ public sealed class FastWithdrawalTests
             var receipt = kit.Execute(kit.Users[2], kit.FinalizeCall(id));
             Assert.True(receipt.Success, receipt.Error);
             Assert.Equal(before + Amount.FromCas(2), kit.L1.Balance(owner));
+        });
+    }
+
+    [Fact]
+    public void An_L1_score_the_chain_never_imported_gives_no_fast_path()
+    {
+        SettlementKit.Run(nameof(An_L1_score_the_chain_never_imported_gives_no_fast_path), new KitOptions(), kit =>
+        {
+            var owner = kit.Users[0];
+            kit.L1.Submit(owner, new SetReputationCall(TestKeys.AddressOf(owner), 90));
+            kit.Deposit(owner, Amount.FromCas(30));
+            kit.MineL1();
+            kit.ProduceL2();
+            var withdrawal = kit.SendL2(owner, TransactionType.Withdrawal, TestKeys.AddressOf(owner), Amount.FromCas(2));
+            kit.ProduceL2();
+            var anchor = kit.AnchorHead();
+            MineToFastFinal(kit, anchor);
+            Refusal.AssertRefused(kit, owner, kit.FinalizeCall(withdrawal.Id), $"can be paid from L1 height {anchor.PostedHeight + kit.Record.ChallengePeriod}");
         });
     }
 
