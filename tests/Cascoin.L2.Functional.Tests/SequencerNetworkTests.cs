@@ -244,6 +244,15 @@ public sealed partial class SequencerNetworkTests(ITestOutputHelper output) : IA
             view => view.GetProperty("demoted").EnumerateArray().Any(a => a.GetString() == leader), "the dead leader is demoted", 2 * LeaderTimeout + TimeSpan.FromSeconds(10));
         Assert.Equal(leader, afterFailover.GetProperty("ranking").EnumerateArray().Last().GetString());
         Assert.NotEqual(leader, afterFailover.GetProperty("leader").GetString());
+        // And it lost weight in the elections after it: from the next slot on it draws with half its weight (one missed turn).
+        var nextElection = await TestWait.UntilAsync(() => Json(Node(survivor), "l2_getleader"),
+            view => view.GetProperty("slot").GetUInt64() > afterFailover.GetProperty("slot").GetUInt64(), "the next slot's election", TimeSpan.FromSeconds(30));
+        var victimWeight = nextElection.GetProperty("election").EnumerateArray().Single(e => e.GetProperty("address").GetString() == leader);
+        output.WriteLine($"the next election: {nextElection.GetProperty("election")}");
+        Assert.True(victimWeight.GetProperty("misses").GetInt32() >= 1);
+        var full = System.Numerics.BigInteger.Parse(victimWeight.GetProperty("weight").GetString()!, CultureInfo.InvariantCulture);
+        var drawn = System.Numerics.BigInteger.Parse(victimWeight.GetProperty("drawweight").GetString()!, CultureInfo.InvariantCulture);
+        Assert.Equal(full / (1 + victimWeight.GetProperty("misses").GetInt32()), drawn);
         // What the dead leader had finalized is on every survivor, unchanged.
         await Node(victim).DisposeAsync();
         _nodes[victim] = null;

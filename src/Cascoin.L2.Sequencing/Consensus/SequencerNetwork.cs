@@ -13,7 +13,11 @@ using Microsoft.Extensions.Logging;
 namespace Cascoin.L2.Sequencing.Consensus;
 
 /// <summary>Who leads <paramref name="Height"/>: its slot, the round reached, the slot's ranking (round r's proposer is position r mod n), and the failed leaders ranked last.</summary>
-public sealed record LeaderView(ulong Height, ulong Slot, int Round, Address Leader, IReadOnlyList<Address> Ranking, IReadOnlyList<Address> Demoted);
+public sealed record LeaderView(ulong Height, ulong Slot, int Round, Address Leader, IReadOnlyList<Address> Ranking, IReadOnlyList<Address> Demoted)
+{
+    /// <summary>The set as the slot's election drew it: each sequencer's missed turns and the weight it drew with.</summary>
+    public IReadOnlyList<Election.SequencerWeight> Election { get; init; } = [];
+}
 
 /// <summary>
 /// Block production of a deployed chain by its sequencers (SPEC §7): each height is decided by
@@ -135,7 +139,10 @@ public sealed partial class SequencerNetwork
             if (_state is not { } state)
                 return null;
             var round = Math.Max(0, state.Consensus.Round);
-            return new LeaderView(state.Height, SequencerSchedules.SlotOf(state.Height), round, state.ProposerOf(round), state.Ranking, state.Schedule.Demoted);
+            return new LeaderView(state.Height, SequencerSchedules.SlotOf(state.Height), round, state.ProposerOf(round), state.Ranking, state.Schedule.Demoted)
+            {
+                Election = state.Schedule.Sequencers,
+            };
         }
     }
 

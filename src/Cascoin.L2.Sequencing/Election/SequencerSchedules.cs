@@ -11,7 +11,8 @@ namespace Cascoin.L2.Sequencing.Election;
 /// L1 block of the epoch its parent references (<see cref="SetHeightAfter"/>; headers are bound to
 /// L1 by <see cref="L1Binding"/>), and the slot's seed is that epoch block's hash for the block just
 /// before the slot began — fixed for the whole slot, and out of the slot leader's hands. Leaders
-/// that failed recently rank last (<see cref="LeaderDemotion"/>). Also the 2/3 quorum rule for seals.
+/// that failed recently rank last (<see cref="LeaderDemotion"/>), and those that missed turns in the last
+/// <see cref="MissMemorySlots"/> slots draw with less weight. Also the 2/3 quorum rule for seals.
 /// </summary>
 public sealed class SequencerSchedules
 {
@@ -22,6 +23,7 @@ public sealed class SequencerSchedules
     private readonly IL1Client _l1;
     private readonly Lock _cacheLock = new();
     private readonly Dictionary<(Hash256 Parent, int Lookback), IReadOnlyList<Address>> _demotions = [];
+    private readonly Dictionary<(Hash256 LastBlock, int Lookback), IReadOnlyList<Address>> _failed = [];
     private (ulong Height, Hash256 Hash)? _firstSet;
 
     public SequencerSchedules(L2Blockchain chain, IL1Client l1)
@@ -97,16 +99,24 @@ public sealed class SequencerSchedules
     private Hash256? SeedOf(ulong slot) =>
         _chain.GetHeader(slot * BlocksPerSlot) is { } seedBlock && SetHeightAfter(seedBlock) is { } l1Height ? _l1.GetHash(l1Height) : null;
 
+    /// <summary>
+    /// How many slots back missed turns cost election weight: a sequencer passed over as leader in k of
+    /// them draws with its weight divided by 1 + k (<see cref="SequencerWeight.Misses"/>), on top of the
+    /// demotion that ranks it last for the rest of its slot and the next one.
+    /// </summary>
+    public const int MissMemorySlots = 4;
+
     private LeaderSchedule? For(ulong height, int lookback)
     {
         var slot = SlotOf(height);
         if (SeedOf(slot) is not { } seed || SetFor(height) is not { } set)
             return null;
-        var plain = new LeaderSchedule(set, seed, BlocksPerSlot);
+        var election = lookback == 0 ? set : WithMisses(set, slot, lookback);
+        var plain = new LeaderSchedule(election, seed, BlocksPerSlot);
         if (lookback == 0 || height <= 1 || _chain.GetHeader(height - 1) is not { } parent)
             return plain;
         var demoted = Demotions(parent, slot, lookback, plain);
-        return demoted.Count == 0 ? plain : new LeaderSchedule(set, seed, BlocksPerSlot, demoted);
+        return demoted.Count == 0 ? plain : new LeaderSchedule(election, seed, BlocksPerSlot, demoted);
     }
 
     /// <summary>
@@ -132,13 +142,45 @@ public sealed class SequencerSchedules
         return demoted;
     }
 
-    /// <summary>The sequencers passed over during slot <paramref name="slot"/>, judged against the ranking its first block was produced under.</summary>
+    /// <summary><paramref name="set"/> with each member's missed turns in the <see cref="MissMemorySlots"/> slots before <paramref name="slot"/>.</summary>
+    private List<SequencerWeight> WithMisses(IReadOnlyList<SequencerWeight> set, ulong slot, int lookback)
+    {
+        var misses = new Dictionary<Address, int>();
+        for (var back = 1UL; back <= MissMemorySlots && back <= slot; back++)
+        {
+            foreach (var failed in FailedDuring(slot - back, lookback - 1))
+                misses[failed] = misses.GetValueOrDefault(failed) + 1;
+        }
+        return set.Select(s => s with { Misses = misses.GetValueOrDefault(s.Address) }).ToList();
+    }
+
+    /// <summary>
+    /// The sequencers passed over during slot <paramref name="slot"/>, judged against the ranking its first
+    /// block was produced under. Cached for a complete slot by the hash of its last block (an L1
+    /// reorganization that replaces it makes a new entry).
+    /// </summary>
     private IReadOnlyList<Address> FailedDuring(ulong slot, int lookback)
     {
         var first = slot * BlocksPerSlot + 1;
+        var last = _chain.GetHeader(first + BlocksPerSlot - 1)?.Hash;
+        lock (_cacheLock)
+        {
+            if (last is { } complete && _failed.TryGetValue((complete, lookback), out var cached))
+                return cached;
+        }
         if (For(first, lookback) is not { } schedule)
             return [];
-        return LeaderDemotion.Judge(schedule.Ranking(slot), ProducersOf(first, first + BlocksPerSlot - 1), []);
+        var failed = LeaderDemotion.Judge(schedule.Ranking(slot), ProducersOf(first, first + BlocksPerSlot - 1), []);
+        if (last is { } done)
+        {
+            lock (_cacheLock)
+            {
+                if (_failed.Count >= 512)
+                    _failed.Clear();
+                _failed[(done, lookback)] = failed;
+            }
+        }
+        return failed;
     }
 
     private IEnumerable<Address> ProducersOf(ulong from, ulong to)
