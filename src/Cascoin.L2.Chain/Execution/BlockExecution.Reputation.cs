@@ -22,10 +22,8 @@ public sealed partial class BlockExecution
         GetRecord(ReputationKeys.Of(address)) is { } bytes ? ReputationRecord.FromBytes(bytes) : null;
 
     /// <summary>The address's record (a fresh one when it has none) rolled into this block's epoch.</summary>
-    private ReputationRecord RatingOf(Address address, AccountState account, ReputationRecord? stored) =>
-        ReputationRules.Roll(stored ?? ReputationRecord.Fresh(account.HatScore, ReputationEpoch, account.Nonce), ReputationEpoch, account.Nonce);
-
-    private ReputationRecord RatingOf(Address address, AccountState account) => RatingOf(address, account, StoredRating(address));
+    private ReputationRecord RatingOf(Address address, AccountState account) =>
+        ReputationRules.Current(StoredRating(address), account.HatScore, account.Nonce, ReputationEpoch);
 
     /// <summary>
     /// The sender's record rolled into this epoch when this is its first transaction of the block
@@ -39,7 +37,7 @@ public sealed partial class BlockExecution
         var stored = StoredRating(sender);
         if (stored is not null && stored.Epoch >= ReputationEpoch)
             return null;
-        return Logged(RatingOf(sender, account, stored), ReputationEvent.EpochClosed, account.HatScore);
+        return Logged(ReputationRules.Current(stored, account.HatScore, account.Nonce, ReputationEpoch), ReputationEvent.EpochClosed, account.HatScore);
     }
 
     /// <summary><paramref name="record"/> with the change from <paramref name="before"/> in its recent changes, when its aggregate moved.</summary>

@@ -75,6 +75,14 @@ public static class ReputationRules
         };
     }
 
+    /// <summary>
+    /// An address's record as of <paramref name="epoch"/>: <paramref name="stored"/> (or a fresh one from
+    /// its account's score when it has none) rolled into that epoch at its account's nonce. The one rule
+    /// block execution and <c>l2_getreputation</c> share.
+    /// </summary>
+    public static ReputationRecord Current(ReputationRecord? stored, byte accountScore, ulong accountNonce, ulong epoch) =>
+        Roll(stored ?? ReputationRecord.Fresh(accountScore, epoch, accountNonce), epoch, accountNonce);
+
     /// <summary>A quarter of the way to neutral, at least one point, never past it.</summary>
     private static int TowardNeutral(int behaviour)
     {

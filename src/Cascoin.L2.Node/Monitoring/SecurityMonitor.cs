@@ -35,7 +35,7 @@ public sealed record SecurityMonitorOptions
 /// Alerts go to <see cref="AlertLog"/> (log, <c>l2_getalerts</c>, the WebSocket, metrics). It watches
 /// and tells; pausing the bridge takes more than 2/3 of the sequencers (<c>l2_setbridgepause</c>).
 /// Blocks and L1 changes are raised under their chain's lock: the handlers only queue them, and the
-/// checks run on this service's own loop.
+/// checks run on this service's own loop, the one thread that touches the windows.
 /// </summary>
 public sealed class SecurityMonitor : Microsoft.Extensions.Hosting.BackgroundService
 {
@@ -52,7 +52,6 @@ public sealed class SecurityMonitor : Microsoft.Extensions.Hosting.BackgroundSer
     private readonly SecurityMonitorOptions _options;
     private readonly NetworkParameters _network;
     private readonly ILogger _logger;
-    private readonly Lock _lock = new();
     private readonly Queue<(DateTimeOffset Time, Amount Withdrawn)> _withdrawals = new();
     private readonly Queue<(DateTimeOffset Time, ulong Block, int Round)> _failovers = new();
     private Amount _withdrawnInWindow;
@@ -129,23 +128,20 @@ public sealed class SecurityMonitor : Microsoft.Extensions.Hosting.BackgroundSer
 
     private void OnBlockCommitted(Block block, BlockOutcome outcome, DateTimeOffset now)
     {
-        lock (_lock)
+        Expire(now);
+        if (outcome.Withdrawn > Amount.Zero)
         {
-            Expire(now);
-            if (outcome.Withdrawn > Amount.Zero)
-            {
-                _withdrawals.Enqueue((now, outcome.Withdrawn));
-                _withdrawnInWindow += outcome.Withdrawn;
-                CheckWithdrawals(block.Number);
-            }
-            if (block.CommitRound > 0)
-            {
-                _failovers.Enqueue((now, block.Number, block.CommitRound));
-                if (_failovers.Count >= _options.FailoverBlocks)
-                    _alerts.Raise(AlertSeverity.Warning, AlertKinds.RepeatedFailovers, "leaders",
-                        $"{_failovers.Count} blocks within {_options.Window:g} were finalized only after their first leader failed (last: block {block.Number} at round {block.CommitRound})",
-                        new Dictionary<string, string> { ["blocks"] = string.Join(' ', _failovers.Select(f => Text(f.Block))) });
-            }
+            _withdrawals.Enqueue((now, outcome.Withdrawn));
+            _withdrawnInWindow += outcome.Withdrawn;
+            CheckWithdrawals(block.Number);
+        }
+        if (block.CommitRound > 0)
+        {
+            _failovers.Enqueue((now, block.Number, block.CommitRound));
+            if (_failovers.Count >= _options.FailoverBlocks)
+                _alerts.Raise(AlertSeverity.Warning, AlertKinds.RepeatedFailovers, "leaders",
+                    $"{_failovers.Count} blocks within {_options.Window:g} were finalized only after their first leader failed (last: block {block.Number} at round {block.CommitRound})",
+                    new Dictionary<string, string> { ["blocks"] = string.Join(' ', _failovers.Select(f => Text(f.Block))) });
         }
         if (outcome.Records.Count > 0)
             CheckReputation(block, outcome);

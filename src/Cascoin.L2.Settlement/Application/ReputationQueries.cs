@@ -20,10 +20,8 @@ public static class ReputationQueries
         var parameters = chain.Parameters;
         var account = chain.GetAccount(address);
         var epoch = (chain.Head.Number + 1) / parameters.ReputationEpochBlocks;
-        var stored = chain.GetRecord(ReputationKeys.Of(address)) is { } bytes
-            ? ReputationRecord.FromBytes(bytes)
-            : ReputationRecord.Fresh(account.HatScore, epoch, account.Nonce);
-        var record = ReputationRules.Roll(stored, epoch, account.Nonce);
+        var stored = chain.GetRecord(ReputationKeys.Of(address)) is { } bytes ? ReputationRecord.FromBytes(bytes) : null;
+        var record = ReputationRules.Current(stored, account.HatScore, account.Nonce, epoch);
         var aggregate = record.Aggregate;
         var l1 = queries.L1.StateAtTip();
         return Outcome.Of(new ReputationStatus(address, record, aggregate, parameters.RateLimitFor(aggregate), aggregate > parameters.FeeDiscountScore,
